@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { AppSession, AppUser, Center } from '../db/entities/index.ts';
+import type { CurrentUser } from './current-user.ts';
+import { verifyPassword } from './password.ts';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Checks credentials; `null` when the user is unknown or the password wrong. */
+export async function authenticate(em: EntityManager, username: string, password: string): Promise<AppUser | null> {
+  const user = await em.findOne(AppUser, { username });
+  // Hash even for unknown users so response time does not reveal which names exist.
+  const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  return ok && user ? user : null;
+}
+
+/** Starts a session for `user` and returns its bearer token (shown once, stored hashed). */
+export async function openSession(em: EntityManager, user: AppUser, ttlSeconds: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = new Date();
+  em.create(AppSession, { tokenHash: hashToken(token), user, createdAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+  await em.flush();
+  return token;
+}
+
+/** Ends the session of `token`, if any. */
+export async function closeSession(em: EntityManager, token: string): Promise<void> {
+  await em.nativeDelete(AppSession, { tokenHash: hashToken(token) });
+}
+
+/** The user behind a live session token, or `null` when it is unknown or expired. */
+export async function resolveSession(em: EntityManager, token: string): Promise<CurrentUser | null> {
+  const session = await em.findOne(AppSession, { tokenHash: hashToken(token), expiresAt: { $gt: new Date() } }, { populate: ['user.centers'] });
+  if (!session) return null;
+  const user = session.user;
+  const isAdmin = user.roles.includes('ADMIN');
+  const centerIds = isAdmin ? (await em.find(Center, {}, { fields: ['id'] })).map((center) => center.id) : user.centers.getItems().map((center) => center.id);
+  return { id: user.id, username: user.username, roles: [...user.roles], centerIds: centerIds.sort((a, b) => a - b) };
+}

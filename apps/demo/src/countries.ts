@@ -1,0 +1,16 @@
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+// CLDR also names codes that ISO 3166-1 does not assign as countries: user-assigned (AA, QM-QZ,
+// XA-XZ, ZZ), groupings (EU, EZ, UN), exceptionally reserved (AC, CP, CQ, DG, EA, IC, TA, UK) and
+// withdrawn ones (AN, BU, CS, DD, DY, FX, HV, NH, RH, SU, TP, VD, YD, YU, ZR).
+const notCountries = /^(AA|Q[M-Z]|X[A-Z]|ZZ|EU|EZ|UN|AC|CP|CQ|DG|EA|IC|TA|UK|AN|BU|CS|DD|DY|FX|HV|NH|RH|SU|TP|VD|YD|YU|ZR)$/;
+
+/** True for the 249 officially assigned ISO 3166-1 alpha-2 codes (upper case). */
+export function isCountryCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && !notCountries.test(code) && regionNames.of(code) !== undefined;
+}
+
+/** English name of a country code, e.g. `BE` -> `Belgium`; the code itself when unknown. */
+export function countryName(code: string): string {
+  return (isCountryCode(code) && regionNames.of(code)) || code;
+}

@@ -1,0 +1,16 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
+import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import { type DatabaseDialect, dialectOf, ormOptions } from './orm-config.ts';
+
+/** An initialised ORM with the dialect it talks to. */
+export interface Database {
+  orm: MikroORM<AbstractSqlDriver, EntityManager>;
+  dialect: DatabaseDialect;
+}
+
+/** Opens the database at `databaseUrl` and applies pending migrations. */
+export async function openDatabase(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Promise<Database> {
+  const orm = (await MikroORM.init(ormOptions(databaseUrl, overrides))) as MikroORM<AbstractSqlDriver, EntityManager>;
+  await orm.migrator.up();
+  return { orm, dialect: dialectOf(databaseUrl) };
+}

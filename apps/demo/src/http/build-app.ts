@@ -1,0 +1,57 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { MikroORM } from '@mikro-orm/core';
+import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authPlugin } from './auth-plugin.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { activityRoutes } from './routes/activities.ts';
+import { healthRoutes } from './routes/health.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { peopleRoutes } from './routes/people.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** An EntityManager forked for this request only. */
+    em: EntityManager;
+  }
+}
+
+/** What the HTTP app needs from its host. */
+export interface AppDependencies {
+  orm: MikroORM<AbstractSqlDriver, EntityManager>;
+  sessionTtlSeconds: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({ logger: dependencies.logger ?? false, bodyLimit: 1_048_576, genReqId: () => crypto.randomUUID() });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'sluice demo API', version: '0.1.0', description: 'Reference app of the sluice toolkit' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyCookie);
+
+  app.decorateRequest('em', null as unknown as EntityManager);
+  app.addHook('onRequest', async (request) => {
+    request.em = dependencies.orm.em.fork();
+  });
+  await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds });
+  await app.register(healthRoutes);
+  await app.register(peopleRoutes);
+  await app.register(activityRoutes);
+  await app.register(orderRoutes);
+  return app;
+}

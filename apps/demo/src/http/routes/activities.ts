@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { NotFoundError } from '@sluice/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CurrentUser } from '../../auth/current-user.ts';
+import { Activity, ActivityType } from '../../db/entities/index.ts';
+import { errorBody, idParam, isoDay } from '../schemas.ts';
+import { findInCenters } from '../scoped-find.ts';
+import { stripUndefined } from '../strip-undefined.ts';
+import { findPerson } from './people.ts';
+
+export const activityDto = z.object({
+  id: z.number().int(),
+  personId: z.number().int(),
+  typeId: z.number().int(),
+  date: z.string(),
+  durationMinutes: z.number().int(),
+  createdAt: z.string(),
+});
+
+/** The API shape of an activity. */
+export function toActivityDto(activity: Activity): z.infer<typeof activityDto> {
+  return {
+    id: activity.id,
+    personId: activity.person.id,
+    typeId: activity.type.id,
+    date: activity.date,
+    durationMinutes: activity.durationMinutes,
+    createdAt: activity.createdAt.toISOString(),
+  };
+}
+
+const activityFields = {
+  personId: z.number().int().positive(),
+  typeId: z.number().int().positive(),
+  date: isoDay,
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+};
+
+/** Activities visible to users of `centerIds` (through their person). */
+export const activityScope = (centerIds: number[]) => ({ person: { center: { $in: centerIds } } });
+
+function findActivity(em: EntityManager, user: CurrentUser, id: number): Promise<Activity> {
+  return findInCenters(em, Activity, 'Activity', id, activityScope, user.centerIds);
+}
+
+async function activityType(em: EntityManager, typeId: number): Promise<ActivityType> {
+  const type = await em.findOne(ActivityType, typeId);
+  if (!type) throw NotFoundError.resource('Activity type', typeId);
+  return type;
+}
+
+/** `/api/activities`: activities of people of the caller's centers. */
+export async function activityRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['activities'];
+  const params = z.object({ id: idParam });
+
+  routes.get('/api/activities/:id', { schema: { tags, params, response: { 200: activityDto, 404: errorBody } } }, async (request) =>
+    toActivityDto(await findActivity(request.em, request.user, request.params.id)),
+  );
+
+  routes.post(
+    '/api/activities',
+    { schema: { tags, body: z.strictObject(activityFields), response: { 201: activityDto, 400: errorBody, 404: errorBody } } },
+    async (request, reply) => {
+      const { personId, typeId, ...fields } = request.body;
+      const person = await findPerson(request.em, request.user, personId);
+      const activity = request.em.create(Activity, { ...fields, person, type: await activityType(request.em, typeId), createdAt: new Date() });
+      await request.em.flush();
+      return reply.code(201).send(toActivityDto(activity));
+    },
+  );
+
+  routes.patch(
+    '/api/activities/:id',
+    { schema: { tags, params, body: z.strictObject(activityFields).partial(), response: { 200: activityDto, 400: errorBody, 404: errorBody } } },
+    async (request) => {
+      const activity = await findActivity(request.em, request.user, request.params.id);
+      const { personId, typeId, ...fields } = request.body;
+      if (personId !== undefined) activity.person = await findPerson(request.em, request.user, personId);
+      if (typeId !== undefined) activity.type = await activityType(request.em, typeId);
+      request.em.assign(activity, stripUndefined(fields));
+      await request.em.flush();
+      return toActivityDto(activity);
+    },
+  );
+
+  routes.delete('/api/activities/:id', { schema: { tags, params, response: { 204: z.null(), 404: errorBody } } }, async (request, reply) => {
+    request.em.remove(await findActivity(request.em, request.user, request.params.id));
+    await request.em.flush();
+    return reply.code(204).send(null);
+  });
+}

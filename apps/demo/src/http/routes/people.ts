@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { AccessError } from '@sluice/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type CurrentUser, canUseCenter } from '../../auth/current-user.ts';
+import { Center, genders, Person } from '../../db/entities/index.ts';
+import { countryCode, errorBody, idParam, isoDay } from '../schemas.ts';
+import { findInCenters } from '../scoped-find.ts';
+import { stripUndefined } from '../strip-undefined.ts';
+
+export const personDto = z.object({
+  id: z.number().int(),
+  firstName: z.string(),
+  lastName: z.string(),
+  gender: z.enum(genders).nullable(),
+  birthdate: z.string().nullable(),
+  nationality: z.string().nullable(),
+  centerId: z.number().int(),
+  createdAt: z.string(),
+});
+
+/** The API shape of a person. */
+export function toPersonDto(person: Person): z.infer<typeof personDto> {
+  return {
+    id: person.id,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    gender: person.gender ?? null,
+    birthdate: person.birthdate ?? null,
+    nationality: person.nationality ?? null,
+    centerId: person.center.id,
+    createdAt: person.createdAt.toISOString(),
+  };
+}
+
+const personFields = {
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+  gender: z.enum(genders).nullable(),
+  birthdate: isoDay.nullable(),
+  nationality: countryCode.nullable(),
+  centerId: z.number().int().positive(),
+};
+const createPerson = z.strictObject({
+  ...personFields,
+  gender: personFields.gender.default(null),
+  birthdate: personFields.birthdate.default(null),
+  nationality: personFields.nationality.default(null),
+});
+const updatePerson = z.strictObject(personFields).partial();
+
+/** Rows of people visible to users of `centerIds`. */
+export const personScope = (centerIds: number[]) => ({ center: { $in: centerIds } });
+
+/** Loads a person the user may see, or fails with `NOT_FOUND`. */
+export function findPerson(em: EntityManager, user: CurrentUser, id: number): Promise<Person> {
+  return findInCenters(em, Person, 'Person', id, personScope, user.centerIds);
+}
+
+function assertCenter(user: CurrentUser, centerId: number): void {
+  if (!canUseCenter(user, centerId)) throw AccessError.forbidden(`use center ${centerId}`);
+}
+
+/** `/api/people`: people of the caller's centers. */
+export async function peopleRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['people'];
+  const params = z.object({ id: idParam });
+
+  routes.get('/api/people/:id', { schema: { tags, params, response: { 200: personDto, 404: errorBody } } }, async (request) =>
+    toPersonDto(await findPerson(request.em, request.user, request.params.id)),
+  );
+
+  routes.post('/api/people', { schema: { tags, body: createPerson, response: { 201: personDto, 400: errorBody, 403: errorBody } } }, async (request, reply) => {
+    const { centerId, ...fields } = request.body;
+    assertCenter(request.user, centerId);
+    const person = request.em.create(Person, { ...fields, center: request.em.getReference(Center, centerId), createdAt: new Date() });
+    await request.em.flush();
+    return reply.code(201).send(toPersonDto(person));
+  });
+
+  routes.patch(
+    '/api/people/:id',
+    { schema: { tags, params, body: updatePerson, response: { 200: personDto, 400: errorBody, 404: errorBody } } },
+    async (request) => {
+      const person = await findPerson(request.em, request.user, request.params.id);
+      const { centerId, ...fields } = request.body;
+      if (centerId !== undefined) {
+        assertCenter(request.user, centerId);
+        person.center = request.em.getReference(Center, centerId);
+      }
+      request.em.assign(person, stripUndefined(fields));
+      await request.em.flush();
+      return toPersonDto(person);
+    },
+  );
+
+  routes.delete('/api/people/:id', { schema: { tags, params, response: { 204: z.null(), 404: errorBody } } }, async (request, reply) => {
+    const person = await findPerson(request.em, request.user, request.params.id);
+    request.em.remove(person);
+    await request.em.flush();
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * `npm start`: migrates the database in DATABASE_URL, seeds demo data when it is empty, and serves
+ * the API on PORT until SIGTERM or SIGINT, then drains requests and closes the database.
+ */
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/open-orm.ts';
+import { buildApp } from './http/build-app.ts';
+import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
+
+const config = loadConfig();
+const { orm, dialect } = await openDatabase(config.databaseUrl);
+const app = await buildApp({ orm, sessionTtlSeconds: config.sessionTtlSeconds, logger: { level: config.logLevel } });
+
+const em = orm.em.fork();
+if (await isDatabaseEmpty(em)) {
+  app.log.info({ people: config.demoPeople, dialect }, 'empty database: seeding demo data');
+  await seedReferenceData(em, dialect);
+  const summary = await seedPeople(em, dialect, { people: config.demoPeople, seed: 1 });
+  app.log.info(summary, 'demo data seeded');
+}
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await orm.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: config.port, host: config.host });

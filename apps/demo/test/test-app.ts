@@ -1,0 +1,50 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import { createTestDatabase, type Dialect, type TestDatabase } from '@sluice/test-utils';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { openDatabase } from '../src/db/open-orm.ts';
+import type { DatabaseDialect } from '../src/db/orm-config.ts';
+import { buildApp } from '../src/http/build-app.ts';
+import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
+
+/** The demo app on a fresh, migrated and seeded database of one dialect. */
+export interface TestApp {
+  app: FastifyInstance;
+  orm: MikroORM<AbstractSqlDriver, EntityManager>;
+  dialect: DatabaseDialect;
+  database: TestDatabase;
+  /** Logs in and returns the bearer token. */
+  login(username: string, password?: string): Promise<string>;
+  /** Sends a request as the holder of `token`. */
+  request(token: string | null, method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** Starts the app on a new database with `people` generated people (seed 7). */
+export async function startTestApp(dialect: Dialect, options: { people?: number; sessionTtlSeconds?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(dialect);
+  const { orm } = await openDatabase(database.url);
+  const em = orm.em.fork();
+  await seedReferenceData(em, dialect);
+  await seedPeople(em, dialect, { people: options.people ?? 120, seed: 7 });
+  const app = await buildApp({ orm, sessionTtlSeconds: options.sessionTtlSeconds ?? 3600 });
+  const request: TestApp['request'] = (token, method, url, payload) =>
+    app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return {
+    app,
+    orm,
+    dialect,
+    database,
+    request,
+    login: async (username, password = username) => {
+      const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
+      if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);
+      return response.json().token as string;
+    },
+    close: async () => {
+      await app.close();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}

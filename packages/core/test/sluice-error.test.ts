@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { AccessError, isSluiceError, NotFoundError, SluiceError, ValidationError } from '../src/index.ts';
+
+describe('SluiceError', () => {
+  it('carries code, status, details and cause, and renders the HTTP body', () => {
+    const cause = new Error('low level');
+    const error = new SluiceError('SOMETHING', 'Something failed', { statusCode: 418, details: { a: 1 }, cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('SluiceError');
+    expect(error.cause).toBe(cause);
+    expect(error.toResponseBody()).toEqual({ error: { code: 'SOMETHING', message: 'Something failed', details: { a: 1 } } });
+  });
+
+  it('builds subclasses through static factories', () => {
+    const notFound = NotFoundError.resource('Person', 7);
+    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound.name).toBe('NotFoundError');
+    expect([notFound.code, notFound.statusCode, notFound.message]).toEqual(['NOT_FOUND', 404, 'Person 7 not found']);
+    expect(AccessError.unauthenticated().toResponseBody()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'Authentication required' } });
+    const invalid = ValidationError.fromIssues([{ path: 'body.a', message: 'is required' }]);
+    expect(invalid.details).toEqual({ issues: [{ path: 'body.a', message: 'is required' }] });
+    expect(invalid.message).toBe('body.a: is required');
+  });
+
+  it('recognises sluice errors, and only them', () => {
+    expect(isSluiceError(NotFoundError.route('GET', '/x'))).toBe(true);
+    const lookalike = Object.assign(new Error('x'), { code: 'FST_ERR_VALIDATION', statusCode: 400 });
+    expect(isSluiceError(lookalike)).toBe(false);
+  });
+});

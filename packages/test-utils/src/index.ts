@@ -1,0 +1,3 @@
+export { describeEachDialect } from './describe-each-dialect.ts';
+export { allDialects, type Dialect, isDialect, testDialects } from './dialects.ts';
+export { createTestDatabase, dropStaleTestDatabases, serverUrls, type TestDatabase, testDatabasePrefix } from './test-database.ts';
