@@ -1,0 +1,111 @@
+import { type EntityName, raw } from '@mikro-orm/core';
+import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
+
+/**
+ * Any MikroORM QueryBuilder of `Entity`, whatever its alias, joins and selection. Its full generic
+ * type varies with every call made on it, so the adapter accepts it structurally.
+ */
+export type AnyQueryBuilder<Entity extends object> = Pick<QueryBuilder<Entity>, 'alias' | 'mainAlias'> & { clone(): unknown };
+
+import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
+import { type OrderTerm, orderByTerms } from './order-by.ts';
+import type { TiebreakerDefinition } from './ordering.ts';
+import { type FetchedRow, keyAlias, normaliseKeyValue, type PagePlan, type QueryAdapter } from './query-adapter.ts';
+import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragment.ts';
+
+/** Options of {@link paginateQueryBuilder}; the tiebreaker defaults to the root entity's primary key. */
+export type MikroOrmPaginationOptions = Omit<PaginationOptions, 'tiebreaker'> & { tiebreaker?: TiebreakerDefinition };
+
+/** The dialect family of a MikroORM platform. */
+export function mikroOrmDialect(em: EntityManager): SqlDialect {
+  const platform = em.getPlatform().constructor.name.toLowerCase();
+  if (platform.includes('postgre')) return 'postgresql';
+  if (platform.includes('sqlite') || platform.includes('libsql')) return 'sqlite';
+  return 'mysql';
+}
+
+function orderMap(term: OrderTerm): Record<string, string> {
+  const nulls = term.nulls ? ` nulls ${term.nulls}` : '';
+  return { [raw(term.expression) as unknown as string]: `${term.direction}${nulls}` };
+}
+
+/**
+ * Pages a MikroORM QueryBuilder. Rows are read raw, so sort keys keep the database's precision
+ * (PostgreSQL microseconds, 64-bit integers), then mapped to entities in `em` unless `hydrate` is false.
+ * Cursor values reach SQL through MikroORM's own parameters (`andWhere(sql, params)`), as every
+ * MikroORM query does; sluice never writes a value into SQL text.
+ */
+export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter<Entity> {
+  readonly dialect: SqlDialect;
+  readonly #em: EntityManager;
+  readonly #qb: QueryBuilder<Entity>;
+  readonly #hydrate: boolean;
+
+  constructor(em: EntityManager, qb: AnyQueryBuilder<Entity>, options: { hydrate?: boolean } = {}) {
+    this.#em = em;
+    this.#qb = qb as QueryBuilder<Entity>;
+    this.#hydrate = options.hydrate ?? true;
+    this.dialect = mikroOrmDialect(em);
+  }
+
+  async fetch(plan: PagePlan): Promise<FetchedRow<Entity>[]> {
+    const qb = this.#qb.clone();
+    if (!qb.state.fields) qb.select('*');
+    qb.addSelect(plan.keys.map((key, index) => raw(`${keyReadExpression(key.expression, key.type, this.dialect)} as ${keyAlias(index)}`)) as never);
+    if (plan.condition) {
+      const { sql, params } = toPlaceholders(plan.condition, this.dialect);
+      qb.andWhere(sql, params);
+    }
+    qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
+    qb.limit(plan.limit, plan.offset > 0 ? plan.offset : undefined);
+    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: false });
+    const entityName = this.#qb.mainAlias.entityName as EntityName<Entity>;
+    return rows.map((row) => {
+      const keyValues = plan.keys.map((key, index) => normaliseKeyValue(key.type, row[keyAlias(index)]));
+      for (let index = 0; index < plan.keys.length; index++) delete row[keyAlias(index)];
+      return { item: this.#hydrate && !plan.keysOnly ? this.#em.map(entityName, row as never) : (row as Entity), keyValues };
+    });
+  }
+
+  async count(): Promise<number> {
+    const qb = this.#qb.clone();
+    if (qb.state.groupBy.length === 0) return qb.getCount(undefined, true);
+    // A grouped query has one result row per group: count those rows.
+    const [row] = await this.#em
+      .getConnection()
+      .execute<{ total: number | string }[]>(`select count(*) as total from (${qb.getFormattedQuery()}) sluice_groups`);
+    return Number(row?.total ?? 0);
+  }
+}
+
+/**
+ * A {@link ConfiguredQuery} over a MikroORM QueryBuilder created from `em`.
+ *
+ * ```ts
+ * const people = paginateQueryBuilder(em, em.createQueryBuilder(Person, 'p').where({ center: { $in: ids } }), {
+ *   orderings: { lastName: { expression: 'p.last_name', type: 'string' } },
+ * });
+ * const page = await people.paginate({ limit: 50, orderBy: [{ name: 'lastName' }] });
+ * ```
+ */
+export function paginateQueryBuilder<Entity extends object>(
+  em: EntityManager,
+  qb: AnyQueryBuilder<Entity>,
+  options: MikroOrmPaginationOptions,
+  adapterOptions: { hydrate?: boolean } = {},
+): ConfiguredQuery<Entity> {
+  const meta = qb.mainAlias.meta;
+  const pk = meta?.primaryKeys[0];
+  const pkProperty = pk ? meta.properties[pk] : undefined;
+  const tiebreaker: TiebreakerDefinition | undefined =
+    options.tiebreaker ??
+    (pkProperty && pk
+      ? {
+          name: pk,
+          expression: `${qb.alias}.${pkProperty.fieldNames[0]}`,
+          type: pkProperty.type === 'bigint' ? 'bigint' : pkProperty.runtimeType === 'number' ? 'integer' : 'string',
+        }
+      : undefined);
+  if (!tiebreaker) throw new TypeError('paginateQueryBuilder: the query has no single-column primary key; pass options.tiebreaker');
+  return new ConfiguredQuery(new MikroOrmQueryAdapter(em, qb, adapterOptions), { ...options, tiebreaker });
+}
