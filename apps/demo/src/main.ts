@@ -9,7 +9,7 @@ import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-data
 
 const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
-const app = await buildApp({ orm, sessionTtlSeconds: config.sessionTtlSeconds, logger: { level: config.logLevel } });
+const app = await buildApp({ orm, sessionTtlSeconds: config.sessionTtlSeconds, cursorSecret: config.cursorSecret, logger: { level: config.logLevel } });
 
 const em = orm.em.fork();
 if (await isDatabaseEmpty(em)) {

@@ -27,7 +27,7 @@ export async function startTestApp(dialect: Dialect, options: { people?: number;
   const em = orm.em.fork();
   await seedReferenceData(em, dialect);
   await seedPeople(em, dialect, { people: options.people ?? 120, seed: 7 });
-  const app = await buildApp({ orm, sessionTtlSeconds: options.sessionTtlSeconds ?? 3600 });
+  const app = await buildApp({ orm, sessionTtlSeconds: options.sessionTtlSeconds ?? 3600, cursorSecret: 'test-secret' });
   const request: TestApp['request'] = (token, method, url, payload) =>
     app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });
   return {

@@ -72,3 +72,15 @@ export function parsePagerQuery(query: unknown, options: PagerQueryOptions = {})
   }
   return toPager(result.data);
 }
+
+/** zod schema of a {@link Page} of `item`, for response validation and OpenAPI documents. */
+export function pageResponseSchema<Item extends z.ZodType>(item: Item) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    previousCursor: z.string().nullable(),
+    hasNext: z.boolean(),
+    hasPrevious: z.boolean(),
+    totalCount: z.number().int().optional(),
+  });
+}

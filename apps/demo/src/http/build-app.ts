@@ -23,6 +23,8 @@ declare module 'fastify' {
 export interface AppDependencies {
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
   sessionTtlSeconds: number;
+  /** Signs pagination cursors. */
+  cursorSecret: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -50,8 +52,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds });
   await app.register(healthRoutes);
-  await app.register(peopleRoutes);
-  await app.register(activityRoutes);
-  await app.register(orderRoutes);
+  const routeOptions = { cursorSecret: dependencies.cursorSecret };
+  await app.register(peopleRoutes, routeOptions);
+  await app.register(activityRoutes, routeOptions);
+  await app.register(orderRoutes, routeOptions);
   return app;
 }

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError } from '@sluice/core';
+import { paginateQueryBuilder } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { Activity, ActivityType } from '../../db/entities/index.ts';
+import { type RouteOptions, registerListRoute } from '../list-route.ts';
 import { errorBody, idParam, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
@@ -56,10 +58,25 @@ async function activityType(em: EntityManager, typeId: number): Promise<Activity
 }
 
 /** `/api/activities`: activities of people of the caller's centers. */
-export async function activityRoutes(app: FastifyInstance): Promise<void> {
+export async function activityRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['activities'];
   const params = z.object({ id: idParam });
+
+  registerListRoute(app, {
+    url: '/api/activities',
+    tags,
+    item: activityDto,
+    query: ({ em, user }) =>
+      paginateQueryBuilder(em, em.createQueryBuilder(Activity, 'a').where(activityScope(user.centerIds)), {
+        orderings: {
+          date: { expression: 'a.date', type: 'date' },
+          durationMinutes: { expression: 'a.duration_minutes', type: 'integer' },
+        },
+        cursorSecret: options.cursorSecret,
+      }),
+    present: (_, activities) => activities.map(toActivityDto),
+  });
 
   routes.get('/api/activities/:id', { schema: { tags, params, response: { 200: activityDto, 404: errorBody } } }, async (request) =>
     toActivityDto(await findActivity(request.em, request.user, request.params.id)),

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError } from '@sluice/core';
+import { paginateQueryBuilder } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { CustomerOrder, Product, Status, statusNames } from '../../db/entities/index.ts';
+import { type RouteOptions, registerListRoute } from '../list-route.ts';
 import { errorBody, idParam, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
@@ -62,10 +64,29 @@ const updateOrder = z.strictObject({
 });
 
 /** `/api/orders`: orders of people of the caller's centers, and their products. */
-export async function orderRoutes(app: FastifyInstance): Promise<void> {
+export async function orderRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['orders'];
   const params = z.object({ id: idParam });
+
+  registerListRoute(app, {
+    url: '/api/orders',
+    tags,
+    item: orderDto,
+    query: ({ em, user }) =>
+      paginateQueryBuilder(em, em.createQueryBuilder(CustomerOrder, 'o').where(orderScope(user.centerIds)), {
+        orderings: {
+          createdAt: { expression: 'o.created_at', type: 'timestamp' },
+          totalPrice: { expression: 'o.total_price', type: 'integer' },
+          deliveryDate: { expression: 'o.delivery_date', type: 'date', nullable: true },
+        },
+        cursorSecret: options.cursorSecret,
+      }),
+    present: async (em, orders) => {
+      await em.populate(orders, ['products', 'status']);
+      return orders.map(toOrderDto);
+    },
+  });
 
   routes.get('/api/orders/:id', { schema: { tags, params, response: { 200: orderDto, 404: errorBody } } }, async (request) =>
     toOrderDto(await findOrder(request.em, request.user, request.params.id)),

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { AccessError } from '@sluice/core';
+import { paginateQueryBuilder } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type CurrentUser, canUseCenter } from '../../auth/current-user.ts';
 import { Center, genders, Person } from '../../db/entities/index.ts';
+import { type RouteOptions, registerListRoute } from '../list-route.ts';
 import { countryCode, errorBody, idParam, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
@@ -63,10 +65,28 @@ function assertCenter(user: CurrentUser, centerId: number): void {
 }
 
 /** `/api/people`: people of the caller's centers. */
-export async function peopleRoutes(app: FastifyInstance): Promise<void> {
+export async function peopleRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['people'];
   const params = z.object({ id: idParam });
+
+  registerListRoute(app, {
+    url: '/api/people',
+    tags,
+    item: personDto,
+    query: ({ em, user }) =>
+      paginateQueryBuilder(em, em.createQueryBuilder(Person, 'p').where(personScope(user.centerIds)), {
+        orderings: {
+          lastName: { expression: 'p.last_name', type: 'string' },
+          firstName: { expression: 'p.first_name', type: 'string' },
+          birthdate: { expression: 'p.birthdate', type: 'date', nullable: true },
+          createdAt: { expression: 'p.created_at', type: 'timestamp' },
+          nationality: { expression: 'p.nationality', type: 'string', nullable: true },
+        },
+        cursorSecret: options.cursorSecret,
+      }),
+    present: (_, people) => people.map(toPersonDto),
+  });
 
   routes.get('/api/people/:id', { schema: { tags, params, response: { 200: personDto, 404: errorBody } } }, async (request) =>
     toPersonDto(await findPerson(request.em, request.user, request.params.id)),

@@ -1,0 +1,40 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { type ConfiguredQuery, pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { errorBody } from './schemas.ts';
+
+/** Options every resource route plugin receives. */
+export interface RouteOptions {
+  /** Signs pagination cursors. */
+  cursorSecret: string;
+}
+
+/** A paginated collection route: the caller's rows of one resource. */
+export interface ListRoute<Entity, Dto> {
+  url: string;
+  tags: string[];
+  item: z.ZodType<Dto>;
+  /** The configured query of the rows this request may see. */
+  query: (request: FastifyRequest) => ConfiguredQuery<Entity>;
+  /** Turns one page of entities into response items (one batch, so relations load once per page). */
+  present: (em: EntityManager, items: Entity[]) => Dto[] | Promise<Dto[]>;
+}
+
+/**
+ * Registers `GET url` taking `limit`, `after`, `before`, `offset`, `orderBy` and `count` (see
+ * `@sluice/pagination`'s `pagerQuerySchema`) and answering a page.
+ */
+export function registerListRoute<Entity, Dto>(app: FastifyInstance, route: ListRoute<Entity, Dto>): void {
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(
+      route.url,
+      { schema: { tags: route.tags, querystring: pagerQuerySchema(), response: { 200: pageResponseSchema(route.item), 400: errorBody } } },
+      async (request) => {
+        const page = await route.query(request).paginate(toPager(request.query));
+        return { ...page, items: await route.present(request.em, page.items) };
+      },
+    );
+}
