@@ -1,4 +1,4 @@
-import { type Cursor, CursorCodec } from './cursor-codec.ts';
+import { type Cursor, CursorCodec, type KeyValue } from './cursor-codec.ts';
 import { keysetCondition, reverseKeys } from './keyset-condition.ts';
 import type { OrderingDefinition, OrderingRequest, SortKey, TiebreakerDefinition } from './ordering.ts';
 import { resolveSortKeys } from './ordering.ts';
@@ -84,7 +84,7 @@ export class ConfiguredQuery<Item, Output = Item> {
         : pager.after !== undefined
           ? await this.#pageAfter(keys, decode(pager.after), pager.limit)
           : await this.#pageAtOffset(keys, pager.offset ?? 0, pager.limit);
-    const items = await Promise.all(page.rows.map((row) => this.#transform(row.item)));
+    const items = await this.#transformAll(page.rows);
     const result: Page<Output> = {
       items,
       nextCursor: page.nextCursor,
@@ -108,13 +108,13 @@ export class ConfiguredQuery<Item, Output = Item> {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw PaginationError.invalidPager('pageSize must be a positive integer');
     let cursor = options.from === undefined ? null : this.#codec.decode(keys, options.from);
     const backwards = reverseKeys(keys);
-    const [last] = await this.#adapter.fetch({ keys: backwards, condition: null, limit: 1, offset: 0, keysOnly: true });
+    const [last] = await this.#adapter.fetch({ keys: backwards, condition: null, limit: 1, offset: 0 });
     if (!last) return;
     const bound = keysetCondition(backwards, last.keyValues, true);
     for (;;) {
       const condition = cursor ? joinFragments([bound, keysetCondition(keys, cursor.values, cursor.inclusive)], ' AND ') : bound;
       const rows = await this.#adapter.fetch({ keys, condition, limit: pageSize, offset: 0 });
-      for (const row of rows) yield await this.#transform(row.item);
+      for (const item of await this.#transformAll(rows)) yield item;
       const last = rows.at(-1);
       if (last) {
         cursor = { values: last.keyValues, inclusive: false };
@@ -123,6 +123,12 @@ export class ConfiguredQuery<Item, Output = Item> {
       }
       if (rows.length < pageSize) return;
     }
+  }
+
+  async #transformAll(rows: FetchedRow[]): Promise<Output[]> {
+    const results = this.#adapter.toItems(rows.map((fetched) => fetched.row)).map((item) => this.#transform(item));
+    // Synchronous transformers (the common case) skip a promise per item.
+    return results.some((result) => result instanceof Promise) ? Promise.all(results) : (results as Output[]);
   }
 
   #keys(orderBy: readonly OrderingRequest[] | undefined): SortKey[] {
@@ -143,54 +149,59 @@ export class ConfiguredQuery<Item, Output = Item> {
     }
   }
 
-  #encode(keys: SortKey[], row: FetchedRow<Item> | undefined, inclusive: boolean): string | null {
+  #encode(keys: SortKey[], row: FetchedRow | undefined, inclusive: boolean): string | null {
     return row ? this.#codec.encode(keys, { values: row.keyValues, inclusive }) : null;
   }
 
   async #exists(keys: SortKey[], cursor: Cursor): Promise<boolean> {
-    return (
-      (await this.#adapter.fetch({ keys, condition: keysetCondition(keys, cursor.values, cursor.inclusive), limit: 1, offset: 0, keysOnly: true })).length > 0
-    );
+    return (await this.#adapter.fetch({ keys, condition: keysetCondition(keys, cursor.values, cursor.inclusive), limit: 1, offset: 0 })).length > 0;
   }
 
-  async #pageAfter(keys: SortKey[], cursor: Cursor, limit: number): Promise<RawPage<Item>> {
-    const backwards = reverseKeys(keys);
-    const [fetched, hasPrevious] = await Promise.all([
-      this.#adapter.fetch({ keys, condition: keysetCondition(keys, cursor.values, cursor.inclusive), limit: limit + 1, offset: 0 }),
-      // Rows at or before the cursor position exist: walking back from it finds one.
-      this.#exists(backwards, { values: cursor.values, inclusive: !cursor.inclusive }),
-    ]);
-    const rows = fetched.slice(0, limit);
-    const here = this.#codec.encode(keys, cursor);
+  /**
+   * Rows next to `cursor` in the direction of `keys`. Reads the cursor's own row as well: when it
+   * still exists it proves that a row lies on the other side, which saves the existence query.
+   */
+  async #pageFrom(keys: SortKey[], cursor: Cursor, limit: number): Promise<{ rows: FetchedRow[]; more: boolean; behind: boolean }> {
+    const withCursorRow = !cursor.inclusive;
+    const fetched = await this.#adapter.fetch({
+      keys,
+      condition: keysetCondition(keys, cursor.values, true),
+      limit: limit + (withCursorRow ? 2 : 1),
+      offset: 0,
+    });
+    const first = fetched[0];
+    if (withCursorRow && first && sameValues(first.keyValues, cursor.values)) {
+      return { rows: fetched.slice(1, limit + 1), more: fetched.length > limit + 1, behind: true };
+    }
+    const behind = await this.#exists(reverseKeys(keys), { values: cursor.values, inclusive: false });
+    return { rows: fetched.slice(0, limit), more: fetched.length > limit, behind };
+  }
+
+  async #pageAfter(keys: SortKey[], cursor: Cursor, limit: number): Promise<RawPage> {
+    const { rows, more, behind } = await this.#pageFrom(keys, cursor, limit);
     return {
       rows,
-      hasNext: fetched.length > limit,
-      hasPrevious,
-      nextCursor: this.#encode(keys, rows.at(-1), false) ?? here,
-      previousCursor:
-        this.#encode(keys, rows[0], false) ?? (hasPrevious ? this.#codec.encode(keys, { values: cursor.values, inclusive: !cursor.inclusive }) : null),
+      hasNext: more,
+      hasPrevious: behind,
+      nextCursor: this.#encode(keys, rows.at(-1), false) ?? this.#codec.encode(keys, cursor),
+      previousCursor: this.#encode(keys, rows[0], false) ?? (behind ? this.#codec.encode(keys, { values: cursor.values, inclusive: !cursor.inclusive }) : null),
     };
   }
 
-  async #pageBefore(keys: SortKey[], cursor: Cursor, limit: number): Promise<RawPage<Item>> {
+  async #pageBefore(keys: SortKey[], cursor: Cursor, limit: number): Promise<RawPage> {
     const backwards = reverseKeys(keys);
-    const [fetched, hasNext] = await Promise.all([
-      this.#adapter.fetch({ keys: backwards, condition: keysetCondition(backwards, cursor.values, cursor.inclusive), limit: limit + 1, offset: 0 }),
-      this.#exists(keys, { values: cursor.values, inclusive: !cursor.inclusive }),
-    ]);
-    const rows = fetched.slice(0, limit).reverse();
-    const here = this.#codec.encode(keys, cursor);
+    const { rows: reversed, more, behind } = await this.#pageFrom(backwards, cursor, limit);
+    const rows = reversed.reverse();
     return {
       rows,
-      hasNext,
-      hasPrevious: fetched.length > limit,
-      nextCursor:
-        this.#encode(keys, rows.at(-1), false) ?? (hasNext ? this.#codec.encode(keys, { values: cursor.values, inclusive: !cursor.inclusive }) : null),
-      previousCursor: this.#encode(keys, rows[0], false) ?? here,
+      hasNext: behind,
+      hasPrevious: more,
+      nextCursor: this.#encode(keys, rows.at(-1), false) ?? (behind ? this.#codec.encode(keys, { values: cursor.values, inclusive: !cursor.inclusive }) : null),
+      previousCursor: this.#encode(keys, rows[0], false) ?? this.#codec.encode(keys, cursor),
     };
   }
 
-  async #pageAtOffset(keys: SortKey[], offset: number, limit: number): Promise<RawPage<Item>> {
+  async #pageAtOffset(keys: SortKey[], offset: number, limit: number): Promise<RawPage> {
     if (offset === 0) {
       const fetched = await this.#adapter.fetch({ keys, condition: null, limit: limit + 1, offset: 0 });
       const rows = fetched.slice(0, limit);
@@ -204,7 +215,7 @@ export class ConfiguredQuery<Item, Output = Item> {
     }
     // Fetch the row just before the page too: it proves a previous page exists and anchors cursors of an empty page.
     const fetched = await this.#adapter.fetch({ keys, condition: null, limit: limit + 2, offset: offset - 1 });
-    const anchor = fetched[0] ?? (await this.#adapter.fetch({ keys: reverseKeys(keys), condition: null, limit: 1, offset: 0, keysOnly: true }))[0];
+    const anchor = fetched[0] ?? (await this.#adapter.fetch({ keys: reverseKeys(keys), condition: null, limit: 1, offset: 0 }))[0];
     const rows = fetched.slice(1, limit + 1);
     return {
       rows,
@@ -216,8 +227,12 @@ export class ConfiguredQuery<Item, Output = Item> {
   }
 }
 
-interface RawPage<Item> {
-  rows: FetchedRow<Item>[];
+function sameValues(a: readonly KeyValue[], b: readonly KeyValue[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+interface RawPage {
+  rows: FetchedRow[];
   hasNext: boolean;
   hasPrevious: boolean;
   nextCursor: string | null;

@@ -32,11 +32,28 @@ export function reverseKeys(keys: readonly SortKey[]): SortKey[] {
 }
 
 /**
+ * `(k1, k2) > (v1, v2)`: when every key runs the same way and no value is NULL, the row comparison
+ * means the same as the expansion, and databases turn it into one index range instead of a filter.
+ */
+function rowValueCondition(keys: readonly SortKey[], values: readonly KeyValue[], inclusive: boolean): SqlFragment | null {
+  const direction = keys[0]?.direction;
+  if (keys.length < 2 || keys.some((key, index) => key.direction !== direction || key.nullable || values[index] === null)) return null;
+  const operator = (direction === 'asc' ? '>' : '<') + (inclusive ? '=' : '');
+  const tuple = joinFragments(
+    keys.map((key, index) => [{ value: values[index] as KeyValue, type: key.type }]),
+    ', ',
+  );
+  return [`(${keys.map((key) => key.expression).join(', ')}) ${operator} (`, ...tuple, ')'];
+}
+
+/**
  * WHERE condition selecting the rows after `values` in the order of `keys` (include the row itself
  * when `inclusive`). It is the expansion `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, plus a leading
  * range bound on the first key so that an index on it is used for a deep page.
  */
 export function keysetCondition(keys: readonly SortKey[], values: readonly KeyValue[], inclusive: boolean): SqlFragment {
+  const rowValue = rowValueCondition(keys, values, inclusive);
+  if (rowValue) return rowValue;
   const alternatives: SqlFragment[] = [];
   const prefix: SqlFragment[] = [];
   keys.forEach((key, index) => {

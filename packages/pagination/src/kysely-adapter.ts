@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { orderByTerms } from './order-by.ts';
-import { type FetchedRow, keyAlias, normaliseKeyValue, type PagePlan, type QueryAdapter } from './query-adapter.ts';
+import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, type SqlDialect, type SqlFragment, valueCast } from './sql-fragment.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the adapter works on any database shape
@@ -36,7 +36,7 @@ export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row>
     this.dialect = dialect;
   }
 
-  async fetch(plan: PagePlan): Promise<FetchedRow<Row>[]> {
+  async fetch(plan: PagePlan): Promise<FetchedRow[]> {
     let qb = this.#qb.select(plan.keys.map((key, index) => sql.raw(keyReadExpression(key.expression, key.type, this.dialect)).as(keyAlias(index))));
     if (plan.condition) qb = qb.where(toSql(plan.condition, this.dialect) as never);
     for (const term of orderByTerms(plan.keys, this.dialect)) {
@@ -45,11 +45,11 @@ export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row>
     qb = qb.limit(plan.limit);
     if (plan.offset > 0) qb = qb.offset(plan.offset);
     const rows = (await qb.execute()) as Record<string, unknown>[];
-    return rows.map((row) => {
-      const keyValues = plan.keys.map((key, index) => normaliseKeyValue(key.type, row[keyAlias(index)]));
-      for (let index = 0; index < plan.keys.length; index++) delete row[keyAlias(index)];
-      return { item: row as Row, keyValues };
-    });
+    return rows.map((row) => splitKeyColumns(row, plan.keys));
+  }
+
+  toItems(rows: Record<string, unknown>[]): Row[] {
+    return rows as Row[];
   }
 
   async count(): Promise<number> {

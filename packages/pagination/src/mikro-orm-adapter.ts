@@ -10,7 +10,7 @@ export type AnyQueryBuilder<Entity extends object> = Pick<QueryBuilder<Entity>, 
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { type OrderTerm, orderByTerms } from './order-by.ts';
 import type { TiebreakerDefinition } from './ordering.ts';
-import { type FetchedRow, keyAlias, normaliseKeyValue, type PagePlan, type QueryAdapter } from './query-adapter.ts';
+import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragment.ts';
 
 /** Options of {@link paginateQueryBuilder}; the tiebreaker defaults to the root entity's primary key. */
@@ -48,7 +48,7 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
     this.dialect = mikroOrmDialect(em);
   }
 
-  async fetch(plan: PagePlan): Promise<FetchedRow<Entity>[]> {
+  async fetch(plan: PagePlan): Promise<FetchedRow[]> {
     const qb = this.#qb.clone();
     if (!qb.state.fields) qb.select('*');
     qb.addSelect(plan.keys.map((key, index) => raw(`${keyReadExpression(key.expression, key.type, this.dialect)} as ${keyAlias(index)}`)) as never);
@@ -58,13 +58,15 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
     }
     qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
     qb.limit(plan.limit, plan.offset > 0 ? plan.offset : undefined);
-    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: false });
+    // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
+    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate });
+    return rows.map((row) => splitKeyColumns(row, plan.keys));
+  }
+
+  toItems(rows: Record<string, unknown>[]): Entity[] {
+    if (!this.#hydrate) return rows as unknown as Entity[];
     const entityName = this.#qb.mainAlias.entityName as EntityName<Entity>;
-    return rows.map((row) => {
-      const keyValues = plan.keys.map((key, index) => normaliseKeyValue(key.type, row[keyAlias(index)]));
-      for (let index = 0; index < plan.keys.length; index++) delete row[keyAlias(index)];
-      return { item: this.#hydrate && !plan.keysOnly ? this.#em.map(entityName, row as never) : (row as Entity), keyValues };
-    });
+    return rows.map((row) => this.#em.map(entityName, row as never, { mapped: true }));
   }
 
   async count(): Promise<number> {

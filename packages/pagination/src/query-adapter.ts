@@ -8,31 +8,33 @@ export interface PagePlan {
   condition: SqlFragment | null;
   limit: number;
   offset: number;
-  /** Only the key values are needed (existence checks, bounds): adapters may skip building items. */
-  keysOnly?: boolean;
 }
 
-/** One fetched row: the item, and its sort-key values exactly as the database returned them. */
-export interface FetchedRow<Item> {
-  item: Item;
+/** One fetched row, not yet turned into an item, and its sort-key values exactly as the database returned them. */
+export interface FetchedRow {
+  row: Record<string, unknown>;
   keyValues: KeyValue[];
 }
 
 /**
  * The seam between the paging algorithm and a query library. An adapter adds the plan's condition,
- * ORDER BY and LIMIT/OFFSET to its base query, selects each key expression under `keyAlias(i)`, and
- * counts the base query's rows (or groups).
+ * ORDER BY and LIMIT/OFFSET to its base query, selects each key expression under `keyAlias(i)`,
+ * builds items from rows, and counts the base query's rows (or groups).
  */
 export interface QueryAdapter<Item> {
   readonly dialect: SqlDialect;
-  fetch(plan: PagePlan): Promise<FetchedRow<Item>[]>;
+  fetch(plan: PagePlan): Promise<FetchedRow[]>;
+  /** Turns the rows a page returns into items (look-ahead rows never get here). */
+  toItems(rows: Record<string, unknown>[]): Item[];
   count(): Promise<number>;
 }
 
 /** Column alias under which adapters select sort key `index`. */
 export function keyAlias(index: number): string {
-  return `sluice_k${index}`;
+  return `${keyPrefix}${index}`;
 }
+
+const keyPrefix = 'sluice_k';
 
 /**
  * Brings a driver's value into the cursor's form without losing precision: 64-bit integers and
@@ -54,4 +56,12 @@ export function normaliseKeyValue(type: KeyType, raw: unknown): KeyValue {
     default:
       return String(raw);
   }
+}
+
+/** Splits a fetched row into the row without the key columns and the normalised key values. */
+export function splitKeyColumns(row: Record<string, unknown>, keys: readonly SortKey[]): { row: Record<string, unknown>; keyValues: KeyValue[] } {
+  const keyValues = keys.map((key, index) => normaliseKeyValue(key.type, row[keyAlias(index)]));
+  const rest: Record<string, unknown> = {};
+  for (const column in row) if (!column.startsWith(keyPrefix)) rest[column] = row[column];
+  return { row: rest, keyValues };
 }

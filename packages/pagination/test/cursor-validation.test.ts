@@ -8,8 +8,9 @@ function recordingQuery(options: Partial<PaginationOptions> = {}) {
     dialect: 'postgresql',
     fetch: async (plan) => {
       calls.push('fetch');
-      return plan.limit > 0 ? [{ item: { id: 1 }, keyValues: plan.keys.map((key) => (key.type === 'string' ? 'a' : 1)) }] : [];
+      return plan.limit > 0 ? [{ row: { id: 1 }, keyValues: plan.keys.map((key) => (key.type === 'string' ? 'a' : 1)) }] : [];
     },
+    toItems: (rows) => rows as { id: number }[],
     count: async () => {
       calls.push('count');
       return 1;
