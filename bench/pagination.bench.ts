@@ -1,5 +1,5 @@
 /**
- * Pagination at depth: `node bench/pagination.bench.ts --people 1000000 --dialects postgresql,sqlite`.
+ * Pagination at depth: `node --expose-gc bench/pagination.bench.ts --people 1000000 --dialects postgresql,sqlite`.
  * Seeds a fresh database per dialect, then times (median of 7 after a warm-up) a 50-row page ordered
  * by lastName: the first page, the page at depth 900,000 by cursor, by OFFSET (QueryBuilder), and by
  * MikroORM's em.findByCursor; then walks every row with `iterate` (raw rows), with rows/s and peak RSS.
@@ -90,9 +90,17 @@ for (const dialect of values.dialects.split(',')) {
     const rssAtStart = process.memoryUsage().rss;
     let rssAtTenth = 0;
     let peakRss = rssAtStart;
+    // Live heap after a full GC (run with --expose-gc) shows what the walk retains; RSS also shows GC laziness.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const heapAfterGc: number[] = [];
+    let pages = 0;
     const trackMemory = () => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       if (rows >= people / 10 && rssAtTenth === 0) rssAtTenth = process.memoryUsage().rss;
+      if (gc && ++pages % Math.max(1, Math.floor(people / 10_000)) === 0) {
+        gc();
+        heapAfterGc.push(process.memoryUsage().heapUsed);
+      }
     };
     const walkStarted = performance.now();
     const raw = paginateQueryBuilder(em, em.createQueryBuilder(Person, 'p'), { orderings: {} }, { hydrate: false });
@@ -107,6 +115,7 @@ for (const dialect of values.dialects.split(',')) {
     const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
     console.log(`iterate all: ${rows} rows in ${walkSeconds.toFixed(1)} s = ${Math.round(rows / walkSeconds)} rows/s`);
     console.log(`iterate RSS: ${mb(rssAtStart)} before, ${mb(rssAtTenth)} after 10% of rows, peak ${mb(peakRss)}`);
+    if (heapAfterGc.length > 1) console.log(`iterate heap after GC: ${mb(heapAfterGc[0] as number)} at 10%, ${mb(heapAfterGc.at(-1) as number)} at the end`);
   } finally {
     await orm.close(true);
     await database.drop();
