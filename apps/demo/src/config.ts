@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { ConfigError } from '@sluice/core';
 
 /** Settings of the demo app, read from the environment once at start-up. */
 export interface AppConfig {
-  /** `sqlite:<path>`, `postgres://...` or `mysql://...` (MariaDB). */
+  /** `sqlite:<path>`, `postgres://...` or `mysql://...` (MariaDB); default `apps/demo/var/demo.sqlite`. */
   databaseUrl: string;
   port: number;
   host: string;
@@ -29,7 +30,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 /** Reads {@link AppConfig} from `env`, failing with `CONFIG_INVALID` on a malformed value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
-    databaseUrl: env.DATABASE_URL || 'sqlite:./var/demo.sqlite',
+    // Anchored to the app folder, so `npm start` and the root-level `sluice` CLI share one database.
+    databaseUrl: env.DATABASE_URL || `sqlite:${resolve(import.meta.dirname, '../var/demo.sqlite')}`,
     port: positiveInteger(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     redisUrl: env.REDIS_URL || undefined,

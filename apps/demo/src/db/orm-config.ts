@@ -6,7 +6,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
+import { demoAudit } from '../audit/tracked-entities.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
 
@@ -26,6 +28,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options<Abstr
   const dialect = dialectOf(databaseUrl);
   const common: Partial<Options<AbstractSqlDriver>> = {
     entities,
+    subscribers: [new AuditSubscriber(demoAudit)],
     extensions: [Migrator],
     migrations: { migrationsList: migrationsFor(dialect), snapshot: false, silent: true },
     forceUtcTimezone: true,

@@ -1,3 +1,4 @@
+import { setAuditActor } from '@sluice/audit';
 import { AccessError } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
@@ -34,6 +35,7 @@ async function auth(app: FastifyInstance, options: { sessionTtlSeconds: number }
     const user = token ? await resolveSession(request.em, token) : null;
     if (!user) throw AccessError.unauthenticated();
     request.user = user;
+    setAuditActor({ id: user.id, username: user.username });
   });
 
   const routes = app.withTypeProvider<ZodTypeProvider>();

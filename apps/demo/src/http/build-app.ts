@@ -3,12 +3,14 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import { auditContextPlugin } from '@sluice/audit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth-plugin.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { healthRoutes } from './routes/health.ts';
+import { historyRoutes } from './routes/history.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
 
@@ -45,6 +47,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyCookie);
+  await app.register(auditContextPlugin);
 
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {
@@ -56,5 +59,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
   await app.register(orderRoutes, routeOptions);
+  await app.register(historyRoutes);
   return app;
 }

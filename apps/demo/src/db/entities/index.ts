@@ -1,3 +1,4 @@
+import { auditEntities } from '@sluice/audit';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
 import { AppSession } from './app-session.ts';
@@ -13,5 +14,5 @@ export { type Gender, genders } from './person.ts';
 export { statusNames } from './status.ts';
 export { Activity, ActivityType, AppSession, AppUser, Center, CustomerOrder, Person, Product, Status };
 
-/** Every entity of the demo, for the ORM configuration. */
-export const entities = [Center, AppUser, AppSession, Person, ActivityType, Activity, Status, Product, CustomerOrder];
+/** Every entity of the demo (history tables included), for the ORM configuration. */
+export const entities = [Center, AppUser, AppSession, Person, ActivityType, Activity, Status, Product, CustomerOrder, ...auditEntities];

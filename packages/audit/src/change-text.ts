@@ -1,0 +1,35 @@
+/** A field change ready to display. */
+export interface FieldChangeView {
+  field: string;
+  label: string;
+  old: string | null;
+  new: string | null;
+  /** e.g. `Status changed from New to Collecting`. */
+  text: string;
+}
+
+/** A collection change ready to display. */
+export interface CollectionChangeView {
+  field: string;
+  label: string;
+  added: string[];
+  removed: string[];
+  /** e.g. `Products: added TV; removed Mouse`. */
+  text: string;
+}
+
+/** The sentence for one field change. */
+export function describeFieldChange(label: string, action: 'create' | 'update' | 'delete', old: string | null, value: string | null): string {
+  if (action === 'create') return `${label} set to ${value ?? 'nothing'}`;
+  if (old === null) return `${label} set to ${value}`;
+  if (value === null) return `${label} cleared (was ${old})`;
+  return `${label} changed from ${old} to ${value}`;
+}
+
+/** The sentence for one collection change. */
+export function describeCollectionChange(label: string, added: readonly string[], removed: readonly string[]): string {
+  const parts = [];
+  if (added.length > 0) parts.push(`added ${added.join(', ')}`);
+  if (removed.length > 0) parts.push(`removed ${removed.join(', ')}`);
+  return `${label}: ${parts.join('; ')}`;
+}

@@ -1,0 +1,10 @@
+export { type AuditOptions, type FieldKind, type ScopeQuery, type TrackedEntity, type TrackedField, trackEntity } from './audit-config.ts';
+export { type AuditActor, type AuditContext, currentAuditContext, setAuditActor, systemActor, withAuditContext } from './audit-context.ts';
+export { AuditChange, AuditRevision, auditEntities, type StoredCollectionChange, type StoredFieldChange } from './audit-entities.ts';
+export { AuditError, auditErrorCodes } from './audit-error.ts';
+export { AuditSubscriber } from './audit-subscriber.ts';
+export { type BulkChange, recordBulkChange } from './bulk-change.ts';
+export { type CollectionChangeView, describeCollectionChange, describeFieldChange, type FieldChangeView } from './change-text.ts';
+export { auditContextPlugin } from './fastify-plugin.ts';
+export { type FeedFilter, type HistoryEntry, HistoryReader, type StateAsOf } from './history-reader.ts';
+export { parseAge, pruneHistory } from './retention.ts';
