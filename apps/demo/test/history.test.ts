@@ -98,4 +98,26 @@ describeEachDialect('history API', (dialect) => {
     const future = (await t.request(alice, 'GET', `/api/history?from=${encodeURIComponent('2100-01-01T00:00:00Z')}`)).json();
     expect(future.items).toEqual([]);
   });
+
+  it('attributes concurrent requests to their own users', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await t.request(admin, 'POST', '/api/orders', { personId, totalPrice: 1 })).json().id as number),
+    );
+    await Promise.all(
+      ids.flatMap((id, i) => [
+        t.request(alice, 'PATCH', `/api/orders/${id}`, { totalPrice: 1_000 + i }),
+        t.request(admin, 'PATCH', `/api/orders/${id}`, { deliveryDate: `2026-01-0${i + 1}` }),
+      ]),
+    );
+    for (const id of ids) {
+      const updates = (await t.request(admin, 'GET', `/api/history/orders/${id}`))
+        .json()
+        .items.filter((entry: { action: string }) => entry.action === 'update');
+      expect(updates).toHaveLength(2);
+      for (const entry of updates) {
+        const field = entry.changes[0].field;
+        expect(entry.actor.username).toBe(field === 'totalPrice' ? 'alice' : 'admin');
+      }
+    }
+  });
 });

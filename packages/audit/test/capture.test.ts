@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { recordBulkChange, systemActor, withAuditContext } from '../src/index.ts';
+import { AuditRevision, recordBulkChange, systemActor, withAuditContext } from '../src/index.ts';
 import { createFixture, createOrder, type Fixture, failingPrice, Order, Product, Status } from './fixture.ts';
 
 describeEachDialect('audit capture', (dialect) => {
@@ -189,5 +189,19 @@ describeEachDialect('audit capture', (dialect) => {
     const [entry] = (await fixture.reader.history(fixture.em(), 'orders', id, { limit: 1 })).items;
     expect(entry).toMatchObject({ action: 'update', actor: { id: null, username: 'system' } });
     expect(entry?.changes[0]?.text).toBe('Total price changed from €10.00 to €0.00');
+  });
+
+  it('orders history by revision, not by wall clock', async () => {
+    const id = await createOrder(fixture);
+    const em = fixture.em();
+    const order = await em.findOneOrFail(Order, id);
+    order.totalPrice = 1234;
+    await em.flush();
+    const [latest, first] = (await fixture.reader.history(fixture.em(), 'orders', id, { limit: 2 })).items;
+    // A clock that stepped back: the later revision carries an earlier time.
+    await fixture.em().nativeUpdate(AuditRevision, { id: latest?.revision as number }, { createdAt: new Date('2000-01-01T00:00:00Z') });
+    const reread = (await fixture.reader.history(fixture.em(), 'orders', id, { limit: 2 })).items;
+    expect(reread.map((entry) => entry.revision)).toEqual([latest?.revision, first?.revision]);
+    expect(reread[0]?.at).toBe('2000-01-01T00:00:00.000Z');
   });
 });
