@@ -78,6 +78,16 @@ describeEachDialect('history API', (dialect) => {
     expect((await t.request(alice, 'GET', `/api/history/people/${bobsPerson.id}`)).statusCode).toBe(404);
     expect((await t.request(alice, 'GET', '/api/history/robots/1')).statusCode).toBe(400);
     expect((await t.request(alice, 'GET', '/api/history/people/999999')).statusCode).toBe(404);
+    // Seeded rows have no history yet: an empty page where the row is visible, 404 where it is not.
+    const [seeded] = await t.orm.em
+      .getConnection()
+      .execute<{ id: number; center_id: number }[]>('select id, center_id from person where center_id = 1 order by id limit 1');
+    const empty = await t.request(alice, 'GET', `/api/history/people/${seeded?.id}`);
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json().items).toEqual([]);
+    expect((await t.request(bob, 'GET', `/api/history/people/${seeded?.id}`)).statusCode).toBe(404);
+    const [elsewhere] = await t.orm.em.getConnection().execute<{ id: number }[]>('select id from person where center_id = 3 order by id limit 1');
+    if (elsewhere) expect((await t.request(alice, 'GET', `/api/history/people/${elsewhere.id}`)).statusCode).toBe(404);
   });
 
   it("serves a feed limited to the caller's centers, filtered by entity, actor and time", async () => {
