@@ -1,6 +1,6 @@
 /**
  * Pagination at depth: `node --expose-gc bench/pagination.bench.ts --people 1000000 --dialects postgresql,sqlite`.
- * Seeds a fresh database per dialect, then times (median of 7 after a warm-up) a 50-row page ordered
+ * Seeds a fresh database per dialect, then times (median of 31 after a warm-up; OFFSET: of 3) a 50-row page ordered
  * by lastName: the first page, the page at depth 900,000 by cursor, by OFFSET (QueryBuilder), and by
  * MikroORM's em.findByCursor; then walks every row with `iterate` (raw rows), with rows/s and peak RSS.
  */
@@ -17,7 +17,7 @@ const people = Number(values.people);
 const depth = Math.floor(people * 0.9);
 const limit = 50;
 
-async function median(run: () => Promise<unknown>, repeat = 7): Promise<number> {
+async function median(run: () => Promise<unknown>, repeat = 31): Promise<number> {
   await run();
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {

@@ -1,4 +1,4 @@
-import type { Collection, EntityManager, EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
+import type { Collection, EntityManager, EventSubscriber, FlushEventArgs, MetadataStorage, TransactionEventArgs } from '@mikro-orm/core';
 import { mikroOrmDialect, type SqlDialect } from '@sluice/pagination';
 import { sql } from 'kysely';
 import type { AuditOptions } from './audit-config.ts';
@@ -60,9 +60,17 @@ export class AuditSubscriber implements EventSubscriber {
     this.#options = options;
   }
 
+  /**
+   * Checks the configuration against the ORM's metadata and fails with `AUDIT_INVALID_CONFIG` on an
+   * unknown entity or property. Call it at start-up; otherwise the first flush does.
+   */
+  assertConfiguration(metadata: MetadataStorage): void {
+    this.#tracked = resolveTrackedEntities(this.#options.entities, metadata);
+  }
+
   #trackedEntities(em: EntityManager): Map<string, ResolvedEntity> {
-    this.#tracked ??= resolveTrackedEntities(this.#options.entities, em.getMetadata());
-    return this.#tracked;
+    if (!this.#tracked) this.assertConfiguration(em.getMetadata());
+    return this.#tracked as Map<string, ResolvedEntity>;
   }
 
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
