@@ -14,7 +14,8 @@ type Action = 'create' | 'update' | 'delete';
 /** A tracked collection's membership before and after the flush (`null`: read it from the pivot table). */
 interface CollectionState {
   field: ResolvedField;
-  before: ComparableValue[] | null;
+  /** `'unchanged'`: the flush did not touch the collection, so before equals after. */
+  before: ComparableValue[] | null | 'unchanged';
   /** Items after the flush; entities created in this flush get their ids on insert. */
   after: object[] | null;
 }
@@ -179,7 +180,7 @@ export class AuditSubscriber implements EventSubscriber {
       const loaded = collection?.isInitialized() ? collection.getItems(false) : null;
       if (change.action === 'create') change.collections.set(field.name, { field, before: [], after: loaded ?? [] });
       else if (change.action === 'delete') change.collections.set(field.name, { field, before: loaded ? primaryKeysOf(loaded) : null, after: [] });
-      else change.collections.set(field.name, { field, before: loaded ? primaryKeysOf(loaded) : null, after: loaded });
+      else change.collections.set(field.name, { field, before: 'unchanged', after: loaded });
     }
   }
 
@@ -192,13 +193,14 @@ export class AuditSubscriber implements EventSubscriber {
     }
   }
 
+  /** Memberships before the flush that were never loaded, one pivot query per property. */
   async #readBefore(trx: SqlTransaction, revision: PendingRevision): Promise<void> {
-    for (const change of revision.changes) {
-      for (const state of change.collections.values()) {
-        if (state.before !== null || change.entityId === null) continue;
-        state.before = (await readPivot(trx, state.field.property, [change.entityId])).get(change.entityId) ?? [];
-      }
-    }
+    const wanted = revision.changes.flatMap((change) =>
+      [...change.collections.values()]
+        .filter((state) => state.before === null && change.entityId !== null)
+        .map((state) => ({ state, ownerId: change.entityId as string })),
+    );
+    for (const [state, ids] of await readPivots(trx, wanted)) state.before = ids;
   }
 
   async #write(em: EntityManager, trx: SqlTransaction | undefined): Promise<void> {
@@ -208,14 +210,19 @@ export class AuditSubscriber implements EventSubscriber {
     const names = new DisplayNames();
     const rows: Omit<AuditChange, 'id' | 'revision'>[] = [];
     const prepared: { change: PendingChange; collections: { state: CollectionState; before: ComparableValue[]; after: ComparableValue[] }[] }[] = [];
+    for (const change of revision.changes) change.entityId ??= entityIdOf(change.entity);
+    // Memberships after the flush that were never loaded, one pivot query per property.
+    const afterFromPivot = await readPivots(
+      trx,
+      revision.changes.flatMap((change) =>
+        [...change.collections.values()].filter((state) => state.after === null).map((state) => ({ state, ownerId: change.entityId as string })),
+      ),
+    );
     for (const change of revision.changes) {
-      change.entityId ??= entityIdOf(change.entity);
       const collections = [];
       for (const state of change.collections.values()) {
-        const after = state.after
-          ? primaryKeysOf(state.after)
-          : ((await readPivot(trx, state.field.property, [change.entityId as string])).get(change.entityId as string) ?? []);
-        const before = state.before ?? after;
+        const after = state.after ? primaryKeysOf(state.after) : (afterFromPivot.get(state) ?? []);
+        const before = state.before === 'unchanged' || state.before === null ? after : state.before;
         collections.push({ state, before, after });
         names.want(state.field.property.targetMeta as never, state.field.displayField, [...before, ...after]);
       }
@@ -309,4 +316,20 @@ async function insertChanges(trx: SqlTransaction, dialect: SqlDialect, revisionI
       .insertInto('audit_change')
       .values(records.slice(start, start + 1_000))
       .execute();
+}
+
+/** Reads the memberships of many (collection, owner) pairs with one pivot query per property. */
+async function readPivots(trx: SqlTransaction, wanted: { state: CollectionState; ownerId: string }[]): Promise<Map<CollectionState, ComparableValue[]>> {
+  const byProperty = new Map<ResolvedField['property'], { state: CollectionState; ownerId: string }[]>();
+  for (const entry of wanted) {
+    const entries = byProperty.get(entry.state.field.property) ?? [];
+    entries.push(entry);
+    byProperty.set(entry.state.field.property, entries);
+  }
+  const result = new Map<CollectionState, ComparableValue[]>();
+  for (const [property, entries] of byProperty) {
+    const memberships = await readPivot(trx, property, [...new Set(entries.map((entry) => entry.ownerId))]);
+    for (const { state, ownerId } of entries) result.set(state, memberships.get(ownerId) ?? []);
+  }
+  return result;
 }

@@ -204,4 +204,21 @@ describeEachDialect('audit capture', (dialect) => {
     expect(reread.map((entry) => entry.revision)).toEqual([latest?.revision, first?.revision]);
     expect(reread[0]?.at).toBe('2000-01-01T00:00:00.000Z');
   });
+
+  it('reads unloaded memberships of many entities in one flush, each its own', async () => {
+    const ids = [await createOrder(fixture), await createOrder(fixture, { products: [] }), await createOrder(fixture)];
+    let em = fixture.em();
+    const third = await em.findOneOrFail(Order, ids[2] as number);
+    third.products.set([em.getReference(Product, 3)]);
+    await em.flush();
+    before = (await fixture.changes()).length;
+    em = fixture.em();
+    const orders = await em.find(Order, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
+    for (const order of orders) order.totalPrice += 1;
+    await em.flush();
+    expect(orders.every((order) => !order.products.isInitialized())).toBe(true);
+    const changes = await newChanges();
+    expect(changes.map((change) => (change.state as Record<string, unknown>).products)).toEqual([['TV', 'Laptop'], [], ['Mouse']]);
+    expect(changes.every((change) => (change.collections as unknown[]).length === 0)).toBe(true);
+  });
 });

@@ -115,9 +115,9 @@ export class ConfiguredQuery<Item, Output = Item> {
       const condition = cursor ? joinFragments([bound, keysetCondition(keys, cursor.values, cursor.inclusive)], ' AND ') : bound;
       const rows = await this.#adapter.fetch({ keys, condition, limit: pageSize, offset: 0 });
       for (const item of await this.#transformAll(rows)) yield item;
-      const last = rows.at(-1);
-      if (last) {
-        cursor = { values: last.keyValues, inclusive: false };
+      const lastRow = rows.at(-1);
+      if (lastRow) {
+        cursor = { values: lastRow.keyValues, inclusive: false };
         await options.afterPage?.();
         await options.onCheckpoint?.(this.#codec.encode(keys, cursor));
       }
