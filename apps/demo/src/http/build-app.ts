@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { authPlugin } from './auth-plugin.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { activityRoutes } from './routes/activities.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -60,5 +61,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(activityRoutes, routeOptions);
   await app.register(orderRoutes, routeOptions);
   await app.register(historyRoutes);
+  await app.register(exportRoutes);
   return app;
 }

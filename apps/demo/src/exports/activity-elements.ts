@@ -1,0 +1,129 @@
+import type { AggregatorDefinition, ExportContext, ExportDefinition, FilterDefinition } from '@sluice/export';
+import { z } from 'zod';
+import { Activity, ActivityType } from '../db/entities/index.ts';
+import { type DateRange, dateRange, rangeCondition } from './date-range.ts';
+import { periodOf } from './sql-dialect.ts';
+import { rangeText } from './texts.ts';
+
+const noParams = z.strictObject({});
+
+/** Activities of people of the chosen centers; person filters work on the joined person `p`. */
+function activities(ctx: ExportContext) {
+  return ctx.em
+    .createQueryBuilder(Activity, 'a')
+    .join('a.person', 'p')
+    .where({ 'p.center': { $in: [...ctx.centers] } } as never);
+}
+
+const activityExport = {
+  params: noParams,
+  type: 'activity',
+  requiredRole: 'EXPORT',
+  accepts: ['activity', 'person'],
+} as const;
+
+export const countActivities: ExportDefinition<Record<string, never>> = {
+  ...activityExport,
+  alias: 'count_activities',
+  title: 'Count activities',
+  description: 'Number of activities, grouped by the chosen aggregators',
+  describe: () => 'Count activities',
+  kind: 'tabular',
+  initiateQuery: activities,
+  columns: () => [{ key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)' }],
+};
+
+export const averageActivityDuration: ExportDefinition<Record<string, never>> = {
+  ...activityExport,
+  alias: 'avg_activity_duration',
+  title: 'Average activity duration',
+  description: 'Average duration of activities in minutes, grouped by the chosen aggregators',
+  describe: () => 'Average activity duration',
+  kind: 'tabular',
+  initiateQuery: activities,
+  columns: () => [
+    // `* 1e0` averages doubles: MariaDB's AVG of integers is a DECIMAL cut to 4 places.
+    { key: 'average_minutes', label: 'Average duration (minutes)', expression: 'avg(a.duration_minutes * 1e0)' },
+    { key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)' },
+  ],
+};
+
+export const listActivities: ExportDefinition<Record<string, never>> = {
+  ...activityExport,
+  alias: 'list_activities',
+  title: 'List activities',
+  description: 'One row per activity',
+  describe: () => 'List activities',
+  kind: 'list',
+  initiateQuery: (ctx) => activities(ctx).join('a.type', 't'),
+  columns: () => [
+    { key: 'id', label: 'Id', expression: 'a.id' },
+    { key: 'date', label: 'Date', expression: 'a.date' },
+    { key: 'type', label: 'Type', expression: 't.name' },
+    { key: 'duration_minutes', label: 'Duration (minutes)', expression: 'a.duration_minutes' },
+    { key: 'person_id', label: 'Person id', expression: 'p.id' },
+    { key: 'person_name', label: 'Person', expression: "concat(p.first_name, ' ', p.last_name)" },
+  ],
+  rowKey: { expression: 'a.id', type: 'integer' },
+};
+
+export const activityDateFilter: FilterDefinition<DateRange> = {
+  alias: 'activity_date',
+  title: 'Activity date',
+  description: 'Activities in a date range',
+  params: dateRange,
+  describe: (range) => `Filtered by activity date ${rangeText(range.from, range.to)}`,
+  applyOn: 'activity',
+  apply: (qb, range) => {
+    const { sql, params } = rangeCondition('a.date', range);
+    qb.andWhere(sql, params);
+  },
+};
+
+const typesParams = z.strictObject({ types: z.array(z.number().int().positive()).min(1) });
+export const activityTypeFilter: FilterDefinition<z.output<typeof typesParams>> = {
+  alias: 'activity_type',
+  title: 'Activity type',
+  description: 'Activities of the chosen types',
+  params: typesParams,
+  describe: ({ types }) => `Filtered by activity type ${types.join(', ')}`,
+  applyOn: 'activity',
+  apply: (qb, { types }) => {
+    qb.andWhere(`a.type_id in (${types.map(() => '?').join(', ')})`, types);
+  },
+};
+
+export const activityTypeAggregator: AggregatorDefinition<Record<string, never>> = {
+  alias: 'activity_type',
+  title: 'Activity type',
+  description: 'Group by activity type',
+  params: noParams,
+  describe: () => 'Grouped by activity type',
+  applyOn: 'activity',
+  keys: () => [{ key: 'activity_type', label: 'Activity type', expression: 'a.type_id' }],
+  labels: async (_, values, __, ctx) => {
+    const types = await ctx.em.find(ActivityType, { id: { $in: values.map(Number) } });
+    return new Map(values.map((value) => [value, types.find((type) => type.id === Number(value))?.name ?? String(value)]));
+  },
+};
+
+const periodParams = z.strictObject({ granularity: z.enum(['week', 'month', 'year']).default('month') });
+export const activityPeriodAggregator: AggregatorDefinition<z.output<typeof periodParams>> = {
+  alias: 'activity_period',
+  title: 'Activity period',
+  description: 'Group by the ISO week, month or year of the activity',
+  params: periodParams,
+  describe: ({ granularity }) => `Grouped by ${granularity} of the activity`,
+  applyOn: 'activity',
+  keys: ({ granularity }, ctx) => [
+    { key: 'activity_period', label: granularity[0]?.toUpperCase() + granularity.slice(1), expression: periodOf(ctx.dialect, 'a.date', granularity) },
+  ],
+  labels: (_, values) => new Map(values.map((value) => [value, String(value)])),
+};
+
+/** Every activity element, for registration. */
+export const activityElements = {
+  exports: [countActivities, averageActivityDuration, listActivities],
+  filters: [activityDateFilter, activityTypeFilter],
+  aggregators: [activityTypeAggregator, activityPeriodAggregator],
+};

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** `{from?, to?}` with at least one bound and `to` not before `from`. */
+export const dateRange = z
+  .strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .refine((range) => range.from !== undefined || range.to !== undefined, { message: 'give "from", "to" or both' })
+  .refine((range) => !range.from || !range.to || range.from <= range.to, { message: '"to" must not be before "from"', path: ['to'] });
+
+export type DateRange = z.output<typeof dateRange>;
+
+/** The SQL condition of a range on `column`, with its parameters. */
+export function rangeCondition(column: string, range: DateRange): { sql: string; params: string[] } {
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (range.from) {
+    parts.push(`${column} >= ?`);
+    params.push(range.from);
+  }
+  if (range.to) {
+    parts.push(`${column} <= ?`);
+    params.push(range.to);
+  }
+  return { sql: parts.join(' and '), params };
+}

@@ -1,0 +1,14 @@
+import { csvFormatter, ExportRegistry, jsonFormatter } from '@sluice/export';
+import { activityElements } from './activity-elements.ts';
+import { personElements } from './person-elements.ts';
+
+/** The demo's exports, filters, aggregators and formatters; aliases are a public contract. */
+export function demoExportRegistry(): ExportRegistry {
+  const registry = new ExportRegistry();
+  for (const module of [personElements, activityElements]) {
+    for (const definition of module.exports) registry.registerExport(definition);
+    for (const definition of module.filters) registry.registerFilter(definition as never);
+    for (const definition of module.aggregators) registry.registerAggregator(definition as never);
+  }
+  return registry.registerFormatter(csvFormatter).registerFormatter(jsonFormatter);
+}

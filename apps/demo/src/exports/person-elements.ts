@@ -1,0 +1,178 @@
+import type { AggregatorDefinition, ExportDefinition, FilterDefinition } from '@sluice/export';
+import { whereExists } from '@sluice/export';
+import { z } from 'zod';
+import { countryName, isCountryCode } from '../countries.ts';
+import { Center, genders, Person } from '../db/entities/index.ts';
+import { type DateRange, dateRange, rangeCondition } from './date-range.ts';
+import { ageInYears, bracketStart } from './sql-dialect.ts';
+import { dayText, rangeText } from './texts.ts';
+
+const noParams = z.strictObject({});
+const genderLabels: Record<string, string> = { female: 'Female', male: 'Male', other: 'Other' };
+
+export const countPeople: ExportDefinition<Record<string, never>> = {
+  alias: 'count_people',
+  title: 'Count people',
+  description: 'Number of people, grouped by the chosen aggregators',
+  params: noParams,
+  describe: () => 'Count people',
+  type: 'person',
+  kind: 'tabular',
+  requiredRole: 'EXPORT',
+  accepts: ['person'],
+  initiateQuery: (ctx) => ctx.em.createQueryBuilder(Person, 'p').where({ center: { $in: [...ctx.centers] } }),
+  columns: () => [{ key: 'count', label: 'Number of people', expression: 'count(distinct p.id)' }],
+};
+
+export const listPeople: ExportDefinition<Record<string, never>> = {
+  alias: 'list_people',
+  title: 'List people',
+  description: 'One row per person',
+  params: noParams,
+  describe: () => 'List people',
+  type: 'person',
+  kind: 'list',
+  requiredRole: 'EXPORT',
+  accepts: ['person'],
+  initiateQuery: (ctx) =>
+    ctx.em
+      .createQueryBuilder(Person, 'p')
+      .join('p.center', 'c')
+      .where({ center: { $in: [...ctx.centers] } }),
+  columns: () => [
+    { key: 'id', label: 'Id', expression: 'p.id' },
+    { key: 'first_name', label: 'First name', expression: 'p.first_name' },
+    { key: 'last_name', label: 'Last name', expression: 'p.last_name' },
+    { key: 'gender', label: 'Gender', expression: 'p.gender' },
+    { key: 'birthdate', label: 'Birthdate', expression: 'p.birthdate' },
+    { key: 'nationality', label: 'Nationality', expression: 'p.nationality' },
+    { key: 'center', label: 'Center', expression: 'c.name' },
+  ],
+  rowKey: { expression: 'p.id', type: 'integer' },
+};
+
+export const personBirthdateFilter: FilterDefinition<DateRange> = {
+  alias: 'person_birthdate',
+  title: 'Birthdate',
+  description: 'People born in a date range',
+  params: dateRange,
+  describe: (range) => `Filtered by birthdate ${rangeText(range.from, range.to)}`,
+  applyOn: 'person',
+  apply: (qb, range) => {
+    const { sql, params } = rangeCondition('p.birthdate', range);
+    qb.andWhere(sql, params);
+  },
+};
+
+const gendersParams = z.strictObject({ genders: z.array(z.enum([...genders, 'unknown'])).min(1) });
+export const personGenderFilter: FilterDefinition<z.output<typeof gendersParams>> = {
+  alias: 'person_gender',
+  title: 'Gender',
+  description: 'People of the chosen genders ("unknown" for none recorded)',
+  params: gendersParams,
+  describe: ({ genders: chosen }) => `Filtered by gender: ${chosen.map((g) => genderLabels[g] ?? 'Unknown').join(', ')}`,
+  applyOn: 'person',
+  apply: (qb, { genders: chosen }) => {
+    const known = chosen.filter((gender) => gender !== 'unknown');
+    const parts = known.length > 0 ? [`p.gender in (${known.map(() => '?').join(', ')})`] : [];
+    if (chosen.includes('unknown')) parts.push('p.gender is null');
+    qb.andWhere(`(${parts.join(' or ')})`, known);
+  },
+};
+
+const countriesParams = z.strictObject({ countries: z.array(z.string().refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 code')).min(1) });
+export const personNationalityFilter: FilterDefinition<z.output<typeof countriesParams>> = {
+  alias: 'person_nationality',
+  title: 'Nationality',
+  description: 'People of the chosen nationalities',
+  params: countriesParams,
+  describe: ({ countries }) => `Filtered by nationality: ${countries.map(countryName).join(', ')}`,
+  applyOn: 'person',
+  apply: (qb, { countries }) => {
+    qb.andWhere(`p.nationality in (${countries.map(() => '?').join(', ')})`, countries);
+  },
+};
+
+const hasActivityParams = z
+  .strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional(), types: z.array(z.number().int().positive()).min(1).optional() })
+  .refine((range) => range.from !== undefined || range.to !== undefined, { message: 'give "from", "to" or both' })
+  .refine((range) => !range.from || !range.to || range.from <= range.to, { message: '"to" must not be before "from"', path: ['to'] });
+export const personHasActivityFilter: FilterDefinition<z.output<typeof hasActivityParams>> = {
+  alias: 'person_has_activity',
+  title: 'Has an activity',
+  description: 'People with at least one activity in a date range (and of given types)',
+  params: hasActivityParams,
+  describe: (params) => `Filtered by having an activity ${rangeText(params.from, params.to)}${params.types ? ` of type ${params.types.join(', ')}` : ''}`,
+  applyOn: 'person',
+  apply: (qb, params) => {
+    const conditions = [rangeCondition('pa.date', params)];
+    if (params.types) conditions.push({ sql: `pa.type_id in (${params.types.map(() => '?').join(', ')})`, params: params.types.map(String) });
+    whereExists(qb, 'activity pa', 'pa.person_id = p.id', conditions);
+  },
+};
+
+export const personGenderAggregator: AggregatorDefinition<Record<string, never>> = {
+  alias: 'person_gender',
+  title: 'Gender',
+  description: 'Group by gender',
+  params: noParams,
+  describe: () => 'Grouped by gender',
+  applyOn: 'person',
+  keys: () => [{ key: 'person_gender', label: 'Gender', expression: 'p.gender' }],
+  labels: (_, values) => new Map(values.map((value) => [value, value === null ? 'Unknown' : (genderLabels[String(value)] ?? String(value))])),
+};
+
+export const personNationalityAggregator: AggregatorDefinition<Record<string, never>> = {
+  alias: 'person_nationality',
+  title: 'Nationality',
+  description: 'Group by nationality',
+  params: noParams,
+  describe: () => 'Grouped by nationality',
+  applyOn: 'person',
+  keys: () => [{ key: 'person_nationality', label: 'Nationality', expression: 'p.nationality' }],
+  labels: (_, values) => new Map(values.map((value) => [value, value === null ? 'Unknown' : countryName(String(value))])),
+};
+
+export const personCenterAggregator: AggregatorDefinition<Record<string, never>> = {
+  alias: 'person_center',
+  title: 'Center',
+  description: 'Group by center',
+  params: noParams,
+  describe: () => 'Grouped by center',
+  applyOn: 'person',
+  keys: () => [{ key: 'person_center', label: 'Center', expression: 'p.center_id' }],
+  labels: async (_, values, __, ctx) => {
+    const centers = await ctx.em.find(Center, { id: { $in: values.map(Number) } });
+    return new Map(values.map((value) => [value, centers.find((center) => center.id === Number(value))?.name ?? String(value)]));
+  },
+};
+
+const bracketParams = z.strictObject({
+  bracketSize: z.number().int().min(1).max(100).default(10),
+  /** Ages are computed on this day (default: today). */
+  at: z.iso.date().optional(),
+});
+export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof bracketParams>> = {
+  alias: 'person_age_bracket',
+  title: 'Age bracket',
+  description: 'Group by age in brackets of a chosen size',
+  params: bracketParams,
+  describe: (params) => `Grouped by age in brackets of ${params.bracketSize} years${params.at ? ` on ${dayText(params.at)}` : ''}`,
+  applyOn: 'person',
+  keys: (params, ctx) => [
+    {
+      key: 'person_age_bracket',
+      label: 'Age',
+      expression: bracketStart(ctx.dialect, ageInYears(ctx.dialect, 'p.birthdate', params.at ?? new Date().toISOString().slice(0, 10)), params.bracketSize),
+    },
+  ],
+  labels: (_, values, params) =>
+    new Map(values.map((value) => [value, value === null ? 'Unknown' : `${Number(value)}-${Number(value) + params.bracketSize - 1}`])),
+};
+
+/** Every person element, for registration. */
+export const personElements = {
+  exports: [countPeople, listPeople],
+  filters: [personBirthdateFilter, personGenderFilter, personNationalityFilter, personHasActivityFilter],
+  aggregators: [personGenderAggregator, personNationalityAggregator, personCenterAggregator, personAgeBracketAggregator],
+};

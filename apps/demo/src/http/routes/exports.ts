@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import { type ExportResult, type ListResult, runExport, tabularJson } from '@sluice/export';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { demoExportRegistry } from '../../exports/demo-exports.ts';
+import { exportUser } from '../../exports/export-user.ts';
+import { errorBody } from '../schemas.ts';
+
+/** Rows a preview returns at most. */
+export const previewLimit = 1_000;
+
+async function previewRows(result: ListResult, limit: number): Promise<{ rows: unknown[][]; truncated: boolean }> {
+  const rows: unknown[][] = [];
+  for await (const row of result.rows) {
+    if (rows.length === limit) return { rows, truncated: true };
+    rows.push(row);
+  }
+  return { rows, truncated: false };
+}
+
+function preview(result: ExportResult) {
+  if (result.kind === 'tabular') return tabularJson(result, previewLimit);
+  return previewRows(result, previewLimit).then(({ rows, truncated }) => ({
+    columns: result.columns,
+    rows: rows.map((row) => row.map((value) => ({ value, label: null }))),
+    description: result.description,
+    truncated,
+  }));
+}
+
+const cell = z.object({ value: z.unknown(), label: z.string().nullable() });
+const previewDto = z.object({
+  columns: z.array(z.object({ key: z.string(), label: z.string() })),
+  rows: z.array(z.array(cell)),
+  description: z.array(z.string()),
+  truncated: z.boolean(),
+});
+
+/** `/api/exports`: what the caller may export, previews, and direct downloads of small exports. */
+export async function exportRoutes(app: FastifyInstance): Promise<void> {
+  const registry = demoExportRegistry();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['exports'];
+  // The request is validated by the registry, which names the element and field of every problem.
+  const body = z.record(z.string(), z.unknown());
+
+  routes.get('/api/exports', { schema: { tags, response: { 200: z.object({ exports: z.array(z.unknown()) }) } } }, async (request) => ({
+    exports: registry.available(exportUser(request.user)),
+  }));
+
+  routes.post('/api/exports/preview', { schema: { tags, body, response: { 200: previewDto, 400: errorBody, 403: errorBody } } }, async (request) => {
+    const prepared = registry.prepare(request.body, exportUser(request.user));
+    return preview(await runExport(prepared, request.em, { pageSize: previewLimit + 1 }));
+  });
+
+  routes.post('/api/exports/download', { schema: { tags, body, response: { 400: errorBody, 403: errorBody } } }, async (request, reply) => {
+    const prepared = registry.prepare(request.body, exportUser(request.user));
+    const result = await runExport(prepared, request.em);
+    const formatter = prepared.formatter.definition;
+    const stream = new PassThrough();
+    formatter.write(result, stream, prepared.formatter.params).catch((error: unknown) => {
+      request.log.error({ err: error }, 'export failed while streaming');
+      stream.destroy(error as Error);
+    });
+    const name = `${prepared.export.definition.alias}-${new Date().toISOString().slice(0, 10)}.${formatter.extension}`;
+    return reply
+      .header('content-type', formatter.contentType)
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(stream as never); // a stream is sent as is, never serialised
+  });
+}

@@ -1,0 +1,96 @@
+import { describeEachDialect } from '@sluice/test-utils';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './test-app.ts';
+
+describeEachDialect('exports API', (dialect) => {
+  let t: TestApp;
+  let alice: string;
+  let bob: string;
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { people: 1_200 });
+    alice = await t.login('alice');
+    bob = await t.login('bob');
+  });
+  afterAll(() => t.close());
+
+  it('lists what the caller may run, with JSON Schemas for forms', async () => {
+    const { exports } = (await t.request(alice, 'GET', '/api/exports')).json();
+    const countPeople = exports.find((e: { alias: string }) => e.alias === 'count_people');
+    expect(countPeople).toMatchObject({ kind: 'tabular', type: 'person' });
+    const birthdate = countPeople.filters.find((f: { alias: string }) => f.alias === 'person_birthdate');
+    expect(birthdate.parameters).toMatchObject({ type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } });
+    expect(countPeople.aggregators.map((a: { alias: string }) => a.alias)).toContain('person_age_bracket');
+    expect(countPeople.formatters.map((f: { alias: string }) => f.alias)).toEqual(['csv', 'json']);
+    expect((await t.request(bob, 'GET', '/api/exports')).json()).toEqual({ exports: [] });
+    expect((await t.request(null, 'GET', '/api/exports')).statusCode).toBe(401);
+  });
+
+  it('previews a tabular export with labels and sentences', async () => {
+    const response = await t.request(alice, 'POST', '/api/exports/preview', {
+      export: 'count_people',
+      filters: { person_birthdate: { from: '1980-01-01', to: '1999-12-31' } },
+      aggregators: { person_gender: {} },
+      formatter: { alias: 'json' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const preview = response.json();
+    expect(preview.columns).toEqual([
+      { key: 'person_gender', label: 'Gender' },
+      { key: 'count', label: 'Number of people' },
+    ]);
+    expect(preview.description).toEqual(['Count people', 'Filtered by birthdate between 01-01-1980 and 31-12-1999', 'Grouped by gender']);
+    expect(preview.rows[0][0]).toMatchObject({ value: 'female', label: 'Female' });
+    const [row] = await t.orm.em
+      .getConnection()
+      .execute<{ n: number }[]>("select count(*) as n from person where center_id in (1, 2) and birthdate between '1980-01-01' and '1999-12-31'");
+    expect(preview.rows.reduce((sum: number, cells: { value: number }[]) => sum + Number(cells[1]?.value), 0)).toBe(Number(row?.n));
+  });
+
+  it('caps list previews at 1,000 rows and says so', async () => {
+    const preview = (await t.request(alice, 'POST', '/api/exports/preview', { export: 'list_activities', formatter: { alias: 'csv' } })).json();
+    expect(preview.rows).toHaveLength(1_000);
+    expect(preview.truncated).toBe(true);
+  });
+
+  it('downloads a CSV with the right type and name, equal to the preview', async () => {
+    const request = {
+      export: 'count_people',
+      aggregators: { person_center: {}, person_gender: {} },
+      formatter: { alias: 'csv', params: { pivot: { columns: ['person_gender'] } } },
+    };
+    const response = await t.request(alice, 'POST', '/api/exports/download', request);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="count_people-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const cells: string[][] = parse(response.body);
+    expect(cells[0]?.[0]).toBe('Gender');
+    expect(cells.slice(2).map((line: string[]) => line[0])).toEqual(['Brussels', 'Antwerp']);
+    const list = await t.request(alice, 'POST', '/api/exports/download', { export: 'list_people', formatter: { alias: 'csv' } });
+    const [count] = await t.orm.em.getConnection().execute<{ n: number }[]>('select count(*) as n from person where center_id in (1, 2)');
+    expect(parse(list.body)).toHaveLength(Number(count?.n) + 1);
+  });
+
+  it('answers bad requests with 400 and codes, forbidden ones with 403', async () => {
+    const cases: [string | null, unknown, number, string][] = [
+      [
+        alice,
+        { export: 'count_people', filters: { person_birthdate: { from: '2000-01-01', to: '1990-01-01' } }, formatter: { alias: 'json' } },
+        400,
+        'EXPORT_INVALID_PARAMETERS',
+      ],
+      [alice, { export: 'nope', formatter: { alias: 'json' } }, 400, 'EXPORT_UNKNOWN_ELEMENT'],
+      [alice, { export: 'count_people', filters: { activity_type: { types: [1] } }, formatter: { alias: 'json' } }, 400, 'EXPORT_NOT_APPLICABLE'],
+      [alice, { export: 'count_people', centers: [3], formatter: { alias: 'json' } }, 403, 'EXPORT_FORBIDDEN'],
+      [bob, { export: 'count_people', formatter: { alias: 'json' } }, 403, 'EXPORT_FORBIDDEN'],
+      [alice, { export: 'count_people' }, 400, 'EXPORT_INVALID_REQUEST'],
+    ];
+    for (const [token, body, status, code] of cases) {
+      for (const url of ['/api/exports/preview', '/api/exports/download']) {
+        const response = await t.request(token, 'POST', url, body);
+        expect(response.statusCode, `${url} ${JSON.stringify(body)}`).toBe(status);
+        expect(response.json().error.code).toBe(code);
+      }
+    }
+  });
+});

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import type { AggregatorDefinition, ExportDefinition, ExportUser, FilterDefinition, FormatterDefinition } from './elements.ts';
+import { ExportError, type ExportIssue } from './export-error.ts';
+import { type ExportRequest, exportRequestSchema } from './export-request.ts';
+
+/** A request that passed every check: elements resolved, parameters parsed, centers authorized. */
+export interface PreparedExport {
+  export: { definition: ExportDefinition; params: unknown };
+  filters: { definition: FilterDefinition; params: unknown }[];
+  aggregators: { definition: AggregatorDefinition; params: unknown }[];
+  formatter: { definition: FormatterDefinition; params: unknown };
+  centers: number[];
+  user: ExportUser;
+}
+
+/** An element as offered to a user: texts and the JSON Schema of its parameters. */
+export interface OfferedElement {
+  alias: string;
+  title: string;
+  description: string;
+  parameters: unknown;
+}
+
+/** An export as offered, with the filters, aggregators and formatters it can be combined with. */
+export interface OfferedExport extends OfferedElement {
+  type: string;
+  kind: 'tabular' | 'list';
+  filters: OfferedElement[];
+  aggregators: OfferedElement[];
+  formatters: OfferedElement[];
+}
+
+function offered(element: { alias: string; title: string; description: string; params: z.ZodType }): OfferedElement {
+  return {
+    alias: element.alias,
+    title: element.title,
+    description: element.description,
+    parameters: z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }),
+  };
+}
+
+function zodIssues(error: z.ZodError, prefix: string): ExportIssue[] {
+  return error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+}
+
+type Element = { alias: string };
+
+/**
+ * Elements by alias. Modules register exports, filters, aggregators and formatters; the registry
+ * matches them by type, offers each user what their roles allow, and validates whole requests
+ * before any query runs. Authorization fails closed: nothing unknown or forbidden is ever dropped.
+ */
+export class ExportRegistry {
+  readonly #exports = new Map<string, ExportDefinition>();
+  readonly #filters = new Map<string, FilterDefinition>();
+  readonly #aggregators = new Map<string, AggregatorDefinition>();
+  readonly #formatters = new Map<string, FormatterDefinition>();
+
+  #add<T extends Element>(map: Map<string, T>, kind: string, element: T): this {
+    if (map.has(element.alias)) throw new TypeError(`${kind} "${element.alias}" is already registered`);
+    map.set(element.alias, element);
+    return this;
+  }
+
+  registerExport<P>(definition: ExportDefinition<P>): this {
+    return this.#add(this.#exports, 'export', definition as ExportDefinition);
+  }
+
+  registerFilter<P>(definition: FilterDefinition<P>): this {
+    return this.#add(this.#filters, 'filter', definition as FilterDefinition);
+  }
+
+  registerAggregator<P>(definition: AggregatorDefinition<P>): this {
+    return this.#add(this.#aggregators, 'aggregator', definition as AggregatorDefinition);
+  }
+
+  registerFormatter<P>(definition: FormatterDefinition<P>): this {
+    return this.#add(this.#formatters, 'formatter', definition as FormatterDefinition);
+  }
+
+  /** What `user` may run in every one of `centers` (default: all of theirs). */
+  available(user: ExportUser, centers: readonly number[] = user.centerIds): OfferedExport[] {
+    const allowed = (role: string) => centers.length > 0 && centers.every((center) => user.centerIds.includes(center) && user.hasRole(role, center));
+    return [...this.#exports.values()]
+      .filter((definition) => allowed(definition.requiredRole))
+      .map((definition) => ({
+        ...offered(definition),
+        type: definition.type,
+        kind: definition.kind,
+        filters: [...this.#filters.values()]
+          .filter((f) => definition.accepts.includes(f.applyOn) && allowed(f.requiredRole ?? definition.requiredRole))
+          .map(offered),
+        aggregators:
+          definition.kind === 'tabular'
+            ? [...this.#aggregators.values()]
+                .filter((a) => definition.accepts.includes(a.applyOn) && allowed(a.requiredRole ?? definition.requiredRole))
+                .map(offered)
+            : [],
+        formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map(offered),
+      }));
+  }
+
+  /** Validates `body` completely (shape, aliases, applicability, roles, parameters) for `user`. */
+  prepare(body: unknown, user: ExportUser): PreparedExport {
+    const parsed = exportRequestSchema.safeParse(body);
+    if (!parsed.success) throw ExportError.invalidRequest(zodIssues(parsed.error, 'request'));
+    const request: ExportRequest = parsed.data;
+
+    const definition = this.#exports.get(request.export);
+    if (!definition) throw ExportError.unknownElement('export', request.export);
+    const centers = request.centers ?? [...user.centerIds];
+    if (centers.length === 0) throw ExportError.forbidden('You may not use any center');
+    for (const center of centers) if (!user.centerIds.includes(center)) throw ExportError.forbidden(`You may not use center ${center}`);
+    const requireRole = (role: string, element: string) => {
+      const missing = centers.find((center) => !user.hasRole(role, center));
+      if (missing !== undefined) throw ExportError.forbidden(`${element} needs the ${role} role in center ${missing}`);
+    };
+    requireRole(definition.requiredRole, `Export "${definition.alias}"`);
+
+    const issues: ExportIssue[] = [];
+    const parse = (schema: z.ZodType, value: unknown, path: string) => {
+      const result = schema.safeParse(value ?? {});
+      if (!result.success) issues.push(...zodIssues(result.error, path));
+      return result.data;
+    };
+    const exportParams = parse(definition.params, {}, 'export');
+
+    const modifiers = <T extends FilterDefinition | AggregatorDefinition>(
+      map: Map<string, T>,
+      kind: 'filter' | 'aggregator',
+      entries: Record<string, unknown>,
+    ) =>
+      Object.entries(entries).map(([alias, value]) => {
+        const modifier = map.get(alias);
+        const path = `${kind}s.${alias}`;
+        if (!modifier) throw ExportError.unknownElement(kind, alias);
+        if (!definition.accepts.includes(modifier.applyOn))
+          throw ExportError.notApplicable(path, `applies to ${modifier.applyOn}, not to export "${definition.alias}"`);
+        requireRole(modifier.requiredRole ?? definition.requiredRole, `${kind === 'filter' ? 'Filter' : 'Aggregator'} "${alias}"`);
+        return { definition: modifier, params: parse(modifier.params, value, path) };
+      });
+    const filters = modifiers(this.#filters, 'filter', request.filters);
+    if (definition.kind === 'list' && Object.keys(request.aggregators).length > 0)
+      throw ExportError.notApplicable('aggregators', `list export "${definition.alias}" cannot be grouped`);
+    const aggregators = modifiers(this.#aggregators, 'aggregator', request.aggregators);
+
+    const formatter = this.#formatters.get(request.formatter.alias);
+    if (!formatter) throw ExportError.unknownElement('formatter', request.formatter.alias);
+    if (!formatter.kinds.includes(definition.kind)) {
+      throw ExportError.notApplicable(
+        'formatter',
+        `"${formatter.alias}" formats ${formatter.kinds.join(' and ')} results, "${definition.alias}" is ${definition.kind}`,
+      );
+    }
+    const formatterParams = parse(formatter.params, request.formatter.params, 'formatter');
+    if (formatterParams !== undefined && formatter.check) {
+      issues.push(
+        ...formatter
+          .check(
+            formatterParams,
+            aggregators.map((aggregator) => aggregator.definition.alias),
+          )
+          .map((issue) => ({ ...issue, path: `formatter.${issue.path}` })),
+      );
+    }
+
+    if (issues.length > 0) throw ExportError.invalidParameters(issues);
+    return { export: { definition, params: exportParams }, filters, aggregators, formatter: { definition: formatter, params: formatterParams }, centers, user };
+  }
+}

@@ -1,0 +1,39 @@
+import type { ResultColumn } from './elements.ts';
+
+/** What every result carries for headers: title, element sentences, time and user. */
+export interface ResultInfo {
+  title: string;
+  /** One `describe()` sentence per element, export first. */
+  description: string[];
+  generatedAt: Date;
+  username: string;
+}
+
+/** Computed values per group: small, collected in memory. */
+export interface TabularResult extends ResultInfo {
+  kind: 'tabular';
+  /** Aggregator keys, in request order, each with the alias of its aggregator. */
+  groupColumns: (ResultColumn & { aggregator: string })[];
+  /** Computed values (count, average...). */
+  valueColumns: ResultColumn[];
+  /** One object per group, keyed by column key; group values are raw (see `labels`). */
+  rows: Record<string, unknown>[];
+  /** Display label of every group value, per group key. */
+  labels: Map<string, Map<unknown, string>>;
+}
+
+/** One row per record, streamed from the database. */
+export interface ListResult extends ResultInfo {
+  kind: 'list';
+  columns: ResultColumn[];
+  /** Rows as cell arrays in column order; pulled page by page (back-pressure). */
+  rows: AsyncIterable<unknown[]>;
+}
+
+/** The result of running an export. */
+export type ExportResult = TabularResult | ListResult;
+
+/** The label of a group value, or the value itself when the aggregator gave none. */
+export function groupLabel(result: TabularResult, key: string, value: unknown): string {
+  return result.labels.get(key)?.get(value ?? null) ?? (value === null || value === undefined ? '' : String(value));
+}

@@ -1,0 +1,22 @@
+export { csvFormatter } from './csv-formatter.ts';
+export type {
+  AggregatorDefinition,
+  AnyQueryBuilder,
+  ElementBase,
+  ExportContext,
+  ExportDefinition,
+  ExportUser,
+  FilterDefinition,
+  FormatterDefinition,
+  ResultColumn,
+  SelectedExpression,
+} from './elements.ts';
+export { type SubqueryCondition, whereExists } from './exists-condition.ts';
+export { ExportError, type ExportIssue, exportErrorCodes } from './export-error.ts';
+export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './export-registry.ts';
+export { type ExportRequest, exportRequestSchema } from './export-request.ts';
+export { type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';
+export { type JsonCell, jsonFormatter, tabularJson } from './json-formatter.ts';
+export { type RunOptions, runExport } from './run-export.ts';
+export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
+export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';

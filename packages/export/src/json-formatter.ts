@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { FormatterDefinition } from './elements.ts';
+import { groupLabel, type TabularResult } from './export-result.ts';
+
+/** One cell of a JSON result: the raw value and, for groups, its label. */
+export interface JsonCell {
+  value: unknown;
+  label: string | null;
+}
+
+/** Tabular result as `{columns:[{key,label}], rows:[[{value,label}...]], description}` (previews, charts). */
+export function tabularJson(result: TabularResult, limit = Number.POSITIVE_INFINITY) {
+  const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label }) => ({ key, label }));
+  const rows = result.rows
+    .slice(0, limit)
+    .map((row) => [
+      ...result.groupColumns.map((group): JsonCell => ({ value: row[group.key] ?? null, label: groupLabel(result, group.key, row[group.key]) })),
+      ...result.valueColumns.map((value): JsonCell => ({ value: row[value.key] ?? null, label: null })),
+    ]);
+  return { columns, rows, description: result.description, truncated: result.rows.length > limit };
+}
+
+/** JSON, for previews and charts. */
+export const jsonFormatter: FormatterDefinition<Record<string, never>> = {
+  alias: 'json',
+  title: 'JSON',
+  description: 'Columns and rows as JSON, each group cell with its label',
+  kinds: ['tabular'],
+  contentType: 'application/json',
+  extension: 'json',
+  params: z.strictObject({}),
+  describe: () => 'As JSON',
+  async write(result, out) {
+    if (result.kind !== 'tabular') throw new TypeError('json formats tabular results');
+    await new Promise<void>((resolve, reject) => out.end(JSON.stringify(tabularJson(result)), (error?: Error | null) => (error ? reject(error) : resolve())));
+  },
+};

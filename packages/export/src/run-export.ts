@@ -1,0 +1,110 @@
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import { mikroOrmDialect, paginateQueryBuilder } from '@sluice/pagination';
+import type { ExportContext, SelectedExpression } from './elements.ts';
+import type { PreparedExport } from './export-registry.ts';
+import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
+
+/** Options of {@link runExport}. */
+export interface RunOptions {
+  /** Rows per query when streaming a list (default 1,000). */
+  pageSize?: number;
+  /** Resume a list from this pagination checkpoint (see `@sluice/pagination`). */
+  from?: string;
+  /** Called after each streamed page with the checkpoint to resume from and the rows so far. */
+  onCheckpoint?: (checkpoint: string, rows: number) => void | Promise<void>;
+  now?: Date;
+}
+
+function selected(expressions: readonly SelectedExpression[]) {
+  return expressions.map((column) => raw(`${column.expression} as ${column.key}`));
+}
+
+/** Numbers that drivers return as text (PostgreSQL counts, averages) become numbers. */
+function numeric(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value) ? Number(value) : value;
+}
+
+function compareGroups(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Runs a prepared export as one SQL query built by the database (WHERE, GROUP BY), plus one batched
+ * label look-up per group key. Tabular results are collected; list results stream page by page with
+ * keyset pagination, so memory stays flat whatever the row count.
+ */
+export async function runExport(prepared: PreparedExport, em: EntityManager, options: RunOptions = {}): Promise<ExportResult> {
+  const ctx: ExportContext = { em, user: prepared.user, centers: prepared.centers, dialect: mikroOrmDialect(em) };
+  const { definition, params } = prepared.export;
+  const qb = definition.initiateQuery(ctx, params);
+  for (const filter of prepared.filters) filter.definition.apply(qb, filter.params, ctx);
+  const info: ResultInfo = {
+    title: definition.title,
+    description: [
+      definition.describe(params),
+      ...prepared.filters.map((f) => f.definition.describe(f.params)),
+      ...prepared.aggregators.map((a) => a.definition.describe(a.params)),
+    ],
+    generatedAt: options.now ?? new Date(),
+    username: prepared.user.username,
+  };
+  const columns = definition.columns(params, ctx);
+
+  if (definition.kind === 'list') {
+    if (!definition.rowKey) throw new TypeError(`list export "${definition.alias}" declares no rowKey`);
+    qb.select(selected(columns) as never);
+    const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...definition.rowKey } }, { hydrate: false });
+    async function* rows(): AsyncGenerator<unknown[]> {
+      let count = 0;
+      const walk = query.iterate({
+        pageSize: options.pageSize ?? 1_000,
+        from: options.from,
+        onCheckpoint: (checkpoint) => options.onCheckpoint?.(checkpoint, count),
+      });
+      for await (const row of walk) {
+        count++;
+        yield columns.map((column) => (row as Record<string, unknown>)[column.key] ?? null);
+      }
+    }
+    const result: ListResult = { ...info, kind: 'list', columns: columns.map(({ key, label }) => ({ key, label })), rows: rows() };
+    return result;
+  }
+
+  const groups = prepared.aggregators.flatMap((aggregator) => {
+    aggregator.definition.prepare?.(qb, aggregator.params, ctx);
+    return aggregator.definition.keys(aggregator.params, ctx).map((key) => ({ key, aggregator }));
+  });
+  qb.select(selected([...groups.map((group) => group.key), ...columns]) as never);
+  if (groups.length > 0) qb.groupBy(groups.map((group) => raw(group.key.expression)) as never);
+  const rows = (await qb.execute<Record<string, unknown>[]>('all', { mapResults: false })).map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const group of groups) out[group.key.key] = numeric(row[group.key.key] ?? null);
+    for (const column of columns) out[column.key] = numeric(row[column.key] ?? null);
+    return out;
+  });
+  rows.sort((a, b) => {
+    for (const group of groups) {
+      const order = compareGroups(a[group.key.key], b[group.key.key]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  const labels = new Map<string, Map<unknown, string>>();
+  for (const { key, aggregator } of groups) {
+    const values = [...new Set(rows.map((row) => row[key.key]))];
+    labels.set(key.key, new Map(await aggregator.definition.labels(key.key, values, aggregator.params, ctx)));
+  }
+  const result: TabularResult = {
+    ...info,
+    kind: 'tabular',
+    groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: key.label, aggregator: aggregator.definition.alias })),
+    valueColumns: columns.map(({ key, label }) => ({ key, label })),
+    rows,
+    labels,
+  };
+  return result;
+}

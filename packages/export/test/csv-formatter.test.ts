@@ -1,0 +1,126 @@
+import { PassThrough } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { csvFormatter, type ExportResult, type ListResult, type TabularResult } from '../src/index.ts';
+
+const info = { title: 'Count people', description: ['Count people', 'Grouped by gender'], generatedAt: new Date('2026-01-02T03:04:05Z'), username: 'alice' };
+
+function tabular(): TabularResult {
+  return {
+    ...info,
+    kind: 'tabular',
+    groupColumns: [
+      { key: 'person_center', label: 'Center', aggregator: 'person_center' },
+      { key: 'person_gender', label: 'Gender', aggregator: 'person_gender' },
+    ],
+    valueColumns: [{ key: 'count', label: 'Number of people' }],
+    rows: [
+      { person_center: 1, person_gender: 'female', count: 3 },
+      { person_center: 1, person_gender: 'male', count: 2 },
+      { person_center: 2, person_gender: 'female', count: 5 },
+      { person_center: 2, person_gender: null, count: 1 },
+    ],
+    labels: new Map([
+      [
+        'person_center',
+        new Map<unknown, string>([
+          [1, 'Brussels'],
+          [2, 'Antwerp'],
+        ]),
+      ],
+      [
+        'person_gender',
+        new Map<unknown, string>([
+          ['female', 'Female'],
+          ['male', 'Male'],
+          [null, 'Unknown'],
+        ]),
+      ],
+    ]),
+  };
+}
+
+function list(rows: unknown[][]): ListResult {
+  return {
+    ...info,
+    kind: 'list',
+    columns: [
+      { key: 'id', label: 'Id' },
+      { key: 'name', label: 'Name' },
+      { key: 'score', label: 'Score' },
+    ],
+    rows: (async function* () {
+      yield* rows;
+    })(),
+  };
+}
+
+async function format(result: ExportResult, params: Record<string, unknown> = {}): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await csvFormatter.write(result, out, csvFormatter.params.parse(params));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('csv formatter', () => {
+  it('writes a tabular result with aggregators as rows, labels in group cells', async () => {
+    const cells = parse(await format(tabular()));
+    expect(cells).toEqual([
+      ['Center', 'Gender', 'Number of people'],
+      ['Brussels', 'Female', '3'],
+      ['Brussels', 'Male', '2'],
+      ['Antwerp', 'Female', '5'],
+      ['Antwerp', 'Unknown', '1'],
+    ]);
+  });
+
+  it('pivots aggregators into columns, in the order the user chose', async () => {
+    const cells = parse(await format(tabular(), { pivot: { columns: ['person_gender'] } }));
+    expect(cells).toEqual([
+      ['Gender', 'Female', 'Male', 'Unknown'],
+      ['Center', 'Number of people', 'Number of people', 'Number of people'],
+      ['Brussels', '3', '2', ''],
+      ['Antwerp', '5', '', '1'],
+    ]);
+    const swapped = parse(await format(tabular(), { pivot: { rows: ['person_gender'], columns: [] } }));
+    expect(swapped[0]).toEqual(['Gender', 'Center', 'Number of people']);
+  });
+
+  it('streams a list with separator, BOM and header block, and neutralises formulas', async () => {
+    const text = await format(
+      list([
+        [1, '=HYPERLINK("http://evil")', -5],
+        [2, '+1', 0],
+        [3, '@SUM(A1)', null],
+        [4, '\tTab', 1.5],
+        [5, 'plain; "quoted"', 2],
+      ]),
+      {
+        separator: ';',
+        bom: true,
+        header: true,
+      },
+    );
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const cells = parse(text.slice(1), { delimiter: ';', relax_column_count: true });
+    expect(cells.slice(0, 5)).toEqual([['Count people'], ['Count people'], ['Grouped by gender'], ['Generated at 2026-01-02T03:04:05.000Z'], ['By alice']]);
+    expect(cells.slice(6)).toEqual([
+      ['Id', 'Name', 'Score'],
+      ['1', '\'=HYPERLINK("http://evil")', '-5'],
+      ['2', "'+1", '0'],
+      ['3', "'@SUM(A1)", ''],
+      ['4', "'\tTab", '1.5'],
+      ['5', 'plain; "quoted"', '2'],
+    ]);
+    const raw = parse(await format(list([[1, '=1+1', 0]]), { neutraliseFormulas: false }));
+    expect(raw[1]).toEqual(['1', '=1+1', '0']);
+  });
+
+  it('respects back-pressure on large lists', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => [i, `name ${i}`, i % 7]);
+    const lines = parse(await format(list(rows)));
+    expect(lines).toHaveLength(50_001);
+    expect(lines.at(-1)).toEqual(['49999', 'name 49999', String(49_999 % 7)]);
+  });
+});
