@@ -21,7 +21,12 @@ describeEachDialect('exports API', (dialect) => {
     const birthdate = countPeople.filters.find((f: { alias: string }) => f.alias === 'person_birthdate');
     expect(birthdate.parameters).toMatchObject({ type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } });
     expect(countPeople.aggregators.map((a: { alias: string }) => a.alias)).toContain('person_age_bracket');
-    expect(countPeople.formatters.map((f: { alias: string }) => f.alias)).toEqual(['csv', 'json']);
+    expect(countPeople.formatters.map((f: { alias: string }) => f.alias)).toEqual(['csv', 'xlsx', 'ods', 'json']);
+    expect(exports.find((e: { alias: string }) => e.alias === 'list_people').formatters.map((f: { alias: string }) => f.alias)).toEqual([
+      'csv_list',
+      'xlsx',
+      'ods',
+    ]);
     expect((await t.request(bob, 'GET', '/api/exports')).json()).toEqual({ exports: [] });
     expect((await t.request(null, 'GET', '/api/exports')).statusCode).toBe(401);
   });
@@ -48,7 +53,7 @@ describeEachDialect('exports API', (dialect) => {
   });
 
   it('caps list previews at 1,000 rows and says so', async () => {
-    const preview = (await t.request(alice, 'POST', '/api/exports/preview', { export: 'list_activities', formatter: { alias: 'csv' } })).json();
+    const preview = (await t.request(alice, 'POST', '/api/exports/preview', { export: 'list_activities', formatter: { alias: 'csv_list' } })).json();
     expect(preview.rows).toHaveLength(1_000);
     expect(preview.truncated).toBe(true);
   });
@@ -66,9 +71,28 @@ describeEachDialect('exports API', (dialect) => {
     const cells: string[][] = parse(response.body);
     expect(cells[0]?.[0]).toBe('Gender');
     expect(cells.slice(2).map((line: string[]) => line[0])).toEqual(['Brussels', 'Antwerp']);
-    const list = await t.request(alice, 'POST', '/api/exports/download', { export: 'list_people', formatter: { alias: 'csv' } });
+    const list = await t.request(alice, 'POST', '/api/exports/download', { export: 'list_people', formatter: { alias: 'csv_list' } });
     const [count] = await t.orm.em.getConnection().execute<{ n: number }[]>('select count(*) as n from person where center_id in (1, 2)');
     expect(parse(list.body)).toHaveLength(Number(count?.n) + 1);
+  });
+
+  it('downloads XLSX and ODS lists that read back to the same rows', async () => {
+    const XLSX = await import('xlsx');
+    const [count] = await t.orm.em.getConnection().execute<{ n: number }[]>('select count(*) as n from person where center_id in (1, 2)');
+    for (const alias of ['xlsx', 'ods']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/exports/download',
+        headers: { authorization: `Bearer ${alice}` },
+        payload: { export: 'list_people', formatter: { alias } },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-disposition']).toContain(`.${alias}"`);
+      const book = XLSX.read(response.rawPayload, { type: 'buffer' });
+      const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0] as string] as never, { header: 1 });
+      expect(rows).toHaveLength(Number(count?.n) + 1);
+      expect(rows[0]).toEqual(['Id', 'First name', 'Last name', 'Gender', 'Birthdate', 'Nationality', 'Center']);
+    }
   });
 
   it('answers bad requests with 400 and codes, forbidden ones with 403', async () => {

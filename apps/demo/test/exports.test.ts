@@ -151,7 +151,7 @@ describeEachDialect('exports', (dialect) => {
 
   it('lists stream every visible row once, in key order', async () => {
     const result = (await run(
-      { export: 'list_people', formatter: { alias: 'csv' }, filters: { person_nationality: { countries: ['BE'] } } },
+      { export: 'list_people', formatter: { alias: 'csv_list' }, filters: { person_nationality: { countries: ['BE'] } } },
       alice,
     )) as ListResult;
     const ids: number[] = [];
@@ -208,7 +208,7 @@ describeEachDialect('exports', (dialect) => {
       ],
       [{ export: 'count_people', filters: { activity_date: { from: '2025-01-01' } }, formatter: { alias: 'json' } }, 'EXPORT_NOT_APPLICABLE', /activity_date/],
       [{ export: 'list_people', formatter: { alias: 'json' } }, 'EXPORT_NOT_APPLICABLE', /formatter/],
-      [{ export: 'list_people', aggregators: { person_gender: {} }, formatter: { alias: 'csv' } }, 'EXPORT_NOT_APPLICABLE', /aggregators/],
+      [{ export: 'list_people', aggregators: { person_gender: {} }, formatter: { alias: 'csv_list' } }, 'EXPORT_NOT_APPLICABLE', /aggregators/],
       [
         { export: 'count_people', formatter: { alias: 'csv', params: { pivot: { columns: ['person_gender'] } } } },
         'EXPORT_INVALID_PARAMETERS',

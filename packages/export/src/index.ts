@@ -1,4 +1,4 @@
-export { csvFormatter } from './csv-formatter.ts';
+export { csvFormatter, csvListFormatter } from './csv-formatter.ts';
 export type {
   AggregatorDefinition,
   AnyQueryBuilder,
@@ -17,6 +17,9 @@ export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedE
 export { type ExportRequest, exportRequestSchema } from './export-request.ts';
 export { type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';
 export { type JsonCell, jsonFormatter, tabularJson } from './json-formatter.ts';
+export { odsFormatter } from './ods-formatter.ts';
 export { type RunOptions, runExport } from './run-export.ts';
 export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
+export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
+export { xlsxFormatter } from './xlsx-formatter.ts';

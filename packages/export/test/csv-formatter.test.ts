@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvFormatter, type ExportResult, type ListResult, type TabularResult } from '../src/index.ts';
+import { csvFormatter, csvListFormatter, type ExportResult, type ListResult, type TabularResult } from '../src/index.ts';
 
 const info = { title: 'Count people', description: ['Count people', 'Grouped by gender'], generatedAt: new Date('2026-01-02T03:04:05Z'), username: 'alice' };
 
@@ -59,7 +59,8 @@ async function format(result: ExportResult, params: Record<string, unknown> = {}
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await csvFormatter.write(result, out, csvFormatter.params.parse(params));
+  const formatter = result.kind === 'list' ? csvListFormatter : csvFormatter;
+  await formatter.write(result, out, formatter.params.parse(params));
   return Buffer.concat(chunks).toString('utf8');
 }
 

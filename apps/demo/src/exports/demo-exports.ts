@@ -1,4 +1,4 @@
-import { csvFormatter, ExportRegistry, jsonFormatter } from '@sluice/export';
+import { csvFormatter, csvListFormatter, ExportRegistry, jsonFormatter, odsFormatter, xlsxFormatter } from '@sluice/export';
 import { activityElements } from './activity-elements.ts';
 import { personElements } from './person-elements.ts';
 
@@ -10,5 +10,6 @@ export function demoExportRegistry(): ExportRegistry {
     for (const definition of module.filters) registry.registerFilter(definition as never);
     for (const definition of module.aggregators) registry.registerAggregator(definition as never);
   }
-  return registry.registerFormatter(csvFormatter).registerFormatter(jsonFormatter);
+  for (const formatter of [csvFormatter, csvListFormatter, xlsxFormatter, odsFormatter, jsonFormatter]) registry.registerFormatter(formatter as never);
+  return registry;
 }

@@ -1,0 +1,56 @@
+import type { ZipFile } from 'yazl';
+import type { FormatterDefinition } from './elements.ts';
+import { type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
+import { checkPivot } from './tabular-grid.ts';
+
+const mimeType = 'application/vnd.oasis.opendocument.spreadsheet';
+const xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const namespaces =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"';
+
+function cellXml(value: unknown, style: string): string {
+  if (value === null || value === undefined || value === '') return '<table:table-cell/>';
+  if (typeof value === 'number' && Number.isFinite(value))
+    return `<table:table-cell${style} office:value-type="float" office:value="${value}"><text:p>${value}</text:p></table:table-cell>`;
+  if (typeof value === 'boolean')
+    return `<table:table-cell${style} office:value-type="boolean" office:boolean-value="${value}"><text:p>${value ? 'TRUE' : 'FALSE'}</text:p></table:table-cell>`;
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return `<table:table-cell${style} office:value-type="string"><text:p>${xmlText(text)}</text:p></table:table-cell>`;
+}
+
+/** OpenDocument spreadsheet: every table streams through one content.xml. */
+const odsFormat: SheetFormat = {
+  row: (cells, header) => `<table:table-row>${cells.map((value) => cellXml(value, header ? ' table:style-name="header"' : '')).join('')}</table:table-row>`,
+  sheetStart: (name) => `<table:table table:name="${xmlText(name)}">`,
+  sheetEnd: () => '</table:table>',
+  // The mimetype entry must be first and stored uncompressed, so readers can sniff the type.
+  leadingEntries: (zip: ZipFile) => zip.addBuffer(Buffer.from(mimeType), 'mimetype', { compress: false }),
+  singleEntry: {
+    path: 'content.xml',
+    prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:spreadsheet>`,
+    suffix: '</office:spreadsheet></office:body></office:document-content>',
+  },
+  sheetPath: () => 'content.xml',
+  trailingEntries(zip: ZipFile) {
+    zip.addBuffer(
+      Buffer.from(
+        `${xml}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="${mimeType}"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`,
+      ),
+      'META-INF/manifest.xml',
+    );
+  },
+};
+
+/** `ods`: OpenDocument spreadsheet (LibreOffice), tabular or list, streamed. */
+export const odsFormatter: FormatterDefinition<SpreadsheetParams> = {
+  alias: 'ods',
+  title: 'OpenDocument (ODS)',
+  description: 'OpenDocument spreadsheet; aggregators as rows or columns',
+  kinds: ['tabular', 'list'],
+  contentType: mimeType,
+  extension: 'ods',
+  params: spreadsheetParams,
+  describe: () => 'As an OpenDocument spreadsheet',
+  check: (params, aliases) => checkPivot(params.pivot, aliases),
+  write: (result, out, params) => writeSpreadsheet(result, out, params, odsFormat),
+};
