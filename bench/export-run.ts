@@ -15,7 +15,11 @@ const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds
 const prepared = demoExportRegistry().prepare(JSON.parse(requestJson), admin);
 const started = performance.now();
 let rows = 0;
-const result = await runExport(prepared, orm.em.fork(), { onCheckpoint: (_, count) => void (rows = count) });
+const result = await runExport(prepared, orm.em.fork(), {
+  onCheckpoint: (_, count) => {
+    rows = count;
+  },
+});
 if (engine === 'sluice') {
   await prepared.formatter.definition.write(result, createWriteStream(out), prepared.formatter.params);
 } else {

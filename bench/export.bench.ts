@@ -26,8 +26,15 @@ const database = await createTestDatabase('postgresql');
 const dbName = new URL(database.url).pathname.slice(1);
 const psql = (...args: string[]) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', dbName, '-q', ...args], { encoding: 'utf8' });
 
-function exportRun(engine: 'sluice' | 'exceljs', request: object, file: string): { seconds: number; rows: number; peakRssMb: number } {
-  const output = execFileSync(process.execPath, [join(here, 'export-run.ts'), database.url, engine, JSON.stringify(request), file], { encoding: 'utf8' });
+function exportRun(
+  engine: 'sluice' | 'exceljs',
+  request: object,
+  file: string,
+  nodeFlags: string[] = [],
+): { seconds: number; rows: number; peakRssMb: number } {
+  const output = execFileSync(process.execPath, [...nodeFlags, join(here, 'export-run.ts'), database.url, engine, JSON.stringify(request), file], {
+    encoding: 'utf8',
+  });
   return JSON.parse(output.trim().split('\n').at(-1) as string);
 }
 

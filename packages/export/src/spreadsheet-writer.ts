@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { z } from 'zod';
+import { ChunkedWriter } from './chunked-writer.ts';
 import type { ExportResult } from './export-result.ts';
 import { neutraliseFormula } from './spreadsheet-cell.ts';
 import { headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
@@ -34,38 +34,21 @@ export interface SheetFormat {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML 1.0 forbids is the point
 const xmlForbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: idem
+const xmlSpecial = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** Text safe inside XML: escaped, and without the control characters XML 1.0 forbids. */
 export function xmlText(value: string): string {
+  // Most cells need nothing: one test instead of five replacements (a third of a large export's time).
+  if (!xmlSpecial.test(value)) return value;
   return value.replace(xmlForbidden, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const chunkSize = 64 * 1024;
-
-/** A zip entry fed from strings, with back-pressure and chunking (small writes are slow). */
-class EntryWriter {
-  readonly #stream = new PassThrough();
-  #buffer = '';
-
-  constructor(zip: ZipFile, path: string) {
-    zip.addReadStream(this.#stream, path);
-  }
-
-  async write(text: string): Promise<void> {
-    this.#buffer += text;
-    if (this.#buffer.length >= chunkSize) await this.#flush();
-  }
-
-  async #flush(): Promise<void> {
-    const chunk = this.#buffer;
-    this.#buffer = '';
-    if (!this.#stream.write(chunk)) await once(this.#stream, 'drain');
-  }
-
-  async end(): Promise<void> {
-    await this.#flush();
-    this.#stream.end();
-  }
+/** A zip entry fed from strings through a {@link ChunkedWriter}. */
+function entryWriter(zip: ZipFile, path: string): ChunkedWriter {
+  const stream = new PassThrough();
+  zip.addReadStream(stream, path);
+  return new ChunkedWriter(stream);
 }
 
 /**
@@ -82,14 +65,14 @@ export async function writeSpreadsheet(result: ExportResult, out: Writable, para
   const sheetNames: string[] = [];
   const grid = result.kind === 'tabular' ? toGrid(result, params.pivot) : null;
   const columnHeader: unknown[][] = grid ? grid.header : [result.kind === 'list' ? result.columns.map((column) => column.label) : []];
-  const single = format.singleEntry ? new EntryWriter(zip, format.singleEntry.path) : null;
+  const single = format.singleEntry ? entryWriter(zip, format.singleEntry.path) : null;
   if (single && format.singleEntry) await single.write(format.singleEntry.prefix);
-  let entry: EntryWriter | null = null;
+  let entry: ChunkedWriter | null = null;
   let rowsInSheet = 0;
 
   const startSheet = async () => {
     sheetNames.push(`Sheet${sheetNames.length + 1}`);
-    entry = single ?? new EntryWriter(zip, format.sheetPath(sheetNames.length));
+    entry = single ?? entryWriter(zip, format.sheetPath(sheetNames.length));
     await entry.write(format.sheetStart(sheetNames.at(-1) as string));
     rowsInSheet = 0;
   };
