@@ -164,6 +164,25 @@ describeEachDialect('exports', (dialect) => {
     expect(result.columns.map((c) => c.key)).toEqual(['id', 'first_name', 'last_name', 'gender', 'birthdate', 'nationality', 'center']);
   });
 
+  it('list_activities and count_activities with activity filters equal SQL', async () => {
+    const result = (await run({ export: 'list_activities', formatter: { alias: 'csv_list' }, filters: { activity_type: { types: [2, 3] } } })) as ListResult;
+    const listed: unknown[][] = [];
+    for await (const row of result.rows) listed.push(row);
+    const expected = await t.orm.em
+      .getConnection()
+      .execute(
+        'select a.id, a.date, t.name, a.duration_minutes, p.id as person_id, p.first_name, p.last_name from activity a join activity_type t on t.id = a.type_id join person p on p.id = a.person_id where a.type_id in (2, 3) order by a.id',
+      );
+    expect(listed.map((row) => [Number(row[0]), row[1], row[2], Number(row[3]), Number(row[4]), row[5]])).toEqual(
+      expected.map((row) => [Number(row.id), row.date, row.name, Number(row.duration_minutes), Number(row.person_id), `${row.first_name} ${row.last_name}`]),
+    );
+    const counted = await run({
+      export: 'count_activities',
+      filters: { activity_type: { types: [2, 3] }, activity_date: { from: '2025-01-01', to: '2025-06-30' } },
+    });
+    expect(table(counted).get('')).toBe(activities.filter((a) => [2, 3].includes(a.type_id) && a.date >= '2025-01-01' && a.date <= '2025-06-30').length);
+  });
+
   it('limits rows to the chosen centers and checks roles in each of them', async () => {
     expect(table(await run({ export: 'count_people' }, alice)).get('')).toBe(people.filter((p) => [1, 2].includes(p.center_id)).length);
     expect(table(await run({ export: 'count_people', centers: [2] }, alice)).get('')).toBe(people.filter((p) => p.center_id === 2).length);
