@@ -1,59 +1,17 @@
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvFormatter, csvListFormatter, type ExportResult, type ListResult, type TabularResult } from '../src/index.ts';
+import { csvFormatter, csvListFormatter, type ExportResult } from '../src/index.ts';
+import { sampleList, sampleTabular } from './sample-results.ts';
 
-const info = { title: 'Count people', description: ['Count people', 'Grouped by gender'], generatedAt: new Date('2026-01-02T03:04:05Z'), username: 'alice' };
-
-function tabular(): TabularResult {
-  return {
-    ...info,
-    kind: 'tabular',
-    groupColumns: [
-      { key: 'person_center', label: 'Center', aggregator: 'person_center' },
-      { key: 'person_gender', label: 'Gender', aggregator: 'person_gender' },
-    ],
-    valueColumns: [{ key: 'count', label: 'Number of people' }],
-    rows: [
-      { person_center: 1, person_gender: 'female', count: 3 },
-      { person_center: 1, person_gender: 'male', count: 2 },
-      { person_center: 2, person_gender: 'female', count: 5 },
-      { person_center: 2, person_gender: null, count: 1 },
-    ],
-    labels: new Map([
-      [
-        'person_center',
-        new Map<unknown, string>([
-          [1, 'Brussels'],
-          [2, 'Antwerp'],
-        ]),
-      ],
-      [
-        'person_gender',
-        new Map<unknown, string>([
-          ['female', 'Female'],
-          ['male', 'Male'],
-          [null, 'Unknown'],
-        ]),
-      ],
-    ]),
-  };
-}
-
-function list(rows: unknown[][]): ListResult {
-  return {
-    ...info,
-    kind: 'list',
-    columns: [
-      { key: 'id', label: 'Id' },
-      { key: 'name', label: 'Name' },
-      { key: 'score', label: 'Score' },
-    ],
-    rows: (async function* () {
-      yield* rows;
-    })(),
-  };
-}
+const tabular = () =>
+  sampleTabular('Brussels', [
+    { person_center: 1, person_gender: 'female', count: 3 },
+    { person_center: 1, person_gender: 'male', count: 2 },
+    { person_center: 2, person_gender: 'female', count: 5 },
+    { person_center: 2, person_gender: null, count: 1 },
+  ]);
+const list = sampleList;
 
 async function format(result: ExportResult, params: Record<string, unknown> = {}): Promise<string> {
   const out = new PassThrough();

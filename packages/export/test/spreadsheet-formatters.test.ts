@@ -1,66 +1,18 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import {
-  type ExportResult,
-  type FormatterDefinition,
-  type ListResult,
-  odsFormatter,
-  type SpreadsheetParams,
-  type TabularResult,
-  xlsxFormatter,
-} from '../src/index.ts';
+import { type ExportResult, type FormatterDefinition, odsFormatter, type SpreadsheetParams, xlsxFormatter } from '../src/index.ts';
+import { sampleList, sampleTabular } from './sample-results.ts';
 
-const info = { title: 'Count people', description: ['Count people', 'Grouped by gender'], generatedAt: new Date('2026-01-02T03:04:05Z'), username: 'alice' };
+const tabular = () =>
+  sampleTabular('Brussels & <Co>', [
+    { person_center: 1, person_gender: 'female', count: 3 },
+    { person_center: 1, person_gender: 'male', count: 2 },
+    { person_center: 2, person_gender: null, count: 1 },
+  ]);
 
-function tabular(): TabularResult {
-  return {
-    ...info,
-    kind: 'tabular',
-    groupColumns: [
-      { key: 'person_center', label: 'Center', aggregator: 'person_center' },
-      { key: 'person_gender', label: 'Gender', aggregator: 'person_gender' },
-    ],
-    valueColumns: [{ key: 'count', label: 'Number of people' }],
-    rows: [
-      { person_center: 1, person_gender: 'female', count: 3 },
-      { person_center: 1, person_gender: 'male', count: 2 },
-      { person_center: 2, person_gender: null, count: 1 },
-    ],
-    labels: new Map([
-      [
-        'person_center',
-        new Map<unknown, string>([
-          [1, 'Brussels & <Co>'],
-          [2, 'Antwerp'],
-        ]),
-      ],
-      [
-        'person_gender',
-        new Map<unknown, string>([
-          ['female', 'Female'],
-          ['male', 'Male'],
-          [null, 'Unknown'],
-        ]),
-      ],
-    ]),
-  };
-}
-
-function list(count: number, extra: unknown[][] = []): ListResult {
-  return {
-    ...info,
-    kind: 'list',
-    columns: [
-      { key: 'id', label: 'Id' },
-      { key: 'name', label: 'Name' },
-      { key: 'score', label: 'Score' },
-    ],
-    rows: (async function* () {
-      for (let i = 1; i <= count; i++) yield [i, `name ${i}`, i / 4];
-      yield* extra;
-    })(),
-  };
+function list(count: number, extra: unknown[][] = []) {
+  return sampleList([...Array.from({ length: count }, (_, i) => [i + 1, `name ${i + 1}`, (i + 1) / 4]), ...extra]);
 }
 
 async function render(

@@ -1,0 +1,55 @@
+import type { ListResult, TabularResult } from '../src/index.ts';
+
+export const sampleInfo = {
+  title: 'Count people',
+  description: ['Count people', 'Grouped by gender'],
+  generatedAt: new Date('2026-01-02T03:04:05Z'),
+  username: 'alice',
+};
+
+/** People counted per center and gender; `rows` can be replaced to vary the data. */
+export function sampleTabular(centerLabel: string, rows: TabularResult['rows']): TabularResult {
+  return {
+    ...sampleInfo,
+    kind: 'tabular',
+    groupColumns: [
+      { key: 'person_center', label: 'Center', aggregator: 'person_center' },
+      { key: 'person_gender', label: 'Gender', aggregator: 'person_gender' },
+    ],
+    valueColumns: [{ key: 'count', label: 'Number of people' }],
+    rows,
+    labels: new Map([
+      [
+        'person_center',
+        new Map<unknown, string>([
+          [1, centerLabel],
+          [2, 'Antwerp'],
+        ]),
+      ],
+      [
+        'person_gender',
+        new Map<unknown, string>([
+          ['female', 'Female'],
+          ['male', 'Male'],
+          [null, 'Unknown'],
+        ]),
+      ],
+    ]),
+  };
+}
+
+/** A list of (id, name, score) rows streamed from `rows`. */
+export function sampleList(rows: Iterable<unknown[]>): ListResult {
+  return {
+    ...sampleInfo,
+    kind: 'list',
+    columns: [
+      { key: 'id', label: 'Id' },
+      { key: 'name', label: 'Name' },
+      { key: 'score', label: 'Score' },
+    ],
+    rows: (async function* () {
+      yield* rows;
+    })(),
+  };
+}
