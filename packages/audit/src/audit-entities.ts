@@ -40,10 +40,12 @@ export const AuditChange = defineEntity({
     action: p.enum(['create', 'update', 'delete'] as const),
     /** Who may read it, e.g. a center id; set by the entity's `scope` resolver. */
     scope: p.string().length(64).nullable(),
-    changes: p.json<StoredFieldChange[]>(),
-    collections: p.json<StoredCollectionChange[]>(),
+    // Plain `json`, not PostgreSQL's binary `jsonb`: history is read back whole, never queried inside,
+    // and skipping the binary conversion makes each change row cheaper to write.
+    changes: p.json<StoredFieldChange[]>().columnType('json'),
+    collections: p.json<StoredCollectionChange[]>().columnType('json'),
     /** Every tracked field after the change (before it, for a delete), as display values. */
-    state: p.json<Record<string, string | string[] | null>>(),
+    state: p.json<Record<string, string | string[] | null>>().columnType('json'),
   },
   indexes: [{ properties: ['entityType', 'entityId', 'revision'] }, { properties: ['scope', 'revision'] }],
 });

@@ -306,7 +306,7 @@ async function insertChanges(trx: SqlTransaction, dialect: SqlDialect, revisionI
   }));
   if (dialect === 'postgresql') {
     await sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
-      select x.revision_id, x.entity_type, x.entity_id, x.action, x.scope, x.changes::jsonb, x.collections::jsonb, x.state::jsonb
+      select x.revision_id, x.entity_type, x.entity_id, x.action, x.scope, x.changes::json, x.collections::json, x.state::json
       from json_to_recordset(${JSON.stringify(records)}::json)
         as x(revision_id int, entity_type text, entity_id text, action text, scope text, changes text, collections text, state text)`.execute(trx);
     return;

@@ -1,24 +1,24 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import type { DatabaseDialect } from '../orm-config.ts';
 import { Migration20261121044450_init as Mariadb_Init } from './mariadb/Migration20261121044450_init.ts';
-import { Migration20261121052054_audit as Mariadb_Audit } from './mariadb/Migration20261121052054_audit.ts';
+import { Migration20261121062217_audit as Mariadb_Audit } from './mariadb/Migration20261121062217_audit.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
-import { Migration20261121052053_audit as Postgresql_Audit } from './postgresql/Migration20261121052053_audit.ts';
+import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
-import { Migration20261121052053_audit as Sqlite_Audit } from './sqlite/Migration20261121052053_audit.ts';
+import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 
 const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
   sqlite: [
     { name: 'Migration20261121044450_init', class: Sqlite_Init },
-    { name: 'Migration20261121052053_audit', class: Sqlite_Audit },
+    { name: 'Migration20261121062217_audit', class: Sqlite_Audit },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
-    { name: 'Migration20261121052053_audit', class: Postgresql_Audit },
+    { name: 'Migration20261121062217_audit', class: Postgresql_Audit },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
-    { name: 'Migration20261121052054_audit', class: Mariadb_Audit },
+    { name: 'Migration20261121062217_audit', class: Mariadb_Audit },
   ],
 };
 

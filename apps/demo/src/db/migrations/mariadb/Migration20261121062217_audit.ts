@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261121052054_audit extends Migration {
+export class Migration20261121062217_audit extends Migration {
 
-  override name = 'Migration20261121052054_audit';
+  override name = 'Migration20261121062217_audit';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`audit_revision\` (\`id\` int unsigned not null auto_increment primary key, \`created_at\` datetime(6) not null, \`actor_id\` int null, \`actor_name\` varchar(100) null, \`correlation_id\` varchar(100) null) default character set utf8mb4 engine = InnoDB;`);

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261121052053_audit extends Migration {
+export class Migration20261121062217_audit extends Migration {
 
-  override name = 'Migration20261121052053_audit';
+  override name = 'Migration20261121062217_audit';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`audit_revision\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`actor_id\` integer null, \`actor_name\` text null, \`correlation_id\` text null);`);
