@@ -85,7 +85,18 @@ export async function seedPeople(em: EntityManager, dialect: DatabaseDialect, op
     options.onProgress?.(done, options.people);
   }
   await resetSequences(em, dialect);
+  await analyze(em, dialect);
   return summary;
+}
+
+/**
+ * Refreshes planner statistics after a bulk load. Without them PostgreSQL planned keyset pages over a
+ * freshly seeded million people as full sorts: an export that takes 3.6 s took 304 s.
+ */
+async function analyze(em: EntityManager, dialect: DatabaseDialect): Promise<void> {
+  const tables = ['person', 'activity', 'customer_order', 'customer_order_products'];
+  if (dialect === 'mariadb') await em.getConnection().execute(`analyze table ${tables.join(', ')}`);
+  else await em.getConnection().execute(dialect === 'postgresql' ? `analyze ${tables.join(', ')}` : 'analyze');
 }
 
 /** True when the demo has no data yet (no center), i.e. `npm start` should seed. */
