@@ -47,6 +47,10 @@ describeEachDialect('history API', (dialect) => {
     expect(first.items).toHaveLength(2);
     const second = (await t.request(alice, 'GET', `/api/history/orders/${orderId}?limit=2&after=${encodeURIComponent(first.nextCursor)}`)).json();
     expect(second.items.map((entry: { action: string }) => entry.action)).toEqual(['create']);
+    // Cursors are signed: a tampered one is refused.
+    const [body] = (first.nextCursor as string).split('.');
+    const forged = await t.request(alice, 'GET', `/api/history/orders/${orderId}?limit=2&after=${encodeURIComponent(`${body}.AAAAAAAAAAAAAAAAAAAAAA`)}`);
+    expect(forged.json().error.code).toBe('PAGINATION_INVALID_CURSOR');
   });
 
   it('returns the state as of a time, and null after deletion', async () => {

@@ -56,9 +56,12 @@ function isoInstant(value: unknown): string {
 /** Reads history: one entity's, the feed across entities, and an entity's state at a past time. */
 export class HistoryReader {
   readonly #byType: Map<string, TrackedEntity<never>>;
+  readonly #cursorSecret: string | undefined;
 
-  constructor(options: AuditOptions) {
+  /** `cursorSecret` signs the pages' cursors (see `@sluice/pagination`). */
+  constructor(options: AuditOptions, reading: { cursorSecret?: string } = {}) {
     this.#byType = new Map(options.entities.map((entity) => [entity.type, entity]));
+    this.#cursorSecret = reading.cursorSecret;
   }
 
   /** The tracked entity configuration of `type`, or `AUDIT_UNKNOWN_ENTITY_TYPE`. */
@@ -129,6 +132,7 @@ export class HistoryReader {
         orderings: { revision: { expression: 'c.revision_id', type: 'integer' } },
         tiebreaker: { name: 'id', expression: 'c.id', type: 'integer' },
         defaultOrdering: [{ name: 'revision', direction: 'desc' }],
+        cursorSecret: this.#cursorSecret,
       },
       { hydrate: false },
     ).withTransformer((row) => this.#entry(row as unknown as Row)); // hydrate: false yields raw rows

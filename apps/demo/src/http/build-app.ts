@@ -60,7 +60,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
   await app.register(orderRoutes, routeOptions);
-  await app.register(historyRoutes);
+  await app.register(historyRoutes, routeOptions);
   await app.register(exportRoutes);
   return app;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { demoAudit } from '../../audit/tracked-entities.ts';
 import { hasRole } from '../../auth/current-user.ts';
 import { Activity, CustomerOrder, Person } from '../../db/entities/index.ts';
+import type { RouteOptions } from '../list-route.ts';
 import { errorBody } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { activityScope } from './activities.ts';
@@ -44,8 +45,8 @@ function assertHistoryReader(request: FastifyRequest, resource: string): void {
 }
 
 /** `/api/history`: readable change history of orders, people and activities of the caller's centers. */
-export async function historyRoutes(app: FastifyInstance): Promise<void> {
-  const reader = new HistoryReader(demoAudit);
+export async function historyRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
+  const reader = new HistoryReader(demoAudit, { cursorSecret: options.cursorSecret });
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['history'];
   const params = z.object({ entity: z.enum(entityTypes), id: z.coerce.number().int().positive() });
