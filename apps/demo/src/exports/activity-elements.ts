@@ -1,9 +1,8 @@
 import type { AggregatorDefinition, ExportContext, ExportDefinition, FilterDefinition } from '@sluice/export';
 import { z } from 'zod';
 import { Activity, ActivityType } from '../db/entities/index.ts';
-import { type DateRange, dateRange, rangeCondition } from './date-range.ts';
+import { dateRangeFilter } from './date-range.ts';
 import { periodOf } from './sql-dialect.ts';
-import { rangeText } from './texts.ts';
 
 const noParams = z.strictObject({});
 
@@ -67,18 +66,14 @@ export const listActivities: ExportDefinition<Record<string, never>> = {
   rowKey: { expression: 'a.id', type: 'integer' },
 };
 
-export const activityDateFilter: FilterDefinition<DateRange> = {
+export const activityDateFilter = dateRangeFilter({
   alias: 'activity_date',
   title: 'Activity date',
   description: 'Activities in a date range',
-  params: dateRange,
-  describe: (range) => `Filtered by activity date ${rangeText(range.from, range.to)}`,
   applyOn: 'activity',
-  apply: (qb, range) => {
-    const { sql, params } = rangeCondition('a.date', range);
-    qb.andWhere(sql, params);
-  },
-};
+  column: 'a.date',
+  subject: 'activity date',
+});
 
 const typesParams = z.strictObject({ types: z.array(z.number().int().positive()).min(1) });
 export const activityTypeFilter: FilterDefinition<z.output<typeof typesParams>> = {

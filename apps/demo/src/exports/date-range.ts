@@ -1,4 +1,6 @@
+import type { FilterDefinition } from '@sluice/export';
 import { z } from 'zod';
+import { rangeText } from './texts.ts';
 
 /** `{from?, to?}` with at least one bound and `to` not before `from`. */
 export const dateRange = z
@@ -21,4 +23,27 @@ export function rangeCondition(column: string, range: DateRange): { sql: string;
     params.push(range.to);
   }
   return { sql: parts.join(' and '), params };
+}
+
+/** A filter keeping rows whose `column` lies in a date range, e.g. birthdate or activity date. */
+export function dateRangeFilter(options: {
+  alias: string;
+  title: string;
+  description: string;
+  applyOn: string;
+  column: string;
+  subject: string;
+}): FilterDefinition<DateRange> {
+  return {
+    alias: options.alias,
+    title: options.title,
+    description: options.description,
+    params: dateRange,
+    describe: (range) => `Filtered by ${options.subject} ${rangeText(range.from, range.to)}`,
+    applyOn: options.applyOn,
+    apply: (qb, range) => {
+      const { sql, params } = rangeCondition(options.column, range);
+      qb.andWhere(sql, params);
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { whereExists } from '@sluice/export';
 import { z } from 'zod';
 import { countryName, isCountryCode } from '../countries.ts';
 import { Center, genders, Person } from '../db/entities/index.ts';
-import { type DateRange, dateRange, rangeCondition } from './date-range.ts';
+import { dateRangeFilter, rangeCondition } from './date-range.ts';
 import { ageInYears, bracketStart } from './sql-dialect.ts';
 import { dayText, rangeText } from './texts.ts';
 
@@ -51,18 +51,14 @@ export const listPeople: ExportDefinition<Record<string, never>> = {
   rowKey: { expression: 'p.id', type: 'integer' },
 };
 
-export const personBirthdateFilter: FilterDefinition<DateRange> = {
+export const personBirthdateFilter = dateRangeFilter({
   alias: 'person_birthdate',
   title: 'Birthdate',
   description: 'People born in a date range',
-  params: dateRange,
-  describe: (range) => `Filtered by birthdate ${rangeText(range.from, range.to)}`,
   applyOn: 'person',
-  apply: (qb, range) => {
-    const { sql, params } = rangeCondition('p.birthdate', range);
-    qb.andWhere(sql, params);
-  },
-};
+  column: 'p.birthdate',
+  subject: 'birthdate',
+});
 
 const gendersParams = z.strictObject({ genders: z.array(z.enum([...genders, 'unknown'])).min(1) });
 export const personGenderFilter: FilterDefinition<z.output<typeof gendersParams>> = {
