@@ -2,7 +2,12 @@
 import { defineSluiceConfig } from '@sluice/cli';
 import { loadConfig } from './apps/demo/src/config.ts';
 import { openDatabase } from './apps/demo/src/db/open-orm.ts';
+import { demoTaskConfig } from './apps/demo/src/exports/export-tasks.ts';
+
+const config = loadConfig();
 
 export default defineSluiceConfig({
-  openOrm: async () => (await openDatabase(loadConfig().databaseUrl)).orm,
+  openOrm: async () => (await openDatabase(config.databaseUrl)).orm,
+  exportTasks: (orm) => demoTaskConfig(orm.em, { directory: config.exportDirectory }),
+  redisUrl: config.redisUrl,
 });

@@ -1,15 +1,29 @@
 /**
  * `npm start`: migrates the database in DATABASE_URL, seeds demo data when it is empty, and serves
- * the API on PORT until SIGTERM or SIGINT, then drains requests and closes the database.
+ * the API on PORT with an in-process export worker (BullMQ when REDIS_URL is set) until SIGTERM or
+ * SIGINT, then drains requests, requeues running export tasks and closes the database.
  */
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open-orm.ts';
+import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
 import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
 
 const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
-const app = await buildApp({ orm, sessionTtlSeconds: config.sessionTtlSeconds, cursorSecret: config.cursorSecret, logger: { level: config.logLevel } });
+const tasks = startDemoExportTasks(orm.em, {
+  directory: config.exportDirectory,
+  redisUrl: config.redisUrl,
+  workers: config.exportWorkers,
+  worker: { onError: (error) => app.log.error({ err: error }, 'export worker error') },
+});
+const app = await buildApp({
+  orm,
+  sessionTtlSeconds: config.sessionTtlSeconds,
+  cursorSecret: config.cursorSecret,
+  logger: { level: config.logLevel },
+  exportTasks: tasks.service,
+});
 
 const em = orm.em.fork();
 if (await isDatabaseEmpty(em)) {
@@ -25,6 +39,8 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   app.log.info({ signal }, 'shutting down');
   await app.close();
+  // Running export tasks stop at their next batch and go back to the queue with their checkpoint.
+  await tasks.close();
   await orm.close();
   process.exit(0);
 }

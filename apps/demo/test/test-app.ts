@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { createTestDatabase, type Dialect, type TestDatabase } from '@sluice/test-utils';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openDatabase } from '../src/db/open-orm.ts';
 import type { DatabaseDialect } from '../src/db/orm-config.ts';
+import { type DemoExportTasks, type DemoTaskOptions, startDemoExportTasks } from '../src/exports/export-tasks.ts';
 import { buildApp } from '../src/http/build-app.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 
@@ -13,6 +17,9 @@ export interface TestApp {
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
   dialect: DatabaseDialect;
   database: TestDatabase;
+  tasks: DemoExportTasks;
+  /** Where this app's export task files go. */
+  exportDirectory: string;
   /** Logs in and returns the bearer token. */
   login(username: string, password?: string): Promise<string>;
   /** Sends a request as the holder of `token`. */
@@ -21,13 +28,24 @@ export interface TestApp {
 }
 
 /** Starts the app on a new database with `people` generated people (seed 7). */
-export async function startTestApp(dialect: Dialect, options: { people?: number; sessionTtlSeconds?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: Dialect,
+  options: { people?: number; sessionTtlSeconds?: number; tasks?: Partial<DemoTaskOptions> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
   const em = orm.em.fork();
   await seedReferenceData(em, dialect);
   await seedPeople(em, dialect, { people: options.people ?? 120, seed: 7 });
-  const app = await buildApp({ orm, sessionTtlSeconds: options.sessionTtlSeconds ?? 3600, cursorSecret: 'test-secret' });
+  const exportDirectory = await mkdtemp(join(tmpdir(), 'sluice-exports-'));
+  const tasks = startDemoExportTasks(orm.em, { directory: exportDirectory, workers: 1, worker: { pollMs: 50 }, ...options.tasks });
+  const app = await buildApp({
+    orm,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? 3600,
+    cursorSecret: 'test-secret',
+    exportTasks: tasks.service,
+    eventPollMs: 50,
+  });
   const request: TestApp['request'] = (token, method, url, payload) =>
     app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });
   return {
@@ -35,6 +53,8 @@ export async function startTestApp(dialect: Dialect, options: { people?: number;
     orm,
     dialect,
     database,
+    tasks,
+    exportDirectory,
     request,
     login: async (username, password = username) => {
       const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
@@ -42,9 +62,11 @@ export async function startTestApp(dialect: Dialect, options: { people?: number;
       return response.json().token as string;
     },
     close: async () => {
+      await tasks.close();
       await app.close();
       await orm.close(true);
       await database.drop();
+      await rm(exportDirectory, { recursive: true, force: true });
     },
   };
 }

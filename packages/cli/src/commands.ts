@@ -1,31 +1,6 @@
-import { parseAge, pruneHistory, systemActor, withAuditContext } from '@sluice/audit';
-import type { SluiceConfig } from './sluice-config.ts';
-
-/** A CLI command: its usage line and what it runs. Returns the process exit code. */
-export interface Command {
-  usage: string;
-  description: string;
-  options: Record<string, { type: 'string' | 'boolean' }>;
-  run(config: SluiceConfig, options: Record<string, string | boolean | undefined>, log: (line: string) => void): Promise<number>;
-}
+import { auditCommands } from './audit-commands.ts';
+import type { Command } from './command.ts';
+import { exportCommands } from './export-commands.ts';
 
 /** Every command, by name. */
-export const commands: Record<string, Command> = {
-  'audit:prune': {
-    usage: 'sluice audit:prune --older-than <age>   (age: e.g. 365d, 12h, 30m)',
-    description: 'Delete history revisions older than the given age',
-    options: { 'older-than': { type: 'string' } },
-    async run(config, options, log) {
-      const age = parseAge(String(options['older-than'] ?? ''));
-      const cutoff = new Date(Date.now() - age);
-      const orm = await config.openOrm();
-      try {
-        const pruned = await withAuditContext({ actor: systemActor }, () => pruneHistory(orm.em.fork(), cutoff));
-        log(`audit:prune: deleted ${pruned} revision(s) older than ${cutoff.toISOString()}`);
-        return 0;
-      } finally {
-        await orm.close();
-      }
-    },
-  },
-};
+export const commands: Record<string, Command> = { ...exportCommands, ...auditCommands };

@@ -1,4 +1,6 @@
-export { type Command, commands } from './commands.ts';
+export type { Command, CommandContext } from './command.ts';
+export { commands } from './commands.ts';
 export { loadSluiceConfig } from './load-config.ts';
-export { runCli } from './run-cli.ts';
+export { type ProgressOutput, ProgressReporter } from './progress-reporter.ts';
+export { type CliOutput, runCli } from './run-cli.ts';
 export { defineSluiceConfig, type SluiceConfig } from './sluice-config.ts';

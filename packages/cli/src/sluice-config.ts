@@ -1,10 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import type { ExportTaskConfig } from '@sluice/export';
 
 /** What an application tells the `sluice` CLI, in `sluice.config.ts` at its root. */
 export interface SluiceConfig {
   /** Opens the application's ORM (migrated); the CLI closes it when done. */
   openOrm(): Promise<MikroORM<AbstractSqlDriver, EntityManager>>;
+  /** Export tasks over that ORM (registry, storage, users); needed by the `export:*` commands. */
+  exportTasks?(orm: MikroORM<AbstractSqlDriver, EntityManager>): ExportTaskConfig;
+  /** When set, `export:worker` takes jobs from BullMQ on this Redis instead of polling the database. */
+  redisUrl?: string;
 }
 
 /** Declares the CLI configuration with its type checked. */

@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import { ChunkedWriter } from './chunked-writer.ts';
-import type { FormatterDefinition } from './elements.ts';
-import type { ExportResult } from './export-result.ts';
+import type { FormatterDefinition, ResumableListWriter } from './elements.ts';
+import type { ExportResult, ListResult } from './export-result.ts';
 import { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 
@@ -23,7 +23,7 @@ type CsvParams = z.output<typeof csvParams>;
  * Written by hand: csv-stringify took 2.16 s per million rows where this takes 0.44 s (measured on
  * the same rows), and export speed is bound by it.
  */
-async function writeCsv(result: ExportResult, out: Writable, params: CsvParams): Promise<void> {
+function csvLines(out: Writable, params: CsvParams) {
   const needsQuotes = new RegExp(`["\r\n${params.separator === '\t' ? '\t' : params.separator}]`);
   const cell = (value: unknown) => {
     let text = cellText(value);
@@ -32,18 +32,57 @@ async function writeCsv(result: ExportResult, out: Writable, params: CsvParams):
   };
   const writer = new ChunkedWriter(out);
   const line = (row: readonly unknown[]) => writer.write(`${row.map(cell).join(params.separator)}\r\n`);
-  if (params.bom) await writer.write('\uFEFF');
-  if (params.header) {
-    for (const text of headerBlock(result)) await line([text]);
-    await line([]);
+  const preamble = async (result: ExportResult) => {
+    if (params.bom) await writer.write('\uFEFF');
+    if (params.header) {
+      for (const text of headerBlock(result)) await line([text]);
+      await line([]);
+    }
+  };
+  return { writer, line, preamble };
+}
+
+/**
+ * A CSV list is plain appended lines, so continuing one needs no state: the bytes written up to the
+ * checkpoint are the whole story.
+ */
+function resumeCsvList(result: ListResult, out: Writable, params: CsvParams, state?: unknown): ResumableListWriter {
+  const { writer, line, preamble } = csvLines(out, params);
+  const started =
+    state === undefined
+      ? (async () => {
+          await preamble(result);
+          await line(result.columns.map((column) => column.label));
+        })()
+      : Promise.resolve();
+  return {
+    row: async (cells) => {
+      await started;
+      await line(cells);
+    },
+    checkpoint: async () => {
+      await started;
+      await writer.flush();
+      return null;
+    },
+    end: async () => {
+      await started;
+      await writer.end();
+      await finished(out);
+    },
+  };
+}
+
+async function writeCsv(result: ExportResult, out: Writable, params: CsvParams): Promise<void> {
+  if (result.kind === 'list') {
+    const writer = resumeCsvList(result, out, params);
+    for await (const row of result.rows) await writer.row(row);
+    return writer.end();
   }
-  if (result.kind === 'tabular') {
-    const grid = toGrid(result, params.pivot);
-    for (const row of [...grid.header, ...grid.body]) await line(row);
-  } else {
-    await line(result.columns.map((column) => column.label));
-    for await (const row of result.rows) await line(row);
-  }
+  const { writer, line, preamble } = csvLines(out, params);
+  await preamble(result);
+  const grid = toGrid(result, params.pivot);
+  for (const row of [...grid.header, ...grid.body]) await line(row);
   await writer.end();
   await finished(out);
 }
@@ -72,4 +111,5 @@ export const csvListFormatter: FormatterDefinition<CsvParams> = {
   description: 'Comma-separated values, one line per row',
   kinds: ['list'],
   check: undefined,
+  resumeList: resumeCsvList,
 };

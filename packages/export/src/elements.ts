@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
 import type { SqlDialect } from '@sluice/pagination';
 import type { z } from 'zod';
-import type { ExportResult } from './export-result.ts';
+import type { ExportResult, ListResult } from './export-result.ts';
 
 /** Who runs an export. The application decides what its roles mean per center. */
 export interface ExportUser {
@@ -12,6 +12,8 @@ export interface ExportUser {
   centerIds: readonly number[];
   /** Whether the user holds `role` in `centerId`. */
   hasRole(role: string, centerId: number): boolean;
+  /** Administrators see every export task and error stacks. */
+  isAdmin?: boolean;
 }
 
 /** Everything an element sees while building the query. */
@@ -87,6 +89,18 @@ export interface AggregatorDefinition<Params = unknown> extends ElementBase<Para
   labels(key: string, values: readonly unknown[], params: Params, ctx: ExportContext): Promise<Map<unknown, string>> | Map<unknown, string>;
 }
 
+/**
+ * A list being written that can stop at a checkpoint and be continued later, by another process, from
+ * the bytes written so far plus the state {@link checkpoint} returned.
+ */
+export interface ResumableListWriter {
+  row(cells: readonly unknown[]): Promise<void>;
+  /** Hands everything buffered to the output; returns what a continuation needs (JSON-serialisable). */
+  checkpoint(): Promise<unknown>;
+  /** Writes what follows the last row and ends the output. */
+  end(): Promise<void>;
+}
+
 /** Writes a result to a stream. */
 export interface FormatterDefinition<Params = unknown> extends ElementBase<Params> {
   /** Kinds of result it can write. */
@@ -96,4 +110,9 @@ export interface FormatterDefinition<Params = unknown> extends ElementBase<Param
   /** Checks parameters against the rest of the request (e.g. pivot keys are requested aggregators). */
   check?(params: Params, aggregatorAliases: readonly string[]): { path: string; message: string }[];
   write(result: ExportResult, out: Writable, params: Params): Promise<void>;
+  /**
+   * Starts (no `state`) or continues (a state from {@link ResumableListWriter.checkpoint}) a list.
+   * Formatters without it are re-run from the start when a task is taken over after a crash.
+   */
+  resumeList?(result: ListResult, out: Writable, params: Params, state?: unknown): ResumableListWriter;
 }

@@ -11,6 +11,8 @@ export interface PreparedExport {
   formatter: { definition: FormatterDefinition; params: unknown };
   centers: number[];
   user: ExportUser;
+  /** The request as validated, centers made explicit: what a task stores and re-runs. */
+  request: ExportRequest;
 }
 
 /** An element as offered to a user: texts and the JSON Schema of its parameters. */
@@ -165,6 +167,14 @@ export class ExportRegistry {
     }
 
     if (issues.length > 0) throw ExportError.invalidParameters(issues);
-    return { export: { definition, params: exportParams }, filters, aggregators, formatter: { definition: formatter, params: formatterParams }, centers, user };
+    return {
+      export: { definition, params: exportParams },
+      filters,
+      aggregators,
+      formatter: { definition: formatter, params: formatterParams },
+      centers,
+      user,
+      request: { ...request, centers },
+    };
   }
 }

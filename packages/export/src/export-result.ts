@@ -28,6 +28,8 @@ export interface ListResult extends ResultInfo {
   columns: ResultColumn[];
   /** Rows as cell arrays in column order; pulled page by page (back-pressure). */
   rows: AsyncIterable<unknown[]>;
+  /** Counts the rows the list will have (one more query). */
+  count(): Promise<number>;
 }
 
 /** The result of running an export. */

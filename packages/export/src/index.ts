@@ -1,3 +1,4 @@
+export { BullmqTaskDispatcher, BullmqTaskWorker, type BullmqWorkerOptions, defaultExportQueue } from './bullmq-task-queue.ts';
 export { csvFormatter, csvListFormatter } from './csv-formatter.ts';
 export type {
   AggregatorDefinition,
@@ -9,6 +10,7 @@ export type {
   FilterDefinition,
   FormatterDefinition,
   ResultColumn,
+  ResumableListWriter,
   SelectedExpression,
 } from './elements.ts';
 export { type SubqueryCondition, whereExists } from './exists-condition.ts';
@@ -16,10 +18,18 @@ export { ExportError, type ExportIssue, exportErrorCodes } from './export-error.
 export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './export-registry.ts';
 export { type ExportRequest, exportRequestSchema } from './export-request.ts';
 export { type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';
+export { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig, type TaskDispatcher } from './export-task-config.ts';
+export { ExportTask, type ExportTaskStatus, exportTaskStatuses, type TaskCheckpoint } from './export-task-entity.ts';
+export { ExportTaskError, exportTaskErrorCodes } from './export-task-error.ts';
+export { ExportTaskRunner, newWorkerId, type RunTaskOptions, type TaskProgress } from './export-task-runner.ts';
+export { ExportTaskService, type ExportTaskView, type TaskFile } from './export-task-service.ts';
+export { FileSink } from './file-sink.ts';
 export { type JsonCell, jsonFormatter, tabularJson } from './json-formatter.ts';
 export { odsFormatter } from './ods-formatter.ts';
 export { type RunOptions, runExport } from './run-export.ts';
 export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
+export { DirectoryTaskStorage, type TaskStorage } from './task-storage.ts';
+export { ExportTaskWorker, type TaskWorkerOptions } from './task-worker.ts';
 export { xlsxFormatter } from './xlsx-formatter.ts';

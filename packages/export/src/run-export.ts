@@ -70,7 +70,13 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
         yield columns.map((column) => (row as Record<string, unknown>)[column.key] ?? null);
       }
     }
-    const result: ListResult = { ...info, kind: 'list', columns: columns.map(({ key, label }) => ({ key, label })), rows: rows() };
+    const result: ListResult = {
+      ...info,
+      kind: 'list',
+      columns: columns.map(({ key, label }) => ({ key, label })),
+      rows: rows(),
+      count: () => query.count(),
+    };
     return result;
   }
 

@@ -40,7 +40,9 @@ export function sampleTabular(centerLabel: string, rows: TabularResult['rows']):
 
 /** A list of (id, name, score) rows streamed from `rows`. */
 export function sampleList(rows: Iterable<unknown[]>): ListResult {
+  const all = [...rows];
   return {
+    count: async () => all.length,
     ...sampleInfo,
     kind: 'list',
     columns: [
@@ -49,7 +51,7 @@ export function sampleList(rows: Iterable<unknown[]>): ListResult {
       { key: 'score', label: 'Score' },
     ],
     rows: (async function* () {
-      yield* rows;
+      yield* all;
     })(),
   };
 }

@@ -69,6 +69,11 @@ export class ConfiguredQuery<Item, Output = Item> {
     return [...Object.keys(this.#options.orderings), this.#options.tiebreaker.name];
   }
 
+  /** Counts every row of the query (what `paginate({ count: true })` reports as `total`). */
+  count(): Promise<number> {
+    return this.#adapter.count();
+  }
+
   /** Fetches one page. Every check on the pager and its cursor happens before any SQL runs. */
   async paginate(pager: Pager): Promise<Page<Output>> {
     const keys = this.#keys(pager.orderBy);

@@ -33,8 +33,16 @@ export async function closeSession(em: EntityManager, token: string): Promise<vo
 /** The user behind a live session token, or `null` when it is unknown or expired. */
 export async function resolveSession(em: EntityManager, token: string): Promise<CurrentUser | null> {
   const session = await em.findOne(AppSession, { tokenHash: hashToken(token), expiresAt: { $gt: new Date() } }, { populate: ['user.centers'] });
-  if (!session) return null;
-  const user = session.user;
+  return session ? currentUserOf(em, session.user) : null;
+}
+
+/** User `id` as a request would see them now, or `null` when there is no such user (export tasks run as their owner). */
+export async function loadCurrentUser(em: EntityManager, id: number): Promise<CurrentUser | null> {
+  const user = await em.findOne(AppUser, { id }, { populate: ['centers'] });
+  return user ? currentUserOf(em, user) : null;
+}
+
+async function currentUserOf(em: EntityManager, user: AppUser): Promise<CurrentUser> {
   const isAdmin = user.roles.includes('ADMIN');
   const centerIds = isAdmin ? (await em.find(Center, {}, { fields: ['id'] })).map((center) => center.id) : user.centers.getItems().map((center) => center.id);
   return { id: user.id, username: user.username, roles: [...user.roles], centerIds: centerIds.sort((a, b) => a - b) };

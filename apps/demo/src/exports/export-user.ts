@@ -9,5 +9,6 @@ export function exportUser(user: CurrentUser): ExportUser {
     username: user.username,
     centerIds: user.centerIds,
     hasRole: (role, centerId) => canUseCenter(user, centerId) && hasRole(user, role as UserRole),
+    isAdmin: user.roles.includes('ADMIN'),
   };
 }

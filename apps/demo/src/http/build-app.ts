@@ -4,11 +4,13 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { auditContextPlugin } from '@sluice/audit';
+import type { ExportTaskService } from '@sluice/export';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth-plugin.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { activityRoutes } from './routes/activities.ts';
+import { exportTaskRoutes } from './routes/export-tasks.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
@@ -29,6 +31,10 @@ export interface AppDependencies {
   /** Signs pagination cursors. */
   cursorSecret: string;
   logger?: FastifyServerOptions['logger'];
+  /** Export tasks behind `/api/export-tasks`. */
+  exportTasks: ExportTaskService;
+  /** How often a task's event stream looks at it (default 500 ms). */
+  eventPollMs?: number;
 }
 
 /** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
@@ -62,5 +68,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(orderRoutes, routeOptions);
   await app.register(historyRoutes, routeOptions);
   await app.register(exportRoutes);
+  await app.register(exportTaskRoutes, { service: dependencies.exportTasks, cursorSecret: dependencies.cursorSecret, eventPollMs: dependencies.eventPollMs });
   return app;
 }

@@ -1,4 +1,5 @@
 import { auditEntities } from '@sluice/audit';
+import { ExportTask } from '@sluice/export';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
 import { AppSession } from './app-session.ts';
@@ -14,5 +15,5 @@ export { type Gender, genders } from './person.ts';
 export { statusNames } from './status.ts';
 export { Activity, ActivityType, AppSession, AppUser, Center, CustomerOrder, Person, Product, Status };
 
-/** Every entity of the demo (history tables included), for the ORM configuration. */
-export const entities = [Center, AppUser, AppSession, Person, ActivityType, Activity, Status, Product, CustomerOrder, ...auditEntities];
+/** Every entity of the demo (history and export-task tables included), for the ORM configuration. */
+export const entities = [Center, AppUser, AppSession, Person, ActivityType, Activity, Status, Product, CustomerOrder, ExportTask, ...auditEntities];

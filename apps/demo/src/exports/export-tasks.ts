@@ -1,0 +1,72 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import {
+  BullmqTaskDispatcher,
+  DirectoryTaskStorage,
+  type ExportTaskConfig,
+  ExportTaskRunner,
+  ExportTaskService,
+  ExportTaskWorker,
+  type TaskDispatcher,
+  type TaskWorkerOptions,
+} from '@sluice/export';
+import { loadCurrentUser } from '../auth/sessions.ts';
+import { demoExportRegistry } from './demo-exports.ts';
+import { exportUser } from './export-user.ts';
+
+/** Where the demo's export tasks keep files and how they are dispatched. */
+export interface DemoTaskOptions {
+  directory: string;
+  /** With a URL, tasks go to BullMQ for `sluice export:worker` processes. */
+  redisUrl?: string;
+  /** Tasks the in-process worker runs at once; 0 runs none here. */
+  workers: number;
+  /** Tuning (lease, retries, rate limit...) for tests and benchmarks. */
+  tuning?: Partial<ExportTaskConfig>;
+  worker?: TaskWorkerOptions;
+}
+
+/** The demo's export-task configuration: its registry, its users, files under `directory`. */
+export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions, 'directory' | 'tuning'>): ExportTaskConfig {
+  return {
+    em,
+    registry: demoExportRegistry(),
+    storage: new DirectoryTaskStorage(options.directory),
+    loadUser: async (fork, id) => {
+      const user = await loadCurrentUser(fork, id);
+      return user ? exportUser(user) : null;
+    },
+    ...options.tuning,
+  };
+}
+
+/** Export tasks of a running demo: the service routes use, and what dispatches and runs tasks. */
+export interface DemoExportTasks {
+  service: ExportTaskService;
+  runner: ExportTaskRunner;
+  worker: ExportTaskWorker | null;
+  /** Stops the worker (running tasks are requeued at their next batch) and the queue connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires tasks for the server: an in-process worker by default (what `npm start` runs); a BullMQ
+ * dispatcher when Redis is configured, plus the in-process worker only if `workers` > 0.
+ */
+export function startDemoExportTasks(em: EntityManager, options: DemoTaskOptions): DemoExportTasks {
+  const queue = options.redisUrl ? new BullmqTaskDispatcher(options.redisUrl) : null;
+  let worker: ExportTaskWorker | null = null;
+  const config = demoTaskConfig(em, options);
+  const dispatcher: TaskDispatcher = queue ?? { dispatch: (id, delay) => worker?.dispatch(id, delay) };
+  const runner = new ExportTaskRunner({ ...config, dispatcher });
+  if (options.workers > 0) worker = new ExportTaskWorker(runner, { concurrency: options.workers, ...options.worker }).start();
+  const service = new ExportTaskService({ ...config, dispatcher });
+  return {
+    service,
+    runner,
+    worker,
+    close: async () => {
+      await worker?.stop({ interrupt: true });
+      await queue?.close();
+    },
+  };
+}

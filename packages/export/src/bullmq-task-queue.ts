@@ -1,0 +1,117 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { TaskDispatcher } from './export-task-config.ts';
+import { ExportTask } from './export-task-entity.ts';
+import { ExportTaskError } from './export-task-error.ts';
+import type { ExportTaskRunner, TaskProgress } from './export-task-runner.ts';
+
+/** The BullMQ queue export tasks travel on unless told otherwise. */
+export const defaultExportQueue = 'sluice-export-tasks';
+
+interface TaskJob {
+  taskId: number;
+}
+
+function connect(redisUrl: string): Redis {
+  // BullMQ workers block on Redis and need ioredis never to give up on a command.
+  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/**
+ * Puts a job on a BullMQ queue for every task that becomes due. A job only says "look at task N":
+ * the database row decides whether it runs, so a lost or duplicated job never loses or doubles a task.
+ */
+export class BullmqTaskDispatcher implements TaskDispatcher {
+  readonly queue: Queue<TaskJob>;
+  readonly #redis: Redis;
+
+  constructor(redisUrl: string, queueName = defaultExportQueue) {
+    this.#redis = connect(redisUrl);
+    this.queue = new Queue<TaskJob>(queueName, { connection: this.#redis });
+  }
+
+  async dispatch(taskId: number, delayMs = 0): Promise<void> {
+    await this.queue.add('export-task', { taskId }, { delay: delayMs, removeOnComplete: true, removeOnFail: 1_000 });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.#redis.disconnect();
+  }
+}
+
+/** Options of {@link BullmqTaskWorker}. */
+export interface BullmqWorkerOptions {
+  queueName?: string;
+  concurrency?: number;
+  /**
+   * How often the worker reaps expired leases and re-sends jobs for due tasks that waited that long,
+   * e.g. created while Redis was down (default 15 s).
+   */
+  sweepMs?: number;
+  onTaskEnd?: (task: ExportTask) => void;
+  onProgress?: (progress: TaskProgress) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * `sluice export:worker` on Redis: takes jobs from the queue and runs their tasks through the runner,
+ * whose atomic claim makes any number of these workers, on any machines, safe together.
+ */
+export class BullmqTaskWorker {
+  readonly #runner: ExportTaskRunner;
+  readonly #dispatcher: BullmqTaskDispatcher;
+  readonly #options: BullmqWorkerOptions;
+  readonly #redis: Redis;
+  #worker: Worker<TaskJob> | null = null;
+  #sweeper: NodeJS.Timeout | null = null;
+
+  /** `runner` should dispatch through `dispatcher`, so retries and requeues come back as jobs. */
+  constructor(runner: ExportTaskRunner, dispatcher: BullmqTaskDispatcher, redisUrl: string, options: BullmqWorkerOptions = {}) {
+    this.#runner = runner;
+    this.#dispatcher = dispatcher;
+    this.#options = options;
+    this.#redis = connect(redisUrl);
+  }
+
+  async #process(job: Job<TaskJob>): Promise<void> {
+    let task: ExportTask;
+    try {
+      task = await this.#runner.claim(job.data.taskId);
+    } catch (error) {
+      // Already taken, ended or gone: the row is the truth and this job was a stale reminder.
+      if (error instanceof ExportTaskError && error.code === 'EXPORT_TASK_NOT_CLAIMABLE') return;
+      throw error;
+    }
+    const ended = await this.#runner.run(task, { onProgress: this.#options.onProgress });
+    this.#options.onTaskEnd?.(ended);
+  }
+
+  async #sweep(): Promise<void> {
+    await this.#runner.reap();
+    const sweepMs = this.#options.sweepMs ?? 15_000;
+    const em = this.#runner.config.em.fork();
+    const before = new Date(Date.now() - sweepMs);
+    const waiting = await em.find(ExportTask, { status: 'queued', runAfter: { $lte: before }, updatedAt: { $lte: before } }, { fields: ['id'], limit: 1_000 });
+    for (const task of waiting) await this.#dispatcher.dispatch(task.id);
+  }
+
+  start(): this {
+    this.#worker = new Worker<TaskJob>(this.#options.queueName ?? defaultExportQueue, (job) => this.#process(job), {
+      connection: this.#redis,
+      concurrency: this.#options.concurrency ?? 1,
+    });
+    this.#worker.on('error', (error) => this.#options.onError?.(error));
+    this.#worker.on('failed', (_job, error) => this.#options.onError?.(error));
+    this.#sweeper = setInterval(() => this.#sweep().catch((error: unknown) => this.#options.onError?.(error)), this.#options.sweepMs ?? 15_000);
+    this.#sweeper.unref();
+    return this;
+  }
+
+  /** Stops taking jobs and waits for the running ones. */
+  async stop(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    await this.#worker?.close();
+    this.#redis.disconnect();
+  }
+}

@@ -1,0 +1,66 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { ExportRequest } from './export-request.ts';
+
+/** Where a task stands. `queued` and `running` are live; the other three are final until a retry. */
+export const exportTaskStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type ExportTaskStatus = (typeof exportTaskStatuses)[number];
+
+/** Where a list export stopped durably: the walk's position and the bytes of the file that hold it. */
+export interface TaskCheckpoint {
+  /** `@sluice/pagination` checkpoint of the row walk. */
+  cursor: string;
+  /** File length at that position; anything after it is cut before resuming. */
+  bytes: number;
+  rows: number;
+  /** What the formatter needs to continue (e.g. nothing for CSV). */
+  formatterState: unknown;
+}
+
+/**
+ * One asynchronous export: the validated request (never SQL), who asked, where it stands, and the file
+ * it produced. The row is the source of truth for every worker and dispatcher.
+ */
+export const ExportTask = defineEntity({
+  name: 'ExportTask',
+  tableName: 'export_task',
+  properties: {
+    id: p.integer().primary(),
+    ownerId: p.integer().index(),
+    ownerName: p.string().length(100),
+    exportAlias: p.string().length(100),
+    request: p.json<ExportRequest>().columnType('json'),
+    remark: p.string().length(500).nullable(),
+    status: p.enum(exportTaskStatuses),
+    totalCount: p.integer().nullable(),
+    processedCount: p.integer().default(0),
+    peakMemoryBytes: p.bigint('number').nullable(),
+    fileKey: p.string().length(200).nullable(),
+    fileName: p.string().length(200).nullable(),
+    contentType: p.string().length(200).nullable(),
+    fileSize: p.bigint('number').nullable(),
+    rowCount: p.integer().nullable(),
+    errorCode: p.string().length(100).nullable(),
+    errorMessage: p.text().nullable(),
+    errorStack: p.text().nullable(),
+    attempts: p.integer().default(0),
+    maxAttempts: p.integer(),
+    /** A queued task is not claimed before this time (retry back-off). */
+    runAfter: p.datetime(3),
+    createdAt: p.datetime(3),
+    startedAt: p.datetime(3).nullable(),
+    finishedAt: p.datetime(3).nullable(),
+    updatedAt: p.datetime(3),
+    createdBy: p.string().length(100),
+    updatedBy: p.string().length(100),
+    leaseOwner: p.string().length(100).nullable(),
+    leaseExpiresAt: p.datetime(3).nullable(),
+    heartbeatAt: p.datetime(3).nullable(),
+    cancelRequestedAt: p.datetime(3).nullable(),
+    checkpoint: p.json<TaskCheckpoint>().columnType('json').nullable(),
+    /** The file is removed by cleanup after this time. */
+    expiresAt: p.datetime(3).nullable(),
+  },
+  // Claims look for due queued tasks; "my tasks" pages walk an owner's ids (the owner index).
+  indexes: [{ properties: ['status', 'runAfter'] }],
+});
+export type ExportTask = InferEntity<typeof ExportTask>;

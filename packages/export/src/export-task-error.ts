@@ -1,0 +1,58 @@
+import { defineErrorCatalog, SluiceError } from '@sluice/core';
+
+/** Codes raised by export tasks. A task the caller may not see is `NOT_FOUND`, exactly like a missing one. */
+export const exportTaskErrorCodes = defineErrorCatalog({
+  EXPORT_TASK_NOT_CANCELLABLE: {
+    statusCode: 409,
+    description: 'The task already ended (succeeded, failed or cancelled); only queued or running tasks can be cancelled.',
+  },
+  EXPORT_TASK_NOT_RETRYABLE: { statusCode: 409, description: 'Only failed or cancelled tasks can be retried; a queued, running or succeeded task cannot.' },
+  EXPORT_TASK_NOT_READY: { statusCode: 409, description: 'The task has no file to download yet (it has not succeeded).' },
+  EXPORT_TASK_FILE_EXPIRED: { statusCode: 410, description: "The task's file passed its expiry and was removed by cleanup; run the export again." },
+  EXPORT_TASK_NOT_CLAIMABLE: {
+    statusCode: 409,
+    description: 'A worker could not take the task: it is running under a live lease, already ended (use --force to re-run it) or missing.',
+  },
+  EXPORT_TASK_FILE_KEY_INVALID: { statusCode: 500, description: 'A stored file key is not one the storage generated; the file is not touched.' },
+  EXPORT_TASK_LEASE_LOST: {
+    statusCode: 409,
+    description: 'The worker lost its lease (it expired and another worker took the task); it stops without writing.',
+  },
+});
+
+/** A task operation that cannot be done in the task's current state. */
+export class ExportTaskError extends SluiceError {
+  static notCancellable(id: number, status: string): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_NOT_CANCELLABLE', `Export task ${id} is ${status} and cannot be cancelled`, {
+      statusCode: 409,
+      details: { id, status },
+    });
+  }
+
+  static notRetryable(id: number, status: string): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_NOT_RETRYABLE', `Export task ${id} is ${status}; only failed or cancelled tasks can be retried`, {
+      statusCode: 409,
+      details: { id, status },
+    });
+  }
+
+  static notReady(id: number, status: string): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_NOT_READY', `Export task ${id} is ${status}; its file is not ready`, { statusCode: 409, details: { id, status } });
+  }
+
+  static fileExpired(id: number): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_FILE_EXPIRED', `The file of export task ${id} expired and was removed`, { statusCode: 410, details: { id } });
+  }
+
+  static notClaimable(id: number, reason: string): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_NOT_CLAIMABLE', `Export task ${id} cannot be taken: ${reason}`, { statusCode: 409, details: { id } });
+  }
+
+  static invalidFileKey(key: string): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_FILE_KEY_INVALID', `Refusing file key ${JSON.stringify(key.slice(0, 80))}`, { statusCode: 500 });
+  }
+
+  static leaseLost(id: number): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_LEASE_LOST', `Lost the lease of export task ${id}`, { statusCode: 409, details: { id } });
+  }
+}

@@ -1,0 +1,412 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { finished } from 'node:stream/promises';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import { isSluiceError } from '@sluice/core';
+import { mikroOrmDialect } from '@sluice/pagination';
+import { ExportError } from './export-error.ts';
+import type { ExportTaskConfig, ResolvedTaskConfig } from './export-task-config.ts';
+import { resolveTaskConfig } from './export-task-config.ts';
+import { ExportTask, type TaskCheckpoint } from './export-task-entity.ts';
+import { ExportTaskError } from './export-task-error.ts';
+import type { FileSink } from './file-sink.ts';
+import { runExport } from './run-export.ts';
+
+/** Progress of a running task, as a worker reports it (e.g. to a progress bar). */
+export interface TaskProgress {
+  taskId: number;
+  processed: number;
+  total: number | null;
+  /** Rows already in the file when this run started (a resumed list). */
+  resumedFrom: number;
+}
+
+/** Options of {@link ExportTaskRunner.run}. */
+export interface RunTaskOptions {
+  onProgress?: (progress: TaskProgress) => void;
+  /** Stops the run at its next batch and requeues the task without using an attempt (shutdown). */
+  signal?: AbortSignal;
+}
+
+/** Why a run stopped before its end. */
+class RunStopped extends Error {
+  readonly reason: 'cancelled' | 'lease-lost' | 'interrupted';
+
+  constructor(reason: 'cancelled' | 'lease-lost' | 'interrupted') {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+/** A fresh worker identity: host, process and a random part, so restarts never reuse a lease. */
+export function newWorkerId(): string {
+  return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** A file name a browser can save: the export alias, the task id, the date. */
+function fileNameOf(task: ExportTask, extension: string): string {
+  return `${task.exportAlias.replace(/[^a-zA-Z0-9_-]/g, '_')}-${task.id}-${new Date().toISOString().slice(0, 10)}.${extension}`;
+}
+
+/**
+ * Claims and runs export tasks. A claim is atomic (SKIP LOCKED on PostgreSQL and MariaDB; a
+ * compare-and-set update on SQLite, whose single writer serialises it), so two workers never run the
+ * same task. A run heartbeats its lease, reports progress, checkpoints lists durably, and honours
+ * cancel requests between batches; the reaper requeues tasks whose lease expired.
+ */
+export class ExportTaskRunner {
+  readonly config: ResolvedTaskConfig;
+  readonly workerId: string;
+
+  constructor(config: ExportTaskConfig, workerId: string = newWorkerId()) {
+    this.config = resolveTaskConfig(config);
+    this.workerId = workerId;
+  }
+
+  #claimData(task: Pick<ExportTask, 'attempts' | 'startedAt'>, now: Date) {
+    return {
+      status: 'running' as const,
+      leaseOwner: this.workerId,
+      leaseExpiresAt: new Date(now.getTime() + this.config.leaseMs),
+      heartbeatAt: now,
+      attempts: task.attempts + 1,
+      startedAt: task.startedAt ?? now,
+      updatedAt: now,
+      updatedBy: this.workerId,
+    };
+  }
+
+  /** Takes the oldest due queued task, or returns `null` when there is none. */
+  async claimNext(): Promise<ExportTask | null> {
+    const em = this.config.em.fork();
+    const due = () => ({ status: 'queued' as const, runAfter: { $lte: new Date() } });
+    if (mikroOrmDialect(em) === 'sqlite') {
+      // Losing a compare-and-set means another worker took that task: try the next one.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const candidate = await em.findOne(ExportTask, due(), { orderBy: { runAfter: 'asc', id: 'asc' }, fields: ['id', 'attempts', 'startedAt'] });
+        if (!candidate) return null;
+        const claimed = await em.nativeUpdate(
+          ExportTask,
+          { id: candidate.id, status: 'queued', attempts: candidate.attempts },
+          this.#claimData(candidate, new Date()),
+        );
+        if (claimed === 1) return this.#load(candidate.id);
+      }
+      return null;
+    }
+    const id = await em.transactional(async (tx) => {
+      const [candidate] = await tx
+        .createQueryBuilder(ExportTask, 't')
+        .select(['id', 'attempts', 'startedAt'])
+        .where(due())
+        .orderBy({ runAfter: 'asc', id: 'asc' })
+        .limit(1)
+        .setLockMode(LockMode.PESSIMISTIC_PARTIAL_WRITE)
+        .getResultList();
+      if (!candidate) return null;
+      await tx.nativeUpdate(ExportTask, { id: candidate.id }, this.#claimData(candidate, new Date()));
+      return candidate.id;
+    });
+    return id === null ? null : this.#load(id);
+  }
+
+  /**
+   * Takes task `id`: a queued one (even before its retry delay), or a running one whose lease expired.
+   * With `force`, a finished task too, which is then re-run from the start.
+   */
+  async claim(id: number, options: { force?: boolean } = {}): Promise<ExportTask> {
+    const em = this.config.em.fork();
+    const task = await em.findOne(ExportTask, { id });
+    if (!task) throw ExportTaskError.notClaimable(id, 'no such task');
+    const now = new Date();
+    let claimed = 0;
+    if (task.status === 'queued') {
+      claimed = await em.nativeUpdate(ExportTask, { id, status: 'queued', attempts: task.attempts }, this.#claimData(task, now));
+    } else if (task.status === 'running') {
+      if (task.leaseExpiresAt && task.leaseExpiresAt.getTime() > now.getTime())
+        throw ExportTaskError.notClaimable(id, `running under the live lease of ${task.leaseOwner}`);
+      claimed = await em.nativeUpdate(ExportTask, { id, status: 'running', leaseOwner: task.leaseOwner, attempts: task.attempts }, this.#claimData(task, now));
+    } else {
+      if (!options.force) throw ExportTaskError.notClaimable(id, `already ${task.status} (use --force to run it again)`);
+      if (task.fileKey) await this.config.storage.remove(task.fileKey);
+      claimed = await em.nativeUpdate(
+        ExportTask,
+        { id, status: task.status, attempts: task.attempts },
+        {
+          ...this.#claimData({ attempts: 0, startedAt: null }, now),
+          fileKey: null,
+          checkpoint: null,
+          processedCount: 0,
+          totalCount: null,
+          cancelRequestedAt: null,
+          finishedAt: null,
+          errorCode: null,
+          errorMessage: null,
+          errorStack: null,
+        },
+      );
+    }
+    if (claimed !== 1) throw ExportTaskError.notClaimable(id, 'another worker took it first');
+    return this.#load(id);
+  }
+
+  async #load(id: number): Promise<ExportTask> {
+    return this.config.em.fork().findOneOrFail(ExportTask, { id });
+  }
+
+  /**
+   * Requeues running tasks whose lease expired (their worker died or hung), or ends them: cancelled
+   * when a cancel was requested, failed when no attempt is left. Returns the ids requeued.
+   */
+  async reap(): Promise<number[]> {
+    const em = this.config.em.fork();
+    const now = new Date();
+    const expired = await em.find(ExportTask, { status: 'running', leaseExpiresAt: { $lt: now } });
+    const requeued: number[] = [];
+    for (const task of expired) {
+      const where = { id: task.id, status: 'running' as const, leaseOwner: task.leaseOwner, attempts: task.attempts };
+      const stamp = { leaseOwner: null, leaseExpiresAt: null, updatedAt: now, updatedBy: this.workerId };
+      if (task.cancelRequestedAt) {
+        if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'cancelled', finishedAt: now })) === 1) await this.#dropFile(em, task);
+      } else if (task.attempts >= task.maxAttempts) {
+        const message = `The worker running it stopped responding (attempt ${task.attempts} of ${task.maxAttempts})`;
+        if (
+          (await em.nativeUpdate(ExportTask, where, {
+            ...stamp,
+            status: 'failed',
+            finishedAt: now,
+            errorCode: 'EXPORT_TASK_LEASE_LOST',
+            errorMessage: message,
+          })) === 1
+        )
+          await this.#dropFile(em, task);
+      } else if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'queued', runAfter: now })) === 1) {
+        requeued.push(task.id);
+        await this.config.dispatcher?.dispatch(task.id);
+      }
+    }
+    return requeued;
+  }
+
+  async #dropFile(em: EntityManager, task: ExportTask): Promise<void> {
+    if (!task.fileKey) return;
+    await this.config.storage.remove(task.fileKey);
+    await em.nativeUpdate(ExportTask, { id: task.id, fileKey: task.fileKey }, { fileKey: null, checkpoint: null });
+  }
+
+  /** Claims the next due task and runs it; `null` when none is due. */
+  async processNext(options: RunTaskOptions = {}): Promise<ExportTask | null> {
+    const task = await this.claimNext();
+    return task ? this.run(task, options) : null;
+  }
+
+  /** Runs a task this worker has claimed, to its end; returns the task as it then stands. */
+  async run(claimed: ExportTask, options: RunTaskOptions = {}): Promise<ExportTask> {
+    const em = this.config.em.fork();
+    const id = claimed.id;
+    const mine = { id, leaseOwner: this.workerId, status: 'running' as const };
+    let stopped: RunStopped | null = null;
+    let processed = 0;
+    let total: number | null = null;
+    let peakMemory = claimed.peakMemoryBytes ?? 0;
+    const sampleMemory = () => {
+      peakMemory = Math.max(peakMemory, process.memoryUsage.rss());
+    };
+
+    // Progress writes go one after another, so a slower earlier write never lands after a later one.
+    let writes: Promise<unknown> = Promise.resolve();
+    const serially = <T>(write: () => Promise<T>): Promise<T> => {
+      const next = writes.then(write, write);
+      writes = next.catch(() => {});
+      return next;
+    };
+
+    // Heartbeat: extends the lease, publishes progress, and notices cancel requests and lost leases.
+    let beating = true;
+    const beat = async () => {
+      sampleMemory();
+      const now = new Date();
+      const alive = await serially(() =>
+        em.nativeUpdate(ExportTask, mine, {
+          heartbeatAt: now,
+          leaseExpiresAt: new Date(now.getTime() + this.config.leaseMs),
+          processedCount: processed,
+          peakMemoryBytes: peakMemory,
+          updatedAt: now,
+        }),
+      );
+      if (alive === 0) stopped ??= new RunStopped('lease-lost');
+      else {
+        const state = await em.findOne(ExportTask, { id }, { fields: ['cancelRequestedAt'], disableIdentityMap: true });
+        if (state?.cancelRequestedAt) stopped ??= new RunStopped('cancelled');
+      }
+    };
+    let wakeHeartbeat = () => {};
+    const heartbeat = (async () => {
+      while (beating) {
+        await new Promise<void>((wake) => {
+          wakeHeartbeat = wake;
+          setTimeout(wake, this.config.heartbeatMs).unref();
+        });
+        if (beating) await beat().catch(() => {});
+      }
+    })();
+    const report = () => options.onProgress?.({ taskId: id, processed, total, resumedFrom });
+    const checkStop = () => {
+      if (options.signal?.aborted) stopped ??= new RunStopped('interrupted');
+      if (stopped) throw stopped;
+    };
+
+    let sink: FileSink | null = null;
+    let fileKey = claimed.fileKey ?? null;
+    let resumedFrom = 0;
+    try {
+      const user = await this.config.loadUser(em, claimed.ownerId);
+      if (!user) throw ExportError.forbidden(`The owner of export task ${id} no longer exists`);
+      const prepared = this.config.registry.prepare(claimed.request, user);
+      const formatter = prepared.formatter.definition;
+      if (!fileKey) {
+        fileKey = await this.config.storage.create(id, formatter.extension);
+        if ((await em.nativeUpdate(ExportTask, mine, { fileKey })) === 0) throw new RunStopped('lease-lost');
+      }
+      const resumable = prepared.export.definition.kind === 'list' && formatter.resumeList !== undefined;
+      const checkpoint: TaskCheckpoint | null = resumable ? (claimed.checkpoint ?? null) : null;
+      resumedFrom = checkpoint?.rows ?? 0;
+      processed = resumedFrom;
+      const out = await this.config.storage.openForWriting(fileKey, checkpoint?.bytes ?? 0);
+      sink = out;
+
+      let lastCheckpoint = Date.now();
+      const result = await runExport(prepared, em.fork(), {
+        pageSize: this.config.pageSize,
+        from: checkpoint?.cursor,
+        onCheckpoint: async (cursor, rows) => {
+          checkStop();
+          if (!resumable || !writer || Date.now() - lastCheckpoint < this.config.checkpointMs) return;
+          const formatterState = await writer.checkpoint();
+          const bytes = await out.sync();
+          const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState };
+          sampleMemory();
+          const now = new Date();
+          const kept = await serially(() =>
+            em.nativeUpdate(ExportTask, mine, {
+              checkpoint: saved,
+              processedCount: processed,
+              peakMemoryBytes: peakMemory,
+              heartbeatAt: now,
+              leaseExpiresAt: new Date(now.getTime() + this.config.leaseMs),
+              updatedAt: now,
+            }),
+          );
+          if (kept === 0) throw new RunStopped('lease-lost');
+          lastCheckpoint = Date.now();
+          report();
+        },
+      });
+      total = result.kind === 'list' ? await result.count() : result.rows.length;
+      await serially(() => em.nativeUpdate(ExportTask, mine, { totalCount: total, processedCount: processed }));
+      report();
+
+      const writer =
+        result.kind === 'list' && resumable ? formatter.resumeList?.(result, out, prepared.formatter.params, checkpoint?.formatterState) : undefined;
+      if (result.kind === 'list') {
+        const rows = result.rows;
+        const counted = (async function* () {
+          for await (const row of rows) {
+            checkStop();
+            processed++;
+            yield row;
+          }
+        })();
+        if (writer) {
+          for await (const row of counted) await writer.row(row);
+          await writer.end();
+        } else {
+          await formatter.write({ ...result, rows: counted }, out, prepared.formatter.params);
+        }
+      } else {
+        await formatter.write(result, out, prepared.formatter.params);
+        processed = result.rows.length;
+      }
+      await finished(out);
+      checkStop();
+      sampleMemory();
+      beating = false;
+      const now = new Date();
+      const done = await serially(() =>
+        em.nativeUpdate(ExportTask, mine, {
+          status: 'succeeded',
+          processedCount: processed,
+          totalCount: processed,
+          rowCount: processed,
+          fileSize: out.position,
+          fileName: fileNameOf(claimed, formatter.extension),
+          contentType: formatter.contentType,
+          peakMemoryBytes: peakMemory,
+          checkpoint: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          finishedAt: now,
+          updatedAt: now,
+          errorCode: null,
+          errorMessage: null,
+          errorStack: null,
+          expiresAt: new Date(now.getTime() + this.config.retentionMs),
+        }),
+      );
+      if (done === 0) throw new RunStopped('lease-lost');
+      report();
+    } catch (error) {
+      sink?.destroy();
+      beating = false;
+      await writes;
+      await this.#settleFailure(em, claimed, error, { processed, peakMemory, fileKey });
+    } finally {
+      beating = false;
+      wakeHeartbeat();
+      await heartbeat;
+    }
+    return this.#load(id);
+  }
+
+  async #settleFailure(
+    em: EntityManager,
+    task: ExportTask,
+    error: unknown,
+    state: { processed: number; peakMemory: number; fileKey: string | null },
+  ): Promise<void> {
+    const mine = { id: task.id, leaseOwner: this.workerId, status: 'running' as const };
+    const now = new Date();
+    const released = { leaseOwner: null, leaseExpiresAt: null, updatedAt: now, peakMemoryBytes: state.peakMemory || null };
+    const dropFile = async () => {
+      if (!state.fileKey) return;
+      await this.config.storage.remove(state.fileKey);
+      await em.nativeUpdate(ExportTask, { id: task.id, fileKey: state.fileKey }, { fileKey: null, checkpoint: null });
+    };
+    if (error instanceof RunStopped) {
+      // A lost lease means another worker owns the task and its file now: touch neither.
+      if (error.reason === 'lease-lost') return;
+      if (error.reason === 'interrupted') {
+        const requeued = await em.nativeUpdate(ExportTask, mine, { ...released, status: 'queued', runAfter: now, attempts: task.attempts - 1 });
+        if (requeued === 1) await this.config.dispatcher?.dispatch(task.id);
+        return;
+      }
+      if ((await em.nativeUpdate(ExportTask, mine, { ...released, status: 'cancelled', finishedAt: now, processedCount: state.processed })) === 1)
+        await dropFile();
+      return;
+    }
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const code = isSluiceError(failure) ? failure.code : 'INTERNAL_ERROR';
+    // A request the owner may no longer run, or that no longer validates, fails the same way every time.
+    const permanent = isSluiceError(failure) && failure.statusCode < 500;
+    const errorFields = { errorCode: code, errorMessage: failure.message.slice(0, 2_000), errorStack: failure.stack ?? null };
+    if (!permanent && task.attempts < task.maxAttempts) {
+      const delay = Math.min(this.config.retryDelayMs * 2 ** (task.attempts - 1), this.config.maxRetryDelayMs);
+      const requeued = await em.nativeUpdate(ExportTask, mine, { ...released, ...errorFields, status: 'queued', runAfter: new Date(now.getTime() + delay) });
+      if (requeued === 1) await this.config.dispatcher?.dispatch(task.id, delay);
+      return;
+    }
+    if ((await em.nativeUpdate(ExportTask, mine, { ...released, ...errorFields, status: 'failed', finishedAt: now })) === 1) await dropFile();
+  }
+}

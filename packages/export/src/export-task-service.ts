@@ -1,0 +1,252 @@
+import type { Readable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/sql';
+import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
+import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
+import type { ExportUser } from './elements.ts';
+import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
+import { ExportTask, type ExportTaskStatus } from './export-task-entity.ts';
+import { ExportTaskError } from './export-task-error.ts';
+
+/** A task as its owner (or an admin) sees it. */
+export interface ExportTaskView {
+  id: number;
+  export: string;
+  status: ExportTaskStatus;
+  remark: string | null;
+  request: unknown;
+  owner: { id: number; username: string };
+  totalCount: number | null;
+  processedCount: number;
+  peakMemoryBytes: number | null;
+  cancelRequested: boolean;
+  attempts: number;
+  maxAttempts: number;
+  file: { name: string; contentType: string; size: number; rows: number; expiresAt: string | null; expired: boolean } | null;
+  /** The stack is shown to admins only. */
+  error: { code: string | null; message: string; stack?: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+}
+
+/** A task's file, ready to send. */
+export interface TaskFile {
+  stream: Readable;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+/** The task operations users call (create, read, cancel, retry, download) and the file cleanup. */
+export class ExportTaskService {
+  readonly config: ResolvedTaskConfig;
+
+  constructor(config: ExportTaskConfig) {
+    this.config = resolveTaskConfig(config);
+  }
+
+  /**
+   * Validates `body` as an export request for `user` (every check a direct export makes) and queues it.
+   * Fails with `RATE_LIMITED` past the per-user creation rate or live-task cap.
+   */
+  async create(body: unknown, user: ExportUser, options: { remark?: string | null } = {}): Promise<ExportTask> {
+    const remark = options.remark ?? null;
+    if (remark !== null && (typeof remark !== 'string' || remark.length > 500))
+      throw ValidationError.field('remark', 'must be a string of at most 500 characters');
+    const prepared = this.config.registry.prepare(body, user);
+    const em = this.config.em.fork();
+    await this.#checkRate(em, user);
+    const now = new Date();
+    const task = em.create(ExportTask, {
+      ownerId: user.id,
+      ownerName: user.username,
+      exportAlias: prepared.export.definition.alias,
+      request: prepared.request,
+      remark,
+      status: 'queued',
+      processedCount: 0,
+      attempts: 0,
+      maxAttempts: this.config.maxAttempts,
+      runAfter: now,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: user.username,
+      updatedBy: user.username,
+    });
+    await em.flush();
+    await this.config.dispatcher?.dispatch(task.id);
+    return task;
+  }
+
+  async #checkRate(em: EntityManager, user: ExportUser): Promise<void> {
+    const { maxPerWindow, windowMs, maxLive } = this.config.rateLimit;
+    const since = new Date(Date.now() - windowMs);
+    const recent = await em.find(
+      ExportTask,
+      { ownerId: user.id, createdAt: { $gt: since } },
+      { fields: ['createdAt'], orderBy: { id: 'asc' }, limit: maxPerWindow },
+    );
+    if (recent.length >= maxPerWindow) {
+      const oldest = recent[0]?.createdAt ?? new Date();
+      throw RequestError.rateLimited(Math.max(1, Math.ceil((oldest.getTime() + windowMs - Date.now()) / 1000)));
+    }
+    const live = await em.count(ExportTask, { ownerId: user.id, status: { $in: ['queued', 'running'] } });
+    if (live >= maxLive) throw RequestError.rateLimited(Math.ceil(windowMs / 1000));
+  }
+
+  /** The task if `user` owns it or is an admin; `NOT_FOUND` otherwise, exactly as for a missing one. */
+  async get(id: number, user: ExportUser, em: EntityManager = this.config.em.fork()): Promise<ExportTask> {
+    const task = Number.isSafeInteger(id) ? await em.findOne(ExportTask, { id }) : null;
+    if (!task || (task.ownerId !== user.id && !user.isAdmin)) throw NotFoundError.resource('Export task', id);
+    return task;
+  }
+
+  /** The caller's tasks, newest first, for cursor or offset pages (admins see everyone's with `all`). */
+  listQuery(user: ExportUser, options: { all?: boolean; cursorSecret?: string } = {}): ConfiguredQuery<ExportTask> {
+    const em = this.config.em.fork();
+    const qb = em.createQueryBuilder(ExportTask, 't');
+    if (!(options.all && user.isAdmin)) qb.where({ ownerId: user.id });
+    return paginateQueryBuilder(em, qb, {
+      orderings: { createdAt: { expression: 't.created_at', type: 'timestamp', defaultDirection: 'desc' } },
+      tiebreaker: { name: 'id', expression: 't.id', type: 'integer' },
+      cursorSecret: options.cursorSecret,
+    });
+  }
+
+  /** Cancels a queued task at once; a running one stops at its next batch. */
+  async cancel(id: number, user: ExportUser): Promise<ExportTask> {
+    const em = this.config.em.fork();
+    const task = await this.get(id, user, em);
+    const now = new Date();
+    const stamp = { updatedAt: now, updatedBy: user.username };
+    if (task.status === 'queued') {
+      const done = await em.nativeUpdate(ExportTask, { id, status: 'queued' }, { ...stamp, status: 'cancelled', finishedAt: now, cancelRequestedAt: now });
+      if (done === 1) {
+        if (task.fileKey) await this.config.storage.remove(task.fileKey);
+        await em.nativeUpdate(ExportTask, { id }, { fileKey: null, checkpoint: null });
+        return this.get(id, user);
+      }
+    }
+    const requested = await em.nativeUpdate(ExportTask, { id, status: 'running' }, { ...stamp, cancelRequestedAt: now });
+    if (requested === 0) {
+      const current = await this.get(id, user);
+      if (current.status === 'cancelled' || current.status === 'queued') return current;
+      throw ExportTaskError.notCancellable(id, current.status);
+    }
+    return this.get(id, user);
+  }
+
+  /** Queues a failed or cancelled task again with a fresh attempt budget. */
+  async retry(id: number, user: ExportUser): Promise<ExportTask> {
+    const em = this.config.em.fork();
+    const task = await this.get(id, user, em);
+    if (task.status !== 'failed' && task.status !== 'cancelled') throw ExportTaskError.notRetryable(id, task.status);
+    const now = new Date();
+    const done = await em.nativeUpdate(
+      ExportTask,
+      { id, status: task.status, attempts: task.attempts },
+      {
+        status: 'queued',
+        attempts: 0,
+        runAfter: now,
+        cancelRequestedAt: null,
+        finishedAt: null,
+        errorCode: null,
+        errorMessage: null,
+        errorStack: null,
+        processedCount: 0,
+        updatedAt: now,
+        updatedBy: user.username,
+      },
+    );
+    if (done === 0) throw ExportTaskError.notRetryable(id, (await this.get(id, user)).status);
+    await this.config.dispatcher?.dispatch(id);
+    return this.get(id, user);
+  }
+
+  /** The finished file of a task `user` may see. */
+  async file(id: number, user: ExportUser): Promise<TaskFile> {
+    const task = await this.get(id, user);
+    if (task.status !== 'succeeded') throw ExportTaskError.notReady(id, task.status);
+    if (!task.fileKey || (task.expiresAt && task.expiresAt.getTime() <= Date.now())) throw ExportTaskError.fileExpired(id);
+    return {
+      stream: this.config.storage.read(task.fileKey),
+      fileName: task.fileName ?? `export-${id}`,
+      contentType: task.contentType ?? 'application/octet-stream',
+      size: task.fileSize ?? 0,
+    };
+  }
+
+  /** What `viewer` may see of `task`. */
+  view(task: ExportTask, viewer: ExportUser): ExportTaskView {
+    const expired =
+      task.status === 'succeeded' && (!task.fileKey || (task.expiresAt !== null && task.expiresAt !== undefined && task.expiresAt.getTime() <= Date.now()));
+    return {
+      id: task.id,
+      export: task.exportAlias,
+      status: task.status,
+      remark: task.remark ?? null,
+      request: task.request,
+      owner: { id: task.ownerId, username: task.ownerName },
+      totalCount: task.totalCount ?? null,
+      processedCount: task.processedCount,
+      peakMemoryBytes: task.peakMemoryBytes ?? null,
+      cancelRequested: task.cancelRequestedAt !== null && task.cancelRequestedAt !== undefined,
+      attempts: task.attempts,
+      maxAttempts: task.maxAttempts,
+      file:
+        task.status === 'succeeded'
+          ? {
+              name: task.fileName ?? '',
+              contentType: task.contentType ?? '',
+              size: task.fileSize ?? 0,
+              rows: task.rowCount ?? 0,
+              expiresAt: iso(task.expiresAt),
+              expired,
+            }
+          : null,
+      error:
+        task.errorMessage === null || task.errorMessage === undefined
+          ? null
+          : { code: task.errorCode ?? null, message: task.errorMessage, ...(viewer.isAdmin && task.errorStack ? { stack: task.errorStack } : {}) },
+      createdAt: task.createdAt.toISOString(),
+      startedAt: iso(task.startedAt),
+      finishedAt: iso(task.finishedAt),
+      updatedAt: task.updatedAt.toISOString(),
+      createdBy: task.createdBy,
+      updatedBy: task.updatedBy,
+    };
+  }
+
+  /**
+   * Removes files past their expiry, and partial files of tasks that ended without one (failed,
+   * cancelled). Returns how many files it removed.
+   */
+  async cleanup(now = new Date()): Promise<number> {
+    const em = this.config.em.fork();
+    const stale = await em.find(ExportTask, {
+      fileKey: { $ne: null },
+      $or: [{ status: 'succeeded', expiresAt: { $lte: now } }, { status: { $in: ['failed', 'cancelled'] } }],
+    });
+    let removed = 0;
+    for (const task of stale) {
+      const key = task.fileKey as string;
+      // The key is cleared only where it is still the same, so a task re-run meanwhile keeps its file.
+      const cleared = await em.nativeUpdate(
+        ExportTask,
+        { id: task.id, fileKey: key, status: task.status },
+        { fileKey: null, checkpoint: null, updatedAt: now, updatedBy: 'cleanup' },
+      );
+      if (cleared === 1) {
+        await this.config.storage.remove(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
