@@ -1,21 +1,26 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AuditRevision } from '@sluice/audit';
+import { ExportTask, ExportTaskService } from '@sluice/export';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/open-orm.ts';
-import { seedReferenceData } from '../src/seed/seed-database.ts';
+import { demoTaskConfig } from '../src/exports/export-tasks.ts';
+import { exportUser } from '../src/exports/export-user.ts';
+import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const run = promisify(execFile);
 
+let exportDirectory = '';
+const environment = (databaseUrl: string) => ({ ...process.env, DATABASE_URL: databaseUrl, EXPORT_DIR: exportDirectory, REDIS_URL: '' });
+
 async function sluice(databaseUrl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'packages/cli/src/bin.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
+    const { stdout, stderr } = await run(process.execPath, [join(root, 'packages/cli/src/bin.ts'), ...args], { cwd: root, env: environment(databaseUrl) });
     return { code: 0, stdout, stderr };
   } catch (failure) {
     const { code, stdout, stderr } = failure as { code: number; stdout: string; stderr: string };
@@ -30,10 +35,120 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     database = await createTestDatabase(dialect);
     db = await openDatabase(database.url);
     await seedReferenceData(db.orm.em.fork(), dialect);
+    await seedPeople(db.orm.em.fork(), dialect, { people: 300, seed: 7 });
+    exportDirectory = await mkdtemp(join(tmpdir(), 'sluice-cli-exports-'));
   });
   afterAll(async () => {
     await db.orm.close(true);
     await database.drop();
+    await rm(exportDirectory, { recursive: true, force: true });
+  });
+
+  const alice = exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] });
+  const listPeople = { export: 'list_people', formatter: { alias: 'csv_list' } };
+  const queue = async (count: number) => {
+    const service = new ExportTaskService(demoTaskConfig(db.orm.em, { directory: exportDirectory }));
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push((await service.create(listPeople, alice)).id);
+    return ids;
+  };
+  const load = (id: number) => db.orm.em.fork().findOneOrFail(ExportTask, { id });
+  const settleQueue = async () => {
+    // Earlier tests' leftovers must not be picked up by process-all.
+    await db.orm.em.fork().nativeUpdate(ExportTask, { status: 'queued' }, { status: 'cancelled' });
+  };
+
+  it('export:process runs one task; again only with --force', async () => {
+    await settleQueue();
+    const [id] = await queue(1);
+    const first = await sluice(database.url, 'export:process', String(id));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(new RegExp(`task ${id} \\(list_people\\): succeeded, \\d+ rows`));
+    const done = await load(id as number);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
+
+    const again = await sluice(database.url, 'export:process', String(id));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/EXPORT_TASK_NOT_CLAIMABLE.*--force/);
+    expect((await load(id as number)).fileKey).toBe(done.fileKey);
+
+    const forced = await sluice(database.url, 'export:process', String(id), '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    const rerun = await load(id as number);
+    expect(rerun).toMatchObject({ status: 'succeeded', attempts: 1, rowCount: done.rowCount });
+    expect(rerun.fileKey).not.toBe(done.fileKey);
+    expect(await readdir(exportDirectory)).not.toContain(done.fileKey);
+    expect((await sluice(database.url, 'export:process', 'abc')).code).toBe(2);
+    expect((await sluice(database.url, 'export:process', '999999')).code).toBe(2);
+  });
+
+  it('export:process-all honours --limit (0: no limit)', async () => {
+    await settleQueue();
+    const ids = await queue(3);
+    const limited = await sluice(database.url, 'export:process-all', '--limit=2');
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(limited.stdout).toMatch(/2 task\(s\) run, 0 not succeeded/);
+    expect((await Promise.all(ids.map(load))).map((task) => task.status)).toEqual(['succeeded', 'succeeded', 'queued']);
+    const rest = await sluice(database.url, 'export:process-all', '--limit=0');
+    expect(rest.stdout).toMatch(/1 task\(s\) run/);
+    expect((await load(ids[2] as number)).status).toBe('succeeded');
+    expect((await sluice(database.url, 'export:process-all', '--limit=-1')).code).toBe(2);
+  });
+
+  it('export:run writes the same file as a task, with no task row', async () => {
+    await settleQueue();
+    const [id] = await queue(1);
+    expect((await sluice(database.url, 'export:process', String(id))).code).toBe(0);
+    const task = await load(id as number);
+    const request = join(exportDirectory, 'request.json');
+    const out = join(exportDirectory, 'direct.csv');
+    await writeFile(request, JSON.stringify(listPeople));
+    const before = await db.orm.em.fork().count(ExportTask, {});
+    const result = await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '2');
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(out, 'utf8')).toBe(await readFile(join(exportDirectory, task.fileKey as string), 'utf8'));
+    expect(await db.orm.em.fork().count(ExportTask, {})).toBe(before);
+    expect((await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '3')).stderr).toMatch(/EXPORT_FORBIDDEN/);
+  });
+
+  it('export:list, export:cancel and export:cleanup', async () => {
+    await settleQueue();
+    const [id] = await queue(1);
+    const listed = await sluice(database.url, 'export:list', '--status=queued');
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\tqueued\\tlist_people\\talice`, 'm'));
+    const cancelled = await sluice(database.url, 'export:cancel', String(id));
+    expect(cancelled.stdout).toMatch(new RegExp(`task ${id}: cancelled`));
+    expect((await sluice(database.url, 'export:cancel', String(id))).code).toBe(0);
+    expect((await sluice(database.url, 'export:list', '--status=nope')).code).toBe(2);
+    await db.orm.em.fork().nativeUpdate(ExportTask, { status: 'succeeded' }, { expiresAt: new Date(Date.now() - 1_000) });
+    const cleaned = await sluice(database.url, 'export:cleanup');
+    expect(cleaned.stdout).toMatch(/removed [1-9]\d* file\(s\)/);
+    expect((await readdir(exportDirectory)).filter((name) => /^\d+-/.test(name))).toEqual([]);
+  });
+
+  it('export:worker runs tasks until SIGTERM', async () => {
+    await settleQueue();
+    const worker = spawn(process.execPath, [join(root, 'packages/cli/src/bin.ts'), 'export:worker', '--concurrency=2'], {
+      cwd: root,
+      env: environment(database.url),
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => worker.once('exit', (code) => done(code)));
+    try {
+      const ids = await queue(3);
+      const deadline = Date.now() + 30_000;
+      while ((await Promise.all(ids.map(load))).some((task) => task.status !== 'succeeded') && Date.now() < deadline)
+        await new Promise((wake) => setTimeout(wake, 50));
+      expect((await Promise.all(ids.map(load))).map((task) => task.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/polling the database, concurrency 2/);
+    expect(output).toMatch(/stopping/);
   });
 
   it('prunes history older than --older-than', async () => {

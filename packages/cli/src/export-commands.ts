@@ -130,7 +130,10 @@ export const exportCommands: Record<string, Command> = {
         const redisUrl = context.config.redisUrl;
         const worker = queue && redisUrl ? new BullmqTaskWorker(runner, queue, redisUrl, events).start() : new ExportTaskWorker(runner, events).start();
         context.log(`export:worker ${runner.workerId}: ${queue ? 'taking BullMQ jobs' : 'polling the database'}, concurrency ${concurrency}`);
+        // The worker's timers do not hold the process open (a library must not); this command must.
+        const keepAlive = setInterval(() => {}, 3_600_000);
         if (!context.signal.aborted) await once(context.signal, 'abort');
+        clearInterval(keepAlive);
         context.log('export:worker: stopping; running tasks go back to the queue at their next batch');
         await worker.stop({ interrupt: true });
         return 0;

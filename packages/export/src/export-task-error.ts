@@ -51,8 +51,4 @@ export class ExportTaskError extends SluiceError {
   static invalidFileKey(key: string): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_FILE_KEY_INVALID', `Refusing file key ${JSON.stringify(key.slice(0, 80))}`, { statusCode: 500 });
   }
-
-  static leaseLost(id: number): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_LEASE_LOST', `Lost the lease of export task ${id}`, { statusCode: 409, details: { id } });
-  }
 }

@@ -2,3 +2,4 @@ export { describeEachDialect } from './describe-each-dialect.ts';
 export { allDialects, type Dialect, isDialect, testDialects } from './dialects.ts';
 export { mikroOrmConnection } from './mikro-orm-connection.ts';
 export { createTestDatabase, dropStaleTestDatabases, serverUrls, type TestDatabase, testDatabasePrefix } from './test-database.ts';
+export { testRedisUrl, uniqueQueueName } from './test-redis.ts';
