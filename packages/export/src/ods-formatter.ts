@@ -1,7 +1,7 @@
-import type { ZipFile } from 'yazl';
 import type { FormatterDefinition } from './elements.ts';
-import { type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
+import { resumeSpreadsheetList, type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
 import { checkPivot } from './tabular-grid.ts';
+import type { ZipWriter } from './zip-writer.ts';
 
 const mimeType = 'application/vnd.oasis.opendocument.spreadsheet';
 const xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -24,19 +24,17 @@ const odsFormat: SheetFormat = {
   sheetStart: (name) => `<table:table table:name="${xmlText(name)}">`,
   sheetEnd: () => '</table:table>',
   // The mimetype entry must be first and stored uncompressed, so readers can sniff the type.
-  leadingEntries: (zip: ZipFile) => zip.addBuffer(Buffer.from(mimeType), 'mimetype', { compress: false }),
+  leadingEntries: (zip: ZipWriter) => zip.addStored('mimetype', Buffer.from(mimeType)),
   singleEntry: {
     path: 'content.xml',
     prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:spreadsheet>`,
     suffix: '</office:spreadsheet></office:body></office:document-content>',
   },
   sheetPath: () => 'content.xml',
-  trailingEntries(zip: ZipFile) {
-    zip.addBuffer(
-      Buffer.from(
-        `${xml}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="${mimeType}"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`,
-      ),
+  trailingEntries(zip: ZipWriter) {
+    return zip.addDeflated(
       'META-INF/manifest.xml',
+      `${xml}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="${mimeType}"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`,
     );
   },
 };
@@ -53,4 +51,5 @@ export const odsFormatter: FormatterDefinition<SpreadsheetParams> = {
   describe: () => 'As an OpenDocument spreadsheet',
   check: (params, aliases) => checkPivot(params.pivot, aliases),
   write: (result, out, params) => writeSpreadsheet(result, out, params, odsFormat),
+  resumeList: (result, out, params, state) => resumeSpreadsheetList(result, out, params, odsFormat, state),
 };

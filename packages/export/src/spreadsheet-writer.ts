@@ -1,11 +1,11 @@
-import { PassThrough, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ZipFile } from 'yazl';
 import { z } from 'zod';
-import { ChunkedWriter } from './chunked-writer.ts';
-import type { ExportResult } from './export-result.ts';
+import type { ResumableListWriter } from './elements.ts';
+import type { ExportResult, ListResult } from './export-result.ts';
 import { neutraliseFormula } from './spreadsheet-cell.ts';
 import { headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
+import { type ZipState, ZipWriter } from './zip-writer.ts';
 
 /** Parameters shared by the XLSX and ODS formatters. */
 export const spreadsheetParams = z.strictObject({
@@ -24,12 +24,12 @@ export interface SheetFormat {
   sheetStart(name: string): string;
   sheetEnd(): string;
   /** Entries before the sheets (e.g. ODS's uncompressed `mimetype` must come first). */
-  leadingEntries(zip: ZipFile): void;
+  leadingEntries(zip: ZipWriter): Promise<void>;
   /** Whether all sheets go in one entry (ODS content.xml) or one entry each (XLSX worksheets). */
   singleEntry: { path: string; prefix: string; suffix: string } | null;
   sheetPath(index: number): string;
   /** Entries that list the sheets, written once their number is known. */
-  trailingEntries(zip: ZipFile, sheetNames: readonly string[]): void;
+  trailingEntries(zip: ZipWriter, sheetNames: readonly string[]): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML 1.0 forbids is the point
@@ -44,69 +44,124 @@ export function xmlText(value: string): string {
   return value.replace(xmlForbidden, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A zip entry fed from strings through a {@link ChunkedWriter}. */
-function entryWriter(zip: ZipFile, path: string): ChunkedWriter {
-  const stream = new PassThrough();
-  zip.addReadStream(stream, path);
-  return new ChunkedWriter(stream);
+/** Where a spreadsheet being written stands: the zip, the sheets so far, rows in the last one. */
+interface SpreadsheetState {
+  zip: ZipState;
+  sheetNames: string[];
+  rowsInSheet: number;
 }
 
 /**
- * Streams a result into a zipped spreadsheet: a tabular result laid out (optionally pivoted), or a
- * list row by row. A sheet that reaches `maxRowsPerSheet` rows is closed and the next one starts with
- * the column header repeated. Memory holds one chunk, never the rows.
+ * Rows into sheets of a zipped spreadsheet. A sheet that reaches `maxRowsPerSheet` rows is closed and
+ * the next one starts with the column header repeated. Memory holds one chunk, never the rows.
  */
-export async function writeSpreadsheet(result: ExportResult, out: Writable, params: SpreadsheetParams, format: SheetFormat): Promise<void> {
-  const zip = new ZipFile();
-  zip.outputStream.pipe(out);
-  format.leadingEntries(zip);
-  const cell = (value: unknown) => (params.neutraliseFormulas && typeof value === 'string' ? neutraliseFormula(value) : value);
+class SheetWriter {
+  readonly #zip: ZipWriter;
+  readonly #out: Writable;
+  readonly #params: SpreadsheetParams;
+  readonly #format: SheetFormat;
+  readonly #columnHeader: unknown[][];
+  #sheetNames: string[];
+  #rowsInSheet: number;
 
-  const sheetNames: string[] = [];
-  const grid = result.kind === 'tabular' ? toGrid(result, params.pivot) : null;
-  const columnHeader: unknown[][] = grid ? grid.header : [result.kind === 'list' ? result.columns.map((column) => column.label) : []];
-  const single = format.singleEntry ? entryWriter(zip, format.singleEntry.path) : null;
-  if (single && format.singleEntry) await single.write(format.singleEntry.prefix);
-  let entry: ChunkedWriter | null = null;
-  let rowsInSheet = 0;
+  constructor(out: Writable, params: SpreadsheetParams, format: SheetFormat, columnHeader: unknown[][], state?: SpreadsheetState) {
+    this.#out = out;
+    this.#zip = new ZipWriter(out, state?.zip);
+    this.#params = params;
+    this.#format = format;
+    this.#columnHeader = columnHeader;
+    this.#sheetNames = state ? [...state.sheetNames] : [];
+    this.#rowsInSheet = state?.rowsInSheet ?? 0;
+  }
 
-  const startSheet = async () => {
-    sheetNames.push(`Sheet${sheetNames.length + 1}`);
-    entry = single ?? entryWriter(zip, format.sheetPath(sheetNames.length));
-    await entry.write(format.sheetStart(sheetNames.at(-1) as string));
-    rowsInSheet = 0;
-  };
-  const endSheet = async () => {
-    await entry?.write(format.sheetEnd());
-    if (!single) await entry?.end();
-  };
-  const writeRow = async (cells: readonly unknown[], header: boolean) => {
-    await entry?.write(format.row(cells.map(cell), header));
-    rowsInSheet++;
-  };
-  const writeData = async (cells: readonly unknown[]) => {
-    if (rowsInSheet >= params.maxRowsPerSheet) {
-      await endSheet();
-      await startSheet();
-      for (const header of columnHeader) await writeRow(header, true);
+  /** Leading entries, the first sheet, the optional header block and the column header. */
+  async begin(result: ExportResult): Promise<void> {
+    await this.#format.leadingEntries(this.#zip);
+    if (this.#format.singleEntry) {
+      this.#zip.startEntry(this.#format.singleEntry.path);
+      await this.#zip.write(this.#format.singleEntry.prefix);
     }
-    await writeRow(cells, false);
-  };
+    await this.#startSheet();
+    if (this.#params.header) {
+      for (const line of headerBlock(result)) await this.#row([line], false);
+      await this.#row([], false);
+    }
+    for (const header of this.#columnHeader) await this.#row(header, true);
+  }
 
-  await startSheet();
-  if (params.header) {
-    for (const line of headerBlock(result)) await writeRow([line], false);
-    await writeRow([], false);
+  async #startSheet(): Promise<void> {
+    this.#sheetNames.push(`Sheet${this.#sheetNames.length + 1}`);
+    if (!this.#format.singleEntry) this.#zip.startEntry(this.#format.sheetPath(this.#sheetNames.length));
+    await this.#zip.write(this.#format.sheetStart(this.#sheetNames.at(-1) as string));
+    this.#rowsInSheet = 0;
   }
-  for (const header of columnHeader) await writeRow(header, true);
-  if (grid) for (const row of grid.body) await writeData(row);
-  else if (result.kind === 'list') for await (const row of result.rows) await writeData(row);
-  await endSheet();
-  if (single && format.singleEntry) {
-    await single.write(format.singleEntry.suffix);
-    await single.end();
+
+  async #endSheet(): Promise<void> {
+    await this.#zip.write(this.#format.sheetEnd());
+    if (!this.#format.singleEntry) await this.#zip.endEntry();
   }
-  format.trailingEntries(zip, sheetNames);
-  zip.end();
-  await finished(out);
+
+  async #row(cells: readonly unknown[], header: boolean): Promise<void> {
+    const shown = this.#params.neutraliseFormulas ? cells.map((value) => (typeof value === 'string' ? neutraliseFormula(value) : value)) : cells;
+    await this.#zip.write(this.#format.row(shown, header));
+    this.#rowsInSheet++;
+  }
+
+  async data(cells: readonly unknown[]): Promise<void> {
+    if (this.#rowsInSheet >= this.#params.maxRowsPerSheet) {
+      await this.#endSheet();
+      await this.#startSheet();
+      for (const header of this.#columnHeader) await this.#row(header, true);
+    }
+    await this.#row(cells, false);
+  }
+
+  async checkpoint(): Promise<SpreadsheetState> {
+    return { zip: await this.#zip.checkpoint(), sheetNames: [...this.#sheetNames], rowsInSheet: this.#rowsInSheet };
+  }
+
+  async finish(): Promise<void> {
+    await this.#endSheet();
+    if (this.#format.singleEntry) {
+      await this.#zip.write(this.#format.singleEntry.suffix);
+      await this.#zip.endEntry();
+    }
+    await this.#format.trailingEntries(this.#zip, this.#sheetNames);
+    await this.#zip.finish();
+    await finished(this.#out);
+  }
+}
+
+/** Starts or continues (from a checkpoint's state) a list in a zipped spreadsheet. */
+export function resumeSpreadsheetList(result: ListResult, out: Writable, params: SpreadsheetParams, format: SheetFormat, state?: unknown): ResumableListWriter {
+  const sheets = new SheetWriter(out, params, format, [result.columns.map((column) => column.label)], state as SpreadsheetState | undefined);
+  const started = state === undefined ? sheets.begin(result) : Promise.resolve();
+  return {
+    row: async (cells) => {
+      await started;
+      await sheets.data(cells);
+    },
+    checkpoint: async () => {
+      await started;
+      return sheets.checkpoint();
+    },
+    end: async () => {
+      await started;
+      await sheets.finish();
+    },
+  };
+}
+
+/** Streams a result into a zipped spreadsheet: a tabular result laid out (optionally pivoted), or a list. */
+export async function writeSpreadsheet(result: ExportResult, out: Writable, params: SpreadsheetParams, format: SheetFormat): Promise<void> {
+  if (result.kind === 'list') {
+    const writer = resumeSpreadsheetList(result, out, params, format);
+    for await (const row of result.rows) await writer.row(row);
+    return writer.end();
+  }
+  const grid = toGrid(result, params.pivot);
+  const sheets = new SheetWriter(out, params, format, grid.header);
+  await sheets.begin(result);
+  for (const row of grid.body) await sheets.data(row);
+  await sheets.finish();
 }

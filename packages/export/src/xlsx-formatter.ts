@@ -1,7 +1,7 @@
-import type { ZipFile } from 'yazl';
 import type { FormatterDefinition } from './elements.ts';
-import { type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
+import { resumeSpreadsheetList, type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
 import { checkPivot } from './tabular-grid.ts';
+import type { ZipWriter } from './zip-writer.ts';
 
 const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const relationships = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -21,12 +21,12 @@ const xlsxFormat: SheetFormat = {
   row: (cells, header) => `<row>${cells.map((value) => cellXml(value, header ? ' s="1"' : '')).join('')}</row>`,
   sheetStart: () => `${xml}<worksheet xmlns="${main}"><sheetData>`,
   sheetEnd: () => '</sheetData></worksheet>',
-  leadingEntries: () => {},
+  leadingEntries: async () => {},
   singleEntry: null,
   sheetPath: (index) => `xl/worksheets/sheet${index}.xml`,
-  trailingEntries(zip: ZipFile, sheets) {
-    const add = (path: string, text: string) => zip.addBuffer(Buffer.from(text), path);
-    add(
+  async trailingEntries(zip: ZipWriter, sheets) {
+    const add = (path: string, text: string) => zip.addDeflated(path, text);
+    await add(
       '[Content_Types].xml',
       `${xml}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>${sheets
         .map(
@@ -35,21 +35,21 @@ const xlsxFormat: SheetFormat = {
         )
         .join('')}</Types>`,
     );
-    add(
+    await add(
       '_rels/.rels',
       `${xml}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     );
-    add(
+    await add(
       'xl/workbook.xml',
       `${xml}<workbook xmlns="${main}" xmlns:r="${relationships}"><sheets>${sheets.map((name, i) => `<sheet name="${xmlText(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
     );
-    add(
+    await add(
       'xl/_rels/workbook.xml.rels',
       `${xml}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
         .map((_, i) => `<Relationship Id="rId${i + 1}" Type="${relationships}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
         .join('')}<Relationship Id="rId${sheets.length + 1}" Type="${relationships}/styles" Target="styles.xml"/></Relationships>`,
     );
-    add(
+    await add(
       'xl/styles.xml',
       `${xml}<styleSheet xmlns="${main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`,
     );
@@ -68,4 +68,5 @@ export const xlsxFormatter: FormatterDefinition<SpreadsheetParams> = {
   describe: () => 'As an Excel workbook',
   check: (params, aliases) => checkPivot(params.pivot, aliases),
   write: (result, out, params) => writeSpreadsheet(result, out, params, xlsxFormat),
+  resumeList: (result, out, params, state) => resumeSpreadsheetList(result, out, params, xlsxFormat, state),
 };

@@ -1,0 +1,213 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { constants, crc32, deflateRaw } from 'node:zlib';
+
+const deflate = promisify(deflateRaw);
+const u32 = 0xffff_ffff;
+
+/** One entry as far as it is written. */
+export interface ZipEntryState {
+  name: string;
+  offset: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  method: 0 | 8;
+}
+
+/** Where a zip stands after {@link ZipWriter.checkpoint}: enough to continue it in another process. */
+export interface ZipState {
+  position: number;
+  entries: ZipEntryState[];
+  open: ZipEntryState | null;
+}
+
+/** Text collected before it is compressed: big enough that per-chunk compression loses little. */
+const chunkSize = 128 * 1024;
+
+/**
+ * A streaming zip writer whose output can be continued by another process after a checkpoint.
+ * Written here because no zip library can: each chunk of an entry is deflated on its own, ending
+ * byte-aligned with a full flush (no back-references across chunks, no final block), so the entry is
+ * a valid deflate stream cut at any chunk boundary and resumable from counters alone. Compression
+ * runs on libuv's thread pool, overlapping the next chunk's formatting; CRCs use zlib's native crc32.
+ * Zip64 records are added only when sizes or offsets need them.
+ */
+export class ZipWriter {
+  readonly #out: Writable;
+  readonly #entries: ZipEntryState[];
+  #open: ZipEntryState | null;
+  #position: number;
+  #text = '';
+  #emitting: Promise<void> = Promise.resolve();
+
+  constructor(out: Writable, state?: ZipState) {
+    this.#out = out;
+    this.#entries = state ? [...state.entries] : [];
+    this.#open = state?.open ? { ...state.open } : null;
+    this.#position = state?.position ?? 0;
+  }
+
+  async #emit(chunk: Buffer): Promise<void> {
+    this.#position += chunk.length;
+    if (!this.#out.write(chunk)) await once(this.#out, 'drain');
+  }
+
+  #localHeader(name: Buffer, method: 0 | 8, crc: number, size: number, streamed: boolean): Buffer {
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(streamed ? 45 : 20, 4);
+    // Bit 3: sizes follow the data; bit 11: UTF-8 names.
+    header.writeUInt16LE((streamed ? 0x0008 : 0) | 0x0800, 6);
+    header.writeUInt16LE(method, 8);
+    header.writeUInt32LE(0x00210000, 10); // 1980-01-01 00:00, the zip epoch: files are reproducible
+    header.writeUInt32LE(streamed ? 0 : crc, 14);
+    header.writeUInt32LE(streamed ? 0 : size, 18);
+    header.writeUInt32LE(streamed ? 0 : size, 22);
+    header.writeUInt16LE(name.length, 26);
+    return Buffer.concat([header, name]);
+  }
+
+  /** A small entry stored as is (e.g. ODS's `mimetype`, which must not be compressed). */
+  async addStored(name: string, data: Buffer): Promise<void> {
+    const entry: ZipEntryState = { name, offset: this.#position, crc: crc32(data), compressedSize: data.length, size: data.length, method: 0 };
+    await this.#emit(this.#localHeader(Buffer.from(name), 0, entry.crc, entry.size, false));
+    await this.#emit(data);
+    this.#entries.push(entry);
+  }
+
+  /** A whole entry from memory, deflated. */
+  async addDeflated(name: string, text: string): Promise<void> {
+    this.startEntry(name);
+    await this.write(text);
+    await this.endEntry();
+  }
+
+  /** Opens a streamed, deflated entry; {@link write} feeds it until {@link endEntry}. */
+  startEntry(name: string): void {
+    if (this.#open) throw new Error(`zip entry ${this.#open.name} is still open`);
+    this.#open = { name, offset: this.#position, crc: 0, compressedSize: 0, size: 0, method: 8 };
+    const header = this.#localHeader(Buffer.from(name), 8, 0, 0, true);
+    this.#emitting = this.#emitting.then(() => this.#emit(header));
+  }
+
+  async write(text: string): Promise<void> {
+    this.#text += text;
+    if (this.#text.length >= chunkSize) await this.#compressBuffered();
+  }
+
+  /** Compresses the buffered text; at most one chunk waits for the one before it to be written. */
+  async #compressBuffered(finish = false): Promise<void> {
+    const entry = this.#open;
+    if (!entry) throw new Error('no open zip entry');
+    const data = Buffer.from(this.#text);
+    this.#text = '';
+    if (data.length === 0 && !finish) return;
+    entry.crc = crc32(data, entry.crc);
+    entry.size += data.length;
+    // The last chunk ends the deflate stream with a final block; the others end with a full flush.
+    const compressed = deflate(data, { finishFlush: finish ? constants.Z_FINISH : constants.Z_FULL_FLUSH });
+    const before = this.#emitting;
+    this.#emitting = (async () => {
+      await before;
+      const chunk = await compressed;
+      entry.compressedSize += chunk.length;
+      await this.#emit(chunk);
+    })();
+    await before;
+  }
+
+  /** Ends the open entry with its data descriptor. */
+  async endEntry(): Promise<void> {
+    const entry = this.#open;
+    if (!entry) throw new Error('no open zip entry');
+    await this.#compressBuffered(true);
+    await this.#emitting;
+    const zip64 = entry.size >= u32 || entry.compressedSize >= u32;
+    const descriptor = Buffer.alloc(zip64 ? 24 : 16);
+    descriptor.writeUInt32LE(0x08074b50, 0);
+    descriptor.writeUInt32LE(entry.crc, 4);
+    if (zip64) {
+      descriptor.writeBigUInt64LE(BigInt(entry.compressedSize), 8);
+      descriptor.writeBigUInt64LE(BigInt(entry.size), 16);
+    } else {
+      descriptor.writeUInt32LE(entry.compressedSize, 8);
+      descriptor.writeUInt32LE(entry.size, 12);
+    }
+    await this.#emit(descriptor);
+    this.#entries.push(entry);
+    this.#open = null;
+  }
+
+  /**
+   * Compresses what is buffered and waits until every byte so far was handed to the output; returns
+   * the state to continue from once the output holds those bytes durably.
+   */
+  async checkpoint(): Promise<ZipState> {
+    if (this.#open) await this.#compressBuffered();
+    await this.#emitting;
+    return { position: this.#position, entries: this.#entries.map((e) => ({ ...e })), open: this.#open ? { ...this.#open } : null };
+  }
+
+  /** Writes the central directory and ends the output. */
+  async finish(): Promise<void> {
+    if (this.#open) await this.endEntry();
+    await this.#emitting;
+    const start = this.#position;
+    const records: Buffer[] = [];
+    for (const entry of this.#entries) {
+      const name = Buffer.from(entry.name);
+      const big = [entry.size, entry.compressedSize, entry.offset].map((n) => n >= u32);
+      const extraValues = [entry.size, entry.compressedSize, entry.offset].filter((_, i) => big[i]);
+      const extra = Buffer.alloc(extraValues.length > 0 ? 4 + 8 * extraValues.length : 0);
+      if (extraValues.length > 0) {
+        extra.writeUInt16LE(0x0001, 0);
+        extra.writeUInt16LE(8 * extraValues.length, 2);
+        extraValues.forEach((value, i) => extra.writeBigUInt64LE(BigInt(value), 4 + 8 * i));
+      }
+      const record = Buffer.alloc(46);
+      record.writeUInt32LE(0x02014b50, 0);
+      record.writeUInt16LE(45, 4);
+      record.writeUInt16LE(entry.method === 8 ? 45 : 20, 6);
+      record.writeUInt16LE((entry.method === 8 ? 0x0008 : 0) | 0x0800, 8);
+      record.writeUInt16LE(entry.method, 10);
+      record.writeUInt32LE(0x00210000, 12);
+      record.writeUInt32LE(entry.crc, 16);
+      record.writeUInt32LE(big[1] ? u32 : entry.compressedSize, 20);
+      record.writeUInt32LE(big[0] ? u32 : entry.size, 24);
+      record.writeUInt16LE(name.length, 28);
+      record.writeUInt16LE(extra.length, 30);
+      record.writeUInt32LE(big[2] ? u32 : entry.offset, 42);
+      records.push(record, name, extra);
+    }
+    const directory = Buffer.concat(records);
+    await this.#emit(directory);
+    const end = this.#position;
+    const count = this.#entries.length;
+    if (start >= u32 || directory.length >= u32 || count >= 0xffff) {
+      const zip64End = Buffer.alloc(56);
+      zip64End.writeUInt32LE(0x06064b50, 0);
+      zip64End.writeBigUInt64LE(44n, 4);
+      zip64End.writeUInt16LE(45, 12);
+      zip64End.writeUInt16LE(45, 14);
+      zip64End.writeBigUInt64LE(BigInt(count), 24);
+      zip64End.writeBigUInt64LE(BigInt(count), 32);
+      zip64End.writeBigUInt64LE(BigInt(directory.length), 40);
+      zip64End.writeBigUInt64LE(BigInt(start), 48);
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(0x07064b50, 0);
+      locator.writeBigUInt64LE(BigInt(end), 8);
+      locator.writeUInt32LE(1, 16);
+      await this.#emit(Buffer.concat([zip64End, locator]));
+    }
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(Math.min(count, 0xffff), 8);
+    eocd.writeUInt16LE(Math.min(count, 0xffff), 10);
+    eocd.writeUInt32LE(Math.min(directory.length, u32), 12);
+    eocd.writeUInt32LE(Math.min(start, u32), 16);
+    await this.#emit(eocd);
+    this.#out.end();
+  }
+}
