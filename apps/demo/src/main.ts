@@ -11,7 +11,7 @@ import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-data
 
 const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
-const tasks = startDemoExportTasks(orm.em, {
+const tasks = await startDemoExportTasks(orm.em, {
   directory: config.exportDirectory,
   redisUrl: config.redisUrl,
   workers: config.exportWorkers,

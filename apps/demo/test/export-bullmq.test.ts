@@ -1,4 +1,5 @@
-import { BullmqTaskDispatcher, BullmqTaskWorker, ExportTask, ExportTaskRunner, ExportTaskService } from '@sluice/export';
+import { ExportTask, ExportTaskRunner, ExportTaskService } from '@sluice/export';
+import { BullmqTaskDispatcher, BullmqTaskWorker } from '@sluice/export/bullmq';
 import { describeEachDialect, testRedisUrl, uniqueQueueName } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';

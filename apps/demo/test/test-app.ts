@@ -38,7 +38,7 @@ export async function startTestApp(
   await seedReferenceData(em, dialect);
   await seedPeople(em, dialect, { people: options.people ?? 120, seed: 7 });
   const exportDirectory = await mkdtemp(join(tmpdir(), 'sluice-exports-'));
-  const tasks = startDemoExportTasks(orm.em, { directory: exportDirectory, workers: 1, worker: { pollMs: 50 }, ...options.tasks });
+  const tasks = await startDemoExportTasks(orm.em, { directory: exportDirectory, workers: 1, worker: { pollMs: 50 }, ...options.tasks });
   const app = await buildApp({
     orm,
     sessionTtlSeconds: options.sessionTtlSeconds ?? 3600,

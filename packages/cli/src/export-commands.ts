@@ -5,8 +5,6 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { ConfigError, NotFoundError, ValidationError } from '@sluice/core';
 import {
-  BullmqTaskDispatcher,
-  BullmqTaskWorker,
   ExportTask,
   type ExportTaskConfig,
   ExportTaskRunner,
@@ -16,6 +14,7 @@ import {
   exportTaskStatuses,
   runExport,
 } from '@sluice/export';
+import type { BullmqTaskDispatcher } from '@sluice/export/bullmq';
 import type { Command, CommandContext } from './command.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 
@@ -32,7 +31,8 @@ interface TaskContext {
 async function withTasks(context: CommandContext, work: (tasks: TaskContext) => Promise<number>): Promise<number> {
   if (!context.config.exportTasks) throw ConfigError.invalid('sluice config', 'export commands need `exportTasks` in sluice.config.ts');
   const orm = await context.config.openOrm();
-  const queue = context.config.redisUrl ? new BullmqTaskDispatcher(context.config.redisUrl) : null;
+  // Loaded only with Redis: without it the CLI never carries BullMQ.
+  const queue = context.config.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(context.config.redisUrl) : null;
   try {
     const config = context.config.exportTasks(orm);
     return await work({ orm, config: queue ? { ...config, dispatcher: queue } : config, queue });
@@ -128,7 +128,10 @@ export const exportCommands: Record<string, Command> = {
           onError: (error: unknown) => context.log(`worker error: ${error instanceof Error ? error.message : String(error)}`),
         };
         const redisUrl = context.config.redisUrl;
-        const worker = queue && redisUrl ? new BullmqTaskWorker(runner, queue, redisUrl, events).start() : new ExportTaskWorker(runner, events).start();
+        const worker =
+          queue && redisUrl
+            ? new (await import('@sluice/export/bullmq')).BullmqTaskWorker(runner, queue, redisUrl, events).start()
+            : new ExportTaskWorker(runner, events).start();
         context.log(`export:worker ${runner.workerId}: ${queue ? 'taking BullMQ jobs' : 'polling the database'}, concurrency ${concurrency}`);
         // The worker's timers do not hold the process open (a library must not); this command must.
         const keepAlive = setInterval(() => {}, 3_600_000);

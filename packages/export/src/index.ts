@@ -1,4 +1,3 @@
-export { BullmqTaskDispatcher, BullmqTaskWorker, type BullmqWorkerOptions, defaultExportQueue } from './bullmq-task-queue.ts';
 export { csvFormatter, csvListFormatter } from './csv-formatter.ts';
 export type {
   AggregatorDefinition,

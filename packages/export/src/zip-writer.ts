@@ -164,7 +164,7 @@ export class ZipWriter {
       if (extraValues.length > 0) {
         extra.writeUInt16LE(0x0001, 0);
         extra.writeUInt16LE(8 * extraValues.length, 2);
-        extraValues.forEach((value, i) => extra.writeBigUInt64LE(BigInt(value), 4 + 8 * i));
+        for (const [i, value] of extraValues.entries()) extra.writeBigUInt64LE(BigInt(value), 4 + 8 * i);
       }
       const record = Buffer.alloc(46);
       record.writeUInt32LE(0x02014b50, 0);

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import {
-  BullmqTaskDispatcher,
   DirectoryTaskStorage,
   type ExportTaskConfig,
   ExportTaskRunner,
@@ -52,8 +51,9 @@ export interface DemoExportTasks {
  * Wires tasks for the server: an in-process worker by default (what `npm start` runs); a BullMQ
  * dispatcher when Redis is configured, plus the in-process worker only if `workers` > 0.
  */
-export function startDemoExportTasks(em: EntityManager, options: DemoTaskOptions): DemoExportTasks {
-  const queue = options.redisUrl ? new BullmqTaskDispatcher(options.redisUrl) : null;
+export async function startDemoExportTasks(em: EntityManager, options: DemoTaskOptions): Promise<DemoExportTasks> {
+  // Loaded only with Redis: an app on the embedded worker never carries BullMQ.
+  const queue = options.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(options.redisUrl) : null;
   let worker: ExportTaskWorker | null = null;
   const config = demoTaskConfig(em, options);
   const dispatcher: TaskDispatcher = queue ?? { dispatch: (id, delay) => worker?.dispatch(id, delay) };
