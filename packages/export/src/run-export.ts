@@ -63,6 +63,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
       const walk = query.iterate({
         pageSize: options.pageSize ?? 5_000,
         from: options.from,
+        prefetch: true,
         onCheckpoint: (checkpoint) => options.onCheckpoint?.(checkpoint, count),
       });
       for await (const row of walk) {

@@ -78,7 +78,7 @@ class SheetWriter {
   async begin(result: ExportResult): Promise<void> {
     await this.#format.leadingEntries(this.#zip);
     if (this.#format.singleEntry) {
-      this.#zip.startEntry(this.#format.singleEntry.path);
+      await this.#zip.startEntry(this.#format.singleEntry.path);
       await this.#zip.write(this.#format.singleEntry.prefix);
     }
     await this.#startSheet();
@@ -91,7 +91,7 @@ class SheetWriter {
 
   async #startSheet(): Promise<void> {
     this.#sheetNames.push(`Sheet${this.#sheetNames.length + 1}`);
-    if (!this.#format.singleEntry) this.#zip.startEntry(this.#format.sheetPath(this.#sheetNames.length));
+    if (!this.#format.singleEntry) await this.#zip.startEntry(this.#format.sheetPath(this.#sheetNames.length));
     await this.#zip.write(this.#format.sheetStart(this.#sheetNames.at(-1) as string));
     this.#rowsInSheet = 0;
   }

@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 
-const deflate = promisify(deflateRaw);
 const u32 = 0xffff_ffff;
 
 /** One entry as far as it is written. */
@@ -23,32 +21,32 @@ export interface ZipState {
   open: ZipEntryState | null;
 }
 
-/** Text collected before it is compressed: big enough that per-chunk compression loses little. */
-const chunkSize = 128 * 1024;
+/** Text collected before it goes to the compressor: one call per chunk, not per row. */
+const chunkSize = 64 * 1024;
 
 /**
  * A streaming zip writer whose output can be continued by another process after a checkpoint.
- * Written here because no zip library can: each chunk of an entry is deflated on its own, ending
- * byte-aligned with a full flush (no back-references across chunks, no final block), so the entry is
- * a valid deflate stream cut at any chunk boundary and resumable from counters alone. Compression
- * runs on libuv's thread pool, overlapping the next chunk's formatting; CRCs use zlib's native crc32.
- * Zip64 records are added only when sizes or offsets need them.
+ * Written here because no zip library can: a checkpoint ends the deflate data so far with a full
+ * flush (byte-aligned, no back-references past it, no final block), so a fresh compressor started by
+ * the next process appends a valid continuation, and the rest of the state is counters (offsets,
+ * CRC-32 via zlib's native crc32, sizes). Zip64 records are added only when sizes or offsets need them.
  */
 export class ZipWriter {
   readonly #out: Writable;
   readonly #entries: ZipEntryState[];
-  #open: ZipEntryState | null;
+  #open: ZipEntryState | null = null;
+  #deflate: DeflateRaw | null = null;
   #position: number;
   #text = '';
-  #emitting: Promise<void> = Promise.resolve();
 
   constructor(out: Writable, state?: ZipState) {
     this.#out = out;
     this.#entries = state ? [...state.entries] : [];
-    this.#open = state?.open ? { ...state.open } : null;
     this.#position = state?.position ?? 0;
+    if (state?.open) this.#openEntry({ ...state.open });
   }
 
+  /** Writes in order; waits only for back-pressure. */
   async #emit(chunk: Buffer): Promise<void> {
     this.#position += chunk.length;
     if (!this.#out.write(chunk)) await once(this.#out, 'drain');
@@ -79,17 +77,33 @@ export class ZipWriter {
 
   /** A whole entry from memory, deflated. */
   async addDeflated(name: string, text: string): Promise<void> {
-    this.startEntry(name);
+    await this.startEntry(name);
     await this.write(text);
     await this.endEntry();
   }
 
   /** Opens a streamed, deflated entry; {@link write} feeds it until {@link endEntry}. */
-  startEntry(name: string): void {
+  async startEntry(name: string): Promise<void> {
     if (this.#open) throw new Error(`zip entry ${this.#open.name} is still open`);
-    this.#open = { name, offset: this.#position, crc: 0, compressedSize: 0, size: 0, method: 8 };
-    const header = this.#localHeader(Buffer.from(name), 8, 0, 0, true);
-    this.#emitting = this.#emitting.then(() => this.#emit(header));
+    const entry: ZipEntryState = { name, offset: this.#position, crc: 0, compressedSize: 0, size: 0, method: 8 };
+    await this.#emit(this.#localHeader(Buffer.from(name), 8, 0, 0, true));
+    this.#openEntry(entry);
+  }
+
+  #openEntry(entry: ZipEntryState): void {
+    this.#open = entry;
+    // Room for a few chunks, so compression (on the thread pool) overlaps formatting the next ones.
+    const deflate = createDeflateRaw({ writableHighWaterMark: 4 * chunkSize } as ZlibOptions);
+    // Compressed bytes go straight on; the compressor pauses while the output is full.
+    deflate.on('data', (chunk: Buffer) => {
+      entry.compressedSize += chunk.length;
+      this.#position += chunk.length;
+      if (!this.#out.write(chunk)) {
+        deflate.pause();
+        this.#out.once('drain', () => deflate.resume());
+      }
+    });
+    this.#deflate = deflate;
   }
 
   async write(text: string): Promise<void> {
@@ -97,33 +111,33 @@ export class ZipWriter {
     if (this.#text.length >= chunkSize) await this.#compressBuffered();
   }
 
-  /** Compresses the buffered text; at most one chunk waits for the one before it to be written. */
-  async #compressBuffered(finish = false): Promise<void> {
+  async #compressBuffered(): Promise<void> {
     const entry = this.#open;
-    if (!entry) throw new Error('no open zip entry');
+    const deflate = this.#deflate;
+    if (!entry || !deflate) throw new Error('no open zip entry');
+    if (this.#text.length === 0) return;
     const data = Buffer.from(this.#text);
     this.#text = '';
-    if (data.length === 0 && !finish) return;
     entry.crc = crc32(data, entry.crc);
     entry.size += data.length;
-    // The last chunk ends the deflate stream with a final block; the others end with a full flush.
-    const compressed = deflate(data, { finishFlush: finish ? constants.Z_FINISH : constants.Z_FULL_FLUSH });
-    const before = this.#emitting;
-    this.#emitting = (async () => {
-      await before;
-      const chunk = await compressed;
-      entry.compressedSize += chunk.length;
-      await this.#emit(chunk);
-    })();
-    await before;
+    if (!deflate.write(data)) await once(deflate, 'drain');
+  }
+
+  /** Waits until the compressor has handed every byte it produced to the output. */
+  async #drained(deflate: DeflateRaw): Promise<void> {
+    while (deflate.readableLength > 0) await once(deflate, 'data');
   }
 
   /** Ends the open entry with its data descriptor. */
   async endEntry(): Promise<void> {
     const entry = this.#open;
-    if (!entry) throw new Error('no open zip entry');
-    await this.#compressBuffered(true);
-    await this.#emitting;
+    const deflate = this.#deflate;
+    if (!entry || !deflate) throw new Error('no open zip entry');
+    await this.#compressBuffered();
+    const ended = once(deflate, 'end');
+    deflate.end();
+    await ended;
+    if (this.#out.writableNeedDrain) await once(this.#out, 'drain');
     const zip64 = entry.size >= u32 || entry.compressedSize >= u32;
     const descriptor = Buffer.alloc(zip64 ? 24 : 16);
     descriptor.writeUInt32LE(0x08074b50, 0);
@@ -138,22 +152,26 @@ export class ZipWriter {
     await this.#emit(descriptor);
     this.#entries.push(entry);
     this.#open = null;
+    this.#deflate = null;
   }
 
   /**
-   * Compresses what is buffered and waits until every byte so far was handed to the output; returns
-   * the state to continue from once the output holds those bytes durably.
+   * Ends the compressed data so far with a full flush and waits until every byte was handed to the
+   * output; returns the state to continue from once the output holds those bytes durably.
    */
   async checkpoint(): Promise<ZipState> {
-    if (this.#open) await this.#compressBuffered();
-    await this.#emitting;
+    const deflate = this.#deflate;
+    if (deflate) {
+      await this.#compressBuffered();
+      await new Promise<void>((done) => deflate.flush(constants.Z_FULL_FLUSH, () => done()));
+      await this.#drained(deflate);
+    }
     return { position: this.#position, entries: this.#entries.map((e) => ({ ...e })), open: this.#open ? { ...this.#open } : null };
   }
 
   /** Writes the central directory and ends the output. */
   async finish(): Promise<void> {
     if (this.#open) await this.endEntry();
-    await this.#emitting;
     const start = this.#position;
     const records: Buffer[] = [];
     for (const entry of this.#entries) {

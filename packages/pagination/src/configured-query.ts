@@ -40,6 +40,11 @@ export interface IterateOptions {
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Runs after every page, before its checkpoint (e.g. flush and clear an EntityManager). */
   afterPage?: () => void | Promise<void>;
+  /**
+   * Fetches the next page while the consumer works on this one (two pages in memory at most). Only
+   * for consumers that do not change the rows or share an EntityManager with the walk, e.g. exports.
+   */
+  prefetch?: boolean;
 }
 
 /**
@@ -116,17 +121,28 @@ export class ConfiguredQuery<Item, Output = Item> {
     const [last] = await this.#adapter.fetch({ keys: backwards, condition: null, limit: 1, offset: 0 });
     if (!last) return;
     const bound = keysetCondition(backwards, last.keyValues, true);
+    const fetchAfter = (position: Cursor | null) => {
+      const condition = position ? joinFragments([bound, keysetCondition(keys, position.values, position.inclusive)], ' AND ') : bound;
+      const fetching = this.#adapter.fetch({ keys, condition, limit: pageSize, offset: 0 });
+      // A prefetched page the consumer never reaches (it stopped early) must not become an unhandled rejection.
+      fetching.catch(() => {});
+      return fetching;
+    };
+    let next = fetchAfter(cursor);
     for (;;) {
-      const condition = cursor ? joinFragments([bound, keysetCondition(keys, cursor.values, cursor.inclusive)], ' AND ') : bound;
-      const rows = await this.#adapter.fetch({ keys, condition, limit: pageSize, offset: 0 });
-      for (const item of await this.#transformAll(rows)) yield item;
+      const rows = await next;
       const lastRow = rows.at(-1);
+      const full = rows.length === pageSize;
+      const after: Cursor | null = lastRow ? { values: lastRow.keyValues, inclusive: false } : cursor;
+      if (options.prefetch && full) next = fetchAfter(after);
+      for (const item of await this.#transformAll(rows)) yield item;
       if (lastRow) {
-        cursor = { values: lastRow.keyValues, inclusive: false };
+        cursor = after;
         await options.afterPage?.();
-        await options.onCheckpoint?.(this.#codec.encode(keys, cursor));
+        await options.onCheckpoint?.(this.#codec.encode(keys, after as Cursor));
       }
-      if (rows.length < pageSize) return;
+      if (!full) return;
+      if (!options.prefetch) next = fetchAfter(cursor);
     }
   }
 
