@@ -21,7 +21,7 @@ const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds
 const prepared = demoExportRegistry().prepare(JSON.parse(process.argv[3] as string), admin);
 const started = performance.now();
 const result = await runExport(prepared, orm.em.fork(), { pageSize: Number(process.argv[4] ?? 5000) });
-await prepared.formatter.definition.write(result, createWriteStream('/tmp/probe.out'), prepared.formatter.params);
+await prepared.formatter.definition.write(result, createWriteStream('/tmp/probe.out', { highWaterMark: Number(process.env.HWM ?? 16384) }), prepared.formatter.params);
 clearInterval(timer);
 sample();
 globalThis.gc?.();

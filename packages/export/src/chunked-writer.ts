@@ -20,6 +20,12 @@ export class ChunkedWriter {
     if (this.#buffer.length >= chunkSize) await this.flush();
   }
 
+  /** Bytes already encoded, written after whatever text is buffered. */
+  async writeBytes(bytes: Buffer): Promise<void> {
+    await this.flush();
+    if (!this.#out.write(bytes)) await once(this.#out, 'drain');
+  }
+
   async flush(): Promise<void> {
     const chunk = this.#buffer;
     this.#buffer = '';

@@ -48,37 +48,31 @@ function csvLines(out: Writable, params: CsvParams) {
  */
 function resumeCsvList(result: ListResult, out: Writable, params: CsvParams, state?: unknown): ResumableListWriter {
   const { writer, line, preamble } = csvLines(out, params);
-  const started =
-    state === undefined
-      ? (async () => {
-          await preamble(result);
-          await line(result.columns.map((column) => column.label));
-        })()
-      : Promise.resolve();
   return {
-    row: async (cells) => {
-      await started;
-      await line(cells);
-    },
-    checkpoint: async () => {
-      await started;
-      await writer.flush();
-      return null;
-    },
-    end: async () => {
-      await started;
+    write: async () => {
+      if (state === undefined) {
+        await preamble(result);
+        await line(result.columns.map((column) => column.label));
+      }
+      if (result.csvLines) {
+        await writer.flush();
+        for await (const lines of result.csvLines({ separator: params.separator, neutraliseFormulas: params.neutraliseFormulas }))
+          await writer.writeBytes(lines);
+      } else {
+        for await (const row of result.rows) await line(row);
+      }
       await writer.end();
       await finished(out);
+    },
+    checkpoint: async () => {
+      await writer.flush();
+      return null;
     },
   };
 }
 
 async function writeCsv(result: ExportResult, out: Writable, params: CsvParams): Promise<void> {
-  if (result.kind === 'list') {
-    const writer = resumeCsvList(result, out, params);
-    for await (const row of result.rows) await writer.row(row);
-    return writer.end();
-  }
+  if (result.kind === 'list') return resumeCsvList(result, out, params).write();
   const { writer, line, preamble } = csvLines(out, params);
   await preamble(result);
   const grid = toGrid(result, params.pivot);

@@ -94,11 +94,13 @@ export interface AggregatorDefinition<Params = unknown> extends ElementBase<Para
  * the bytes written so far plus the state {@link checkpoint} returned.
  */
 export interface ResumableListWriter {
-  row(cells: readonly unknown[]): Promise<void>;
-  /** Hands everything buffered to the output; returns what a continuation needs (JSON-serialisable). */
+  /** Writes the list's rows (all of them, or those after the resumed checkpoint) and ends the output. */
+  write(): Promise<void>;
+  /**
+   * Called from the list's checkpoint callback: hands everything buffered to the output and returns
+   * what a continuation needs (JSON-serialisable).
+   */
   checkpoint(): Promise<unknown>;
-  /** Writes what follows the last row and ends the output. */
-  end(): Promise<void>;
 }
 
 /** Writes a result to a stream. */

@@ -28,8 +28,21 @@ export interface ListResult extends ResultInfo {
   columns: ResultColumn[];
   /** Rows as cell arrays in column order; pulled page by page (back-pressure). */
   rows: AsyncIterable<unknown[]>;
+  /**
+   * The same rows as CSV lines made by the database, when it can (PostgreSQL's COPY): a CSV writer
+   * takes these instead of formatting `rows` itself. Consume one or the other, never both.
+   */
+  csvLines?: (format: DatabaseCsvFormat) => AsyncIterable<Buffer>;
   /** Counts the rows the list will have (one more query). */
   count(): Promise<number>;
+  /** Rows read so far (by `rows` or `csvLines`), for progress. */
+  rowsRead(): number;
+}
+
+/** How database-made CSV lines must look to equal the CSV writer's own. */
+export interface DatabaseCsvFormat {
+  separator: string;
+  neutraliseFormulas: boolean;
 }
 
 /** The result of running an export. */

@@ -16,7 +16,7 @@ export { type SubqueryCondition, whereExists } from './exists-condition.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './export-error.ts';
 export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './export-registry.ts';
 export { type ExportRequest, exportRequestSchema } from './export-request.ts';
-export { type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';
+export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';
 export { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig, type TaskDispatcher } from './export-task-config.ts';
 export { ExportTask, type ExportTaskStatus, exportTaskStatuses, type TaskCheckpoint } from './export-task-entity.ts';
 export { ExportTaskError, exportTaskErrorCodes } from './export-task-error.ts';

@@ -4,6 +4,7 @@ import { mikroOrmDialect, paginateQueryBuilder } from '@sluice/pagination';
 import type { ExportContext, SelectedExpression } from './elements.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
+import { copyCsvLines, isCopyCheckpoint } from './postgres-copy.ts';
 
 /** Options of {@link runExport}. */
 export interface RunOptions {
@@ -13,6 +14,13 @@ export interface RunOptions {
   from?: string;
   /** Called after each streamed page with the checkpoint to resume from and the rows so far. */
   onCheckpoint?: (checkpoint: string, rows: number) => void | Promise<void>;
+  /**
+   * Rows per COPY statement when PostgreSQL writes a CSV list itself (default 250,000); a checkpoint
+   * follows each.
+   */
+  copyChunkRows?: number;
+  /** Stops a streamed list between rows with the signal's reason. */
+  signal?: AbortSignal;
   now?: Date;
 }
 
@@ -56,8 +64,17 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
 
   if (definition.kind === 'list') {
     if (!definition.rowKey) throw new TypeError(`list export "${definition.alias}" declares no rowKey`);
+    const rowKey = definition.rowKey;
+    const copySql =
+      ctx.dialect === 'postgresql' && rowKey.type !== 'string' && (options.from === undefined || isCopyCheckpoint(options.from))
+        ? qb
+            .clone()
+            .select([...selected(columns), raw(`${rowKey.expression} as sluice_k`)] as never)
+            .getFormattedQuery()
+        : null;
     qb.select(selected(columns) as never);
-    const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...definition.rowKey } }, { hydrate: false });
+    const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...rowKey } }, { hydrate: false });
+    let read = 0;
     async function* rows(): AsyncGenerator<unknown[]> {
       let count = 0;
       const walk = query.iterate({
@@ -67,7 +84,9 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
         onCheckpoint: (checkpoint) => options.onCheckpoint?.(checkpoint, count),
       });
       for await (const row of walk) {
+        if (options.signal?.aborted) throw options.signal.reason;
         count++;
+        read++;
         yield columns.map((column) => (row as Record<string, unknown>)[column.key] ?? null);
       }
     }
@@ -76,7 +95,26 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
       kind: 'list',
       columns: columns.map(({ key, label }) => ({ key, label })),
       rows: rows(),
+      csvLines: copySql
+        ? (format) =>
+            copyCsvLines(
+              {
+                em,
+                sql: copySql,
+                columns,
+                from: options.from,
+                chunkRows: options.copyChunkRows ?? 250_000,
+                onCheckpoint: options.onCheckpoint,
+                signal: options.signal,
+                onRows: (count) => {
+                  read += count;
+                },
+              },
+              format,
+            )
+        : undefined,
       count: () => query.count(),
+      rowsRead: () => read,
     };
     return result;
   }

@@ -135,30 +135,19 @@ class SheetWriter {
 /** Starts or continues (from a checkpoint's state) a list in a zipped spreadsheet. */
 export function resumeSpreadsheetList(result: ListResult, out: Writable, params: SpreadsheetParams, format: SheetFormat, state?: unknown): ResumableListWriter {
   const sheets = new SheetWriter(out, params, format, [result.columns.map((column) => column.label)], state as SpreadsheetState | undefined);
-  const started = state === undefined ? sheets.begin(result) : Promise.resolve();
   return {
-    row: async (cells) => {
-      await started;
-      await sheets.data(cells);
-    },
-    checkpoint: async () => {
-      await started;
-      return sheets.checkpoint();
-    },
-    end: async () => {
-      await started;
+    write: async () => {
+      if (state === undefined) await sheets.begin(result);
+      for await (const row of result.rows) await sheets.data(row);
       await sheets.finish();
     },
+    checkpoint: () => sheets.checkpoint(),
   };
 }
 
 /** Streams a result into a zipped spreadsheet: a tabular result laid out (optionally pivoted), or a list. */
 export async function writeSpreadsheet(result: ExportResult, out: Writable, params: SpreadsheetParams, format: SheetFormat): Promise<void> {
-  if (result.kind === 'list') {
-    const writer = resumeSpreadsheetList(result, out, params, format);
-    for await (const row of result.rows) await writer.row(row);
-    return writer.end();
-  }
+  if (result.kind === 'list') return resumeSpreadsheetList(result, out, params, format).write();
   const grid = toGrid(result, params.pivot);
   const sheets = new SheetWriter(out, params, format, grid.header);
   await sheets.begin(result);

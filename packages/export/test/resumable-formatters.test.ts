@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { csvListFormatter, DirectoryTaskStorage, type FormatterDefinition, odsFormatter, xlsxFormatter } from '../src/index.ts';
+import {
+  csvListFormatter,
+  DirectoryTaskStorage,
+  type FileSink,
+  type FormatterDefinition,
+  type ListResult,
+  odsFormatter,
+  type ResumableListWriter,
+  xlsxFormatter,
+} from '../src/index.ts';
 import { sampleList } from './sample-results.ts';
 
 const rowCount = 12_000;
@@ -21,12 +30,28 @@ describe.each([
   });
   afterAll(() => rm(directory, { recursive: true, force: true }));
 
-  async function write(storage: DirectoryTaskStorage, key: string, from: number, to: number, state?: unknown, offset = 0) {
-    const sink = await storage.openForWriting(key, offset);
+  /** Writes rows `from`..`to`; `during` runs after each row (a checkpoint, a crash). */
+  async function write(
+    storage: DirectoryTaskStorage,
+    key: string,
+    from: number,
+    to: number,
+    options: { state?: unknown; offset?: number; during?: (i: number, writer: ResumableListWriter, sink: FileSink) => Promise<void> } = {},
+  ) {
+    const sink = await storage.openForWriting(key, options.offset ?? 0);
     const definition = formatter as FormatterDefinition<unknown>;
-    const writer = definition.resumeList?.(sampleList([]), sink, definition.params.parse(rawParams), state);
+    let writer: ResumableListWriter | undefined;
+    const list: ListResult = {
+      ...sampleList([]),
+      rows: (async function* () {
+        for (let i = from; i < to; i++) {
+          yield rows[i] as unknown[];
+          await options.during?.(i + 1, writer as ResumableListWriter, sink);
+        }
+      })(),
+    };
+    writer = definition.resumeList?.(list, sink, definition.params.parse(rawParams), options.state);
     if (!writer) throw new Error(`${alias} is not resumable`);
-    for (const row of rows.slice(from, to)) await writer.row(row);
     return { sink, writer };
   }
 
@@ -34,22 +59,31 @@ describe.each([
     const storage = new DirectoryTaskStorage(directory);
     const key = await storage.create(1, formatter.extension);
     // First run: checkpoint after 7,000 rows (past the first sheet), write 2,000 more, then die.
-    const first = await write(storage, key, 0, 7_000);
-    const state = JSON.parse(JSON.stringify(await first.writer.checkpoint()));
-    const bytes = await first.sink.sync();
-    for (const row of rows.slice(7_000, 9_000)) await first.writer.row(row);
-    await first.writer.checkpoint();
-    await first.sink.sync();
+    let state: unknown;
+    let bytes = 0;
+    const first = await write(storage, key, 0, rowCount, {
+      during: async (i, writer, sink) => {
+        if (i === 7_000) {
+          state = JSON.parse(JSON.stringify(await writer.checkpoint()));
+          bytes = await sink.sync();
+        }
+        if (i === 9_000) {
+          await writer.checkpoint();
+          await sink.sync();
+          throw new Error('killed');
+        }
+      },
+    });
+    await expect(first.writer.write()).rejects.toThrow('killed');
     first.sink.destroy();
     expect(await storage.size(key)).toBeGreaterThan(bytes);
 
-    const second = await write(storage, key, 7_000, rowCount, state, bytes);
-    await second.writer.end();
+    const second = await write(storage, key, 7_000, rowCount, { state, offset: bytes });
+    await second.writer.write();
     const file = await readFile(join(directory, key));
 
     const uninterrupted = await storage.create(2, formatter.extension);
-    const reference = await write(storage, uninterrupted, 0, rowCount);
-    await reference.writer.end();
+    await (await write(storage, uninterrupted, 0, rowCount)).writer.write();
     const expected = await readFile(join(directory, uninterrupted));
 
     if (alias === 'csv_list') {

@@ -41,8 +41,10 @@ export function sampleTabular(centerLabel: string, rows: TabularResult['rows']):
 /** A list of (id, name, score) rows streamed from `rows`. */
 export function sampleList(rows: Iterable<unknown[]>): ListResult {
   const all = [...rows];
+  let read = 0;
   return {
     count: async () => all.length,
+    rowsRead: () => read,
     ...sampleInfo,
     kind: 'list',
     columns: [
@@ -51,7 +53,10 @@ export function sampleList(rows: Iterable<unknown[]>): ListResult {
       { key: 'score', label: 'Score' },
     ],
     rows: (async function* () {
-      yield* all;
+      for (const row of all) {
+        read++;
+        yield row;
+      }
     })(),
   };
 }

@@ -1,0 +1,180 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Pool } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { SelectedExpression } from './elements.ts';
+import type { DatabaseCsvFormat } from './export-result.ts';
+
+/** Where a COPY walk resumes: after this row key. Distinct from pagination checkpoints. */
+const cursorPrefix = 'copy:';
+
+/** Whether `checkpoint` was made by {@link copyCsvLines} (and so can resume it). */
+export function isCopyCheckpoint(checkpoint: string): boolean {
+  return checkpoint.startsWith(cursorPrefix);
+}
+
+/** What a COPY walk needs: the list's SQL (with its row key selected as `sluice_k`) and its columns. */
+export interface CopySource {
+  em: EntityManager;
+  /** The export's SELECT, filters applied, columns and `sluice_k` selected; trusted SQL. */
+  sql: string;
+  columns: readonly SelectedExpression[];
+  from?: string;
+  chunkRows: number;
+  onCheckpoint?: (checkpoint: string, rows: number) => void | Promise<void>;
+  signal?: AbortSignal;
+  /** Called with every record, for progress. */
+  onRows(count: number): void;
+}
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+// pg's type ids of what the driver hands to JS as numbers, booleans or dates; anything else arrives
+// as a string, which the CSV writer formula-neutralises.
+const plainNumbers = new Set([21, 23, 700, 701]);
+const booleanType = 16;
+const timestampTypes = new Set([1114, 1184]);
+
+/** How a column's values come out of COPY to match the CSV writer's text of the driver's value. */
+function columnExpression(column: string, typeId: number): string {
+  const c = `q.${quote(column)}`;
+  if (typeId === booleanType) return `case when ${c} then 'true' when not ${c} then 'false' end`;
+  if (timestampTypes.has(typeId)) return `to_char(${c}${typeId === 1184 ? " at time zone 'UTC'" : ''}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return c;
+}
+
+const newline = 0x0a;
+const carriageReturn = 0x0d;
+const quoteByte = 0x22;
+const apostrophe = 0x27;
+
+/** The first characters that make a spreadsheet read a cell as a formula. */
+function formulaStart(byte: number | undefined): boolean {
+  return byte === 0x3d || byte === 0x2b || byte === 0x2d || byte === 0x40 || byte === 0x09 || byte === carriageReturn;
+}
+
+/**
+ * Rewrites COPY's CSV records into the CSV writer's: drops the trailing row-key field, neutralises
+ * formulas in text columns (a `'` before `= + - @`, tab or CR), writes empty strings like NULL (COPY
+ * quotes them) and ends records with CRLF. Doing this per byte here costs a fraction of the same
+ * CASE expressions evaluated by PostgreSQL per value. Returns the lines, the record count, the last
+ * key and the unfinished tail (a record split across chunks).
+ */
+function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]): { lines: Buffer; records: number; lastKey: string | null; rest: Buffer } {
+  const keyField = neutralise.length;
+  // Each field gains at most one byte (the apostrophe) and each record one (the CR).
+  const lines = Buffer.allocUnsafe(data.length * 2 + 2);
+  let o = 0;
+  let records = 0;
+  let lastKey: string | null = null;
+  let recordStart = 0;
+  const end = data.length;
+  nextRecord: for (;;) {
+    const recordOut = o;
+    let p = recordStart;
+    for (let field = 0; ; field++) {
+      if (field === keyField) {
+        const keyEnd = data.indexOf(newline, p);
+        if (keyEnd < 0) {
+          o = recordOut;
+          break nextRecord;
+        }
+        lastKey = data.toString('latin1', p, keyEnd);
+        lines[o++] = carriageReturn;
+        lines[o++] = newline;
+        records++;
+        recordStart = keyEnd + 1;
+        continue nextRecord;
+      }
+      if (field > 0 && field < keyField) lines[o++] = separator;
+      if (data[p] === quoteByte) {
+        // A quoted field: "" inside is an escaped quote; the field ends at a lone closing quote.
+        let close = p + 1;
+        for (;;) {
+          close = data.indexOf(quoteByte, close);
+          if (close < 0 || close + 1 >= end) {
+            o = recordOut;
+            break nextRecord;
+          }
+          if (data[close + 1] !== quoteByte) break;
+          close += 2;
+        }
+        if (close > p + 1) {
+          lines[o++] = quoteByte;
+          if (neutralise[field] && formulaStart(data[p + 1])) lines[o++] = apostrophe;
+          o += data.copy(lines, o, p + 1, close + 1);
+        }
+        p = close + 1;
+      } else {
+        let q = p;
+        while (q < end && data[q] !== separator && data[q] !== newline) q++;
+        if (q >= end) {
+          o = recordOut;
+          break nextRecord;
+        }
+        if (neutralise[field] && q > p && formulaStart(data[p])) lines[o++] = apostrophe;
+        o += data.copy(lines, o, p, q);
+        p = q;
+      }
+      // Now at the separator before the next field.
+      p++;
+    }
+  }
+  return { lines: lines.subarray(0, o), records, lastKey, rest: data.subarray(recordStart) };
+}
+
+/**
+ * A list's rows as CSV lines written by PostgreSQL (`COPY ... TO STDOUT`), in keyset chunks of
+ * `chunkRows` on the integer row key, reporting a checkpoint after each chunk. Formatting a million
+ * rows in JavaScript costs several times what COPY does, and creates the garbage that makes a Node
+ * process's memory grow; this path hands bytes from the socket to the file almost untouched.
+ */
+export async function* copyCsvLines(source: CopySource, format: DatabaseCsvFormat): AsyncGenerator<Buffer> {
+  const pool = (await source.em.getConnection().getNativeClient()) as Pool;
+  const inner = `(${source.sql}) q`;
+  const probe = await pool.query(`select * from ${inner} limit 0`);
+  const typeOf = new Map(probe.fields.map((field) => [field.name, field.dataTypeID]));
+  const select = source.columns.map((column) => columnExpression(column.key, typeOf.get(column.key) ?? 25)).join(', ');
+  // The CSV writer neutralises values the driver hands over as strings: everything but numbers and booleans.
+  const neutralise = source.columns.map((column) => {
+    const typeId = typeOf.get(column.key) ?? 25;
+    return format.neutraliseFormulas && !plainNumbers.has(typeId) && typeId !== booleanType && !timestampTypes.has(typeId);
+  });
+  const [top] = (await pool.query(`select q.sluice_k::text as k from ${inner} order by q.sluice_k desc limit 1`)).rows as { k: string }[];
+  if (!top) return;
+  // The walk ends at the row that was last when it started, like the paginated one.
+  const bound = BigInt(top.k);
+  let after = source.from ? BigInt(source.from.slice(cursorPrefix.length)) : null;
+  const separator = format.separator.charCodeAt(0);
+  const delimiter = format.separator === '\t' ? "E'\\t'" : `'${format.separator}'`;
+  let total = 0;
+  for (;;) {
+    if (source.signal?.aborted) throw source.signal.reason;
+    const where = `q.sluice_k <= ${bound}${after === null ? '' : ` and q.sluice_k > ${after}`}`;
+    const sql = `copy (select ${select}, q.sluice_k from ${inner} where ${where} order by q.sluice_k limit ${source.chunkRows}) to stdout (format csv, delimiter ${delimiter})`;
+    const client = await pool.connect();
+    let records = 0;
+    let lastKey: string | null = null;
+    let complete = false;
+    try {
+      let rest: Buffer = Buffer.alloc(0);
+      for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
+        const shaped = reshape(rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk, separator, neutralise);
+        rest = shaped.rest;
+        records += shaped.records;
+        lastKey = shaped.lastKey ?? lastKey;
+        source.onRows(shaped.records);
+        if (shaped.lines.length > 0) yield shaped.lines;
+        if (source.signal?.aborted) throw source.signal.reason;
+      }
+      complete = true;
+    } finally {
+      // A connection left in the middle of a COPY (consumer stopped, error) is closed, not pooled.
+      client.release(complete ? undefined : true);
+    }
+    total += records;
+    if (lastKey === null) return;
+    after = BigInt(lastKey);
+    await source.onCheckpoint?.(`${cursorPrefix}${after}`, total);
+    if (records < source.chunkRows) return;
+  }
+}
