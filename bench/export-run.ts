@@ -4,12 +4,13 @@
  * Prints `{"seconds","rows","peakRssMb"}`.
  */
 import { createWriteStream } from 'node:fs';
-import { type ListResult, runExport } from '@sluice/export';
+import { type ListResult, runExport, tuneForStreaming } from '@sluice/export';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoExportRegistry } from '../apps/demo/src/exports/demo-exports.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
 
 const [url, engine, requestJson, out] = process.argv.slice(2) as [string, 'sluice' | 'exceljs', string, string];
+if (process.env.SLUICE_BENCH_TUNED) tuneForStreaming();
 const { orm } = await openDatabase(url);
 const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds: [1, 2, 3, 4] });
 const prepared = demoExportRegistry().prepare(JSON.parse(requestJson), admin);

@@ -1,5 +1,6 @@
 /**
- * Export tasks on PostgreSQL: `node bench/export-tasks.bench.ts --people 1000000`.
+ * Export tasks on PostgreSQL: `node bench/export-tasks.bench.ts --people 1000000` (or `--url <postgres
+ * url>` of a database the seed already filled).
  * Seeds a fresh database, then:
  * - worker overhead: list_people (every row) to CSV through a task (`sluice export:process`) vs
  *   directly (`sluice export:run`), each in its own process (cli-run.ts), alternated, median of 3;
@@ -17,12 +18,13 @@ import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoTaskConfig } from '../apps/demo/src/exports/export-tasks.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' } } });
+// --url reuses a database the seed already filled.
+const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, url: { type: 'string' } } });
 const people = Number(values.people);
 const here = import.meta.dirname;
 const root = join(here, '..');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-task-bench-'));
-const database = await createTestDatabase('postgresql');
+const database = values.url ? { url: values.url, drop: async () => {} } : await createTestDatabase('postgresql');
 const env = { ...process.env, DATABASE_URL: database.url, EXPORT_DIR: dir, REDIS_URL: '' };
 const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds: [1, 2, 3, 4] });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -35,7 +37,7 @@ function cli(...args: string[]): { seconds: number; peakRssMb: number } {
 }
 
 try {
-  execFileSync(process.execPath, [join(root, 'apps/demo/src/cli/seed.ts'), '--people', String(people)], { env, stdio: 'inherit' });
+  if (!values.url) execFileSync(process.execPath, [join(root, 'apps/demo/src/cli/seed.ts'), '--people', String(people)], { env, stdio: 'inherit' });
   const { orm } = await openDatabase(database.url);
   const service = new ExportTaskService(
     demoTaskConfig(orm.em, { directory: dir, tuning: { rateLimit: { maxPerWindow: 1_000, windowMs: 60_000, maxLive: 1_000 } } }),

@@ -1,6 +1,7 @@
 /**
- * Exports on PostgreSQL: `node bench/export.bench.ts --people 1000000`.
- * Seeds a fresh database, then (each export in its own process, see export-run.ts):
+ * Exports on PostgreSQL: `node bench/export.bench.ts --people 1000000` (or `--url <postgres url>` of a
+ * database the seed already filled). Seeds a fresh database, then (each export in its own process,
+ * see export-run.ts; "tuned" runs call tuneForStreaming() first, as the CLI and the demo server do):
  * - list_people to CSV vs `psql \copy (same SELECT) to file csv`; peak RSS at 100,000 rows (center 4)
  *   vs all 1,000,000;
  * - list_people to XLSX and ODS vs exceljs's streaming WorkbookWriter fed the same rows;
@@ -18,21 +19,18 @@ import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoExportRegistry } from '../apps/demo/src/exports/demo-exports.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' } } });
+// --url reuses a database the seed already filled (e.g. `npm run seed -- --people 1000000` into it).
+const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, url: { type: 'string' } } });
 const people = Number(values.people);
 const here = import.meta.dirname;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-export-bench-'));
-const database = await createTestDatabase('postgresql');
+const database = values.url ? { url: values.url, drop: async () => {} } : await createTestDatabase('postgresql');
 const dbName = new URL(database.url).pathname.slice(1);
 const psql = (...args: string[]) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', dbName, '-q', ...args], { encoding: 'utf8' });
 
-function exportRun(
-  engine: 'sluice' | 'exceljs',
-  request: object,
-  file: string,
-  nodeFlags: string[] = [],
-): { seconds: number; rows: number; peakRssMb: number } {
-  const output = execFileSync(process.execPath, [...nodeFlags, join(here, 'export-run.ts'), database.url, engine, JSON.stringify(request), file], {
+function exportRun(engine: 'sluice' | 'exceljs', request: object, file: string, tuned = false): { seconds: number; rows: number; peakRssMb: number } {
+  const output = execFileSync(process.execPath, [join(here, 'export-run.ts'), database.url, engine, JSON.stringify(request), file], {
+    env: { ...process.env, SLUICE_BENCH_TUNED: tuned ? '1' : '' },
     encoding: 'utf8',
   });
   return JSON.parse(output.trim().split('\n').at(-1) as string);
@@ -47,11 +45,13 @@ function timed(run: () => void): number {
 const mb = (file: string) => `${(statSync(file).size / 1048576).toFixed(1)} MB`;
 
 try {
-  execFileSync(process.execPath, [join(here, '../apps/demo/src/cli/seed.ts'), '--people', String(people)], {
-    env: { ...process.env, DATABASE_URL: database.url },
-    stdio: 'inherit',
-  });
-  psql('-c', 'vacuum analyze');
+  if (!values.url) {
+    execFileSync(process.execPath, [join(here, '../apps/demo/src/cli/seed.ts'), '--people', String(people)], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      stdio: 'inherit',
+    });
+    psql('-c', 'vacuum analyze');
+  }
 
   const listSql =
     'select p.id, p.first_name, p.last_name, p.gender, p.birthdate, p.nationality, c.name from person p join center c on c.id = p.center_id where p.center_id in (1, 2, 3, 4) order by p.id';
@@ -67,20 +67,22 @@ try {
     `CSV peak RSS: ${csv.peakRssMb} MB for ${csv.rows} rows, ${csvSmall.peakRssMb} MB for ${csvSmall.rows} rows: ${(csv.peakRssMb / csvSmall.peakRssMb).toFixed(2)}x`,
   );
 
-  // A smaller young generation makes V8 collect sooner: the same work with less resident memory.
-  const flags = ['--max-semi-space-size=1'];
-  const lean = exportRun('sluice', { export: 'list_people', formatter: { alias: 'csv_list' } }, join(dir, 'lean.csv'), flags);
-  const leanSmall = exportRun('sluice', { export: 'list_people', centers: [4], formatter: { alias: 'csv_list' } }, join(dir, 'lean-small.csv'), flags);
+  // What the sluice CLI and the demo server run with: tuneForStreaming() (a young generation that
+  // does not grow). The anchor gets the same setting, so each comparison is like for like.
+  const tunedCsv = exportRun('sluice', { export: 'list_people', formatter: { alias: 'csv_list' } }, join(dir, 'tuned.csv'), true);
+  const tunedSmall = exportRun('sluice', { export: 'list_people', centers: [4], formatter: { alias: 'csv_list' } }, join(dir, 'tuned-small.csv'), true);
   console.log(
-    `CSV with ${flags[0]}: ${lean.seconds.toFixed(2)} s; peak RSS ${lean.peakRssMb} MB for ${lean.rows} rows, ${leanSmall.peakRssMb} MB for ${leanSmall.rows} rows: ${(lean.peakRssMb / leanSmall.peakRssMb).toFixed(2)}x`,
+    `CSV tuned: ${tunedCsv.seconds.toFixed(2)} s (${(tunedCsv.seconds / copySeconds).toFixed(2)}x COPY); peak RSS ${tunedCsv.peakRssMb} MB for ${tunedCsv.rows} rows, ${tunedSmall.peakRssMb} MB for ${tunedSmall.rows} rows: ${(tunedCsv.peakRssMb / tunedSmall.peakRssMb).toFixed(2)}x`,
   );
 
-  const exceljs = exportRun('exceljs', { export: 'list_people', formatter: { alias: 'xlsx' } }, join(dir, 'exceljs.xlsx'));
-  for (const alias of ['xlsx', 'ods']) {
-    const ours = exportRun('sluice', { export: 'list_people', formatter: { alias } }, join(dir, `list.${alias}`));
-    console.log(
-      `${alias.toUpperCase()}: sluice ${ours.seconds.toFixed(2)} s, ${ours.peakRssMb} MB peak (${mb(join(dir, `list.${alias}`))}); exceljs ${exceljs.seconds.toFixed(2)} s, ${exceljs.peakRssMb} MB peak (${mb(join(dir, 'exceljs.xlsx'))}): ${(exceljs.seconds / ours.seconds).toFixed(2)}x faster, ${(ours.peakRssMb / exceljs.peakRssMb).toFixed(2)}x the memory`,
-    );
+  for (const tuned of [false, true]) {
+    const exceljs = exportRun('exceljs', { export: 'list_people', formatter: { alias: 'xlsx' } }, join(dir, 'exceljs.xlsx'), tuned);
+    for (const alias of ['xlsx', 'ods']) {
+      const ours = exportRun('sluice', { export: 'list_people', formatter: { alias } }, join(dir, `list.${alias}`), tuned);
+      console.log(
+        `${alias.toUpperCase()}${tuned ? ' tuned' : ''}: sluice ${ours.seconds.toFixed(2)} s, ${ours.peakRssMb} MB peak (${mb(join(dir, `list.${alias}`))}); exceljs ${exceljs.seconds.toFixed(2)} s, ${exceljs.peakRssMb} MB peak (${mb(join(dir, 'exceljs.xlsx'))}): ${(exceljs.seconds / ours.seconds).toFixed(2)}x faster, ${(ours.peakRssMb / exceljs.peakRssMb).toFixed(2)}x the memory`,
+      );
+    }
   }
 
   const request = {

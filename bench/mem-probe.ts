@@ -1,5 +1,7 @@
 import v8 from 'node:v8';
+
 if (process.env.SEMI) v8.setFlagsFromString(process.env.SEMI);
+
 import { createWriteStream } from 'node:fs';
 import { runExport } from '@sluice/export';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
@@ -21,10 +23,20 @@ const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds
 const prepared = demoExportRegistry().prepare(JSON.parse(process.argv[3] as string), admin);
 const started = performance.now();
 const result = await runExport(prepared, orm.em.fork(), { pageSize: Number(process.argv[4] ?? 5000) });
-await prepared.formatter.definition.write(result, createWriteStream('/tmp/probe.out', { highWaterMark: Number(process.env.HWM ?? 16384) }), prepared.formatter.params);
+await prepared.formatter.definition.write(
+  result,
+  createWriteStream('/tmp/probe.out', { highWaterMark: Number(process.env.HWM ?? 16384) }),
+  prepared.formatter.params,
+);
 clearInterval(timer);
 sample();
 globalThis.gc?.();
 console.log('live after', mb(process.memoryUsage().heapUsed), 'rss', mb(process.memoryUsage.rss()));
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, mb(v)])), maxRSS: mb(process.resourceUsage().maxRSS * 1024) }));
+console.log(
+  JSON.stringify({
+    seconds: (performance.now() - started) / 1000,
+    ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, mb(v)])),
+    maxRSS: mb(process.resourceUsage().maxRSS * 1024),
+  }),
+);
 await orm.close();

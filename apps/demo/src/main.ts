@@ -3,12 +3,15 @@
  * the API on PORT with an in-process export worker (BullMQ when REDIS_URL is set) until SIGTERM or
  * SIGINT, then drains requests, requeues running export tasks and closes the database.
  */
+import { tuneForStreaming } from '@sluice/export';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open-orm.ts';
 import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
 import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
 
+// The server runs export tasks in-process: keep their row garbage young (see tuneForStreaming).
+tuneForStreaming();
 const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
 const tasks = await startDemoExportTasks(orm.em, {

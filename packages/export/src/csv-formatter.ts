@@ -31,7 +31,8 @@ function csvLines(out: Writable, params: CsvParams) {
     return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const writer = new ChunkedWriter(out);
-  const line = (row: readonly unknown[]) => writer.write(`${row.map(cell).join(params.separator)}\r\n`);
+  const text = (row: readonly unknown[]) => `${row.map(cell).join(params.separator)}\r\n`;
+  const line = (row: readonly unknown[]) => writer.write(text(row));
   const preamble = async (result: ExportResult) => {
     if (params.bom) await writer.write('\uFEFF');
     if (params.header) {
@@ -39,7 +40,7 @@ function csvLines(out: Writable, params: CsvParams) {
       await line([]);
     }
   };
-  return { writer, line, preamble };
+  return { writer, text, line, preamble };
 }
 
 /**
@@ -47,7 +48,7 @@ function csvLines(out: Writable, params: CsvParams) {
  * checkpoint are the whole story.
  */
 function resumeCsvList(result: ListResult, out: Writable, params: CsvParams, state?: unknown): ResumableListWriter {
-  const { writer, line, preamble } = csvLines(out, params);
+  const { writer, text, line, preamble } = csvLines(out, params);
   return {
     write: async () => {
       if (state === undefined) {
@@ -59,7 +60,7 @@ function resumeCsvList(result: ListResult, out: Writable, params: CsvParams, sta
         for await (const lines of result.csvLines({ separator: params.separator, neutraliseFormulas: params.neutraliseFormulas }))
           await writer.writeBytes(lines);
       } else {
-        for await (const row of result.rows) await line(row);
+        for await (const page of result.pages) await writer.write(page.map(text).join(''));
       }
       await writer.end();
       await finished(out);

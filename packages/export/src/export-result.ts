@@ -28,6 +28,8 @@ export interface ListResult extends ResultInfo {
   columns: ResultColumn[];
   /** Rows as cell arrays in column order; pulled page by page (back-pressure). */
   rows: AsyncIterable<unknown[]>;
+  /** The same rows a page at a time (one await per page, not per row). Consume one of `rows`, `pages`, `csvLines`. */
+  pages: AsyncIterable<unknown[][]>;
   /**
    * The same rows as CSV lines made by the database, when it can (PostgreSQL's COPY): a CSV writer
    * takes these instead of formatting `rows` itself. Consume one or the other, never both.

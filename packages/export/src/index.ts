@@ -28,6 +28,7 @@ export { odsFormatter } from './ods-formatter.ts';
 export { type RunOptions, runExport } from './run-export.ts';
 export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.ts';
+export { tuneForStreaming } from './streaming-memory.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
 export { DirectoryTaskStorage, type TaskStorage } from './task-storage.ts';
 export { ExportTaskWorker, type TaskWorkerOptions } from './task-worker.ts';

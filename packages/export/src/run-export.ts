@@ -75,26 +75,31 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
     qb.select(selected(columns) as never);
     const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...rowKey } }, { hydrate: false });
     let read = 0;
-    async function* rows(): AsyncGenerator<unknown[]> {
+    const keys = columns.map((column) => column.key);
+    async function* pages(): AsyncGenerator<unknown[][]> {
       let count = 0;
-      const walk = query.iterate({
+      const walk = query.iteratePages({
         pageSize: options.pageSize ?? 5_000,
         from: options.from,
         prefetch: true,
         onCheckpoint: (checkpoint) => options.onCheckpoint?.(checkpoint, count),
       });
-      for await (const row of walk) {
+      for await (const page of walk) {
         if (options.signal?.aborted) throw options.signal.reason;
-        count++;
-        read++;
-        yield columns.map((column) => (row as Record<string, unknown>)[column.key] ?? null);
+        count += page.length;
+        read += page.length;
+        yield page.map((row) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null));
       }
+    }
+    async function* rows(): AsyncGenerator<unknown[]> {
+      for await (const page of pages()) yield* page;
     }
     const result: ListResult = {
       ...info,
       kind: 'list',
       columns: columns.map(({ key, label }) => ({ key, label })),
       rows: rows(),
+      pages: pages(),
       csvLines: copySql
         ? (format) =>
             copyCsvLines(

@@ -37,10 +37,14 @@ export class ZipWriter {
   #open: ZipEntryState | null = null;
   #deflate: DeflateRaw | null = null;
   #position: number;
+  readonly #level: number;
   #text = '';
 
-  constructor(out: Writable, state?: ZipState) {
+  /** `state` continues a zip from a checkpoint; `level` is zlib's (any level continues any other). */
+  constructor(out: Writable, options: { state?: ZipState; level?: number } = {}) {
+    const { state } = options;
     this.#out = out;
+    this.#level = options.level ?? constants.Z_DEFAULT_COMPRESSION;
     this.#entries = state ? [...state.entries] : [];
     this.#position = state?.position ?? 0;
     if (state?.open) this.#openEntry({ ...state.open });
@@ -93,7 +97,7 @@ export class ZipWriter {
   #openEntry(entry: ZipEntryState): void {
     this.#open = entry;
     // Room for a few chunks, so compression (on the thread pool) overlaps formatting the next ones.
-    const deflate = createDeflateRaw({ writableHighWaterMark: 4 * chunkSize } as ZlibOptions);
+    const deflate = createDeflateRaw({ writableHighWaterMark: 4 * chunkSize, level: this.#level } as ZlibOptions);
     // Compressed bytes go straight on; the compressor pauses while the output is full.
     deflate.on('data', (chunk: Buffer) => {
       entry.compressedSize += chunk.length;

@@ -30,7 +30,7 @@ describe.each([
   });
   afterAll(() => rm(directory, { recursive: true, force: true }));
 
-  /** Writes rows `from`..`to`; `during` runs after each row (a checkpoint, a crash). */
+  /** Writes rows `from`..`to` in pages of 500; `during` runs after each page (a checkpoint, a crash). */
   async function write(
     storage: DirectoryTaskStorage,
     key: string,
@@ -43,10 +43,10 @@ describe.each([
     let writer: ResumableListWriter | undefined;
     const list: ListResult = {
       ...sampleList([]),
-      rows: (async function* () {
-        for (let i = from; i < to; i++) {
-          yield rows[i] as unknown[];
-          await options.during?.(i + 1, writer as ResumableListWriter, sink);
+      pages: (async function* () {
+        for (let i = from; i < to; i += 500) {
+          yield rows.slice(i, Math.min(i + 500, to));
+          await options.during?.(Math.min(i + 500, to), writer as ResumableListWriter, sink);
         }
       })(),
     };

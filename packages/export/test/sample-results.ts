@@ -58,5 +58,12 @@ export function sampleList(rows: Iterable<unknown[]>): ListResult {
         yield row;
       }
     })(),
+    pages: (async function* () {
+      for (let start = 0; start < all.length; start += 1_000) {
+        const page = all.slice(start, start + 1_000);
+        read += page.length;
+        yield page;
+      }
+    })(),
   };
 }

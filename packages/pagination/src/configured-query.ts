@@ -113,6 +113,14 @@ export class ConfiguredQuery<Item, Output = Item> {
    * nor met again beyond that bound (e.g. `updatedAt = now()` cannot make the walk loop).
    */
   async *iterate(options: IterateOptions = {}): AsyncGenerator<Output, void, undefined> {
+    for await (const page of this.iteratePages(options)) yield* page;
+  }
+
+  /**
+   * {@link iterate} a page at a time: one await per page instead of per row, for consumers that
+   * handle rows in batches. The checkpoint of a page is reported when the consumer asks for the next.
+   */
+  async *iteratePages(options: IterateOptions = {}): AsyncGenerator<Output[], void, undefined> {
     const keys = this.#keys(options.orderBy);
     const pageSize = options.pageSize ?? 1_000;
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw PaginationError.invalidPager('pageSize must be a positive integer');
@@ -135,7 +143,7 @@ export class ConfiguredQuery<Item, Output = Item> {
       const full = rows.length === pageSize;
       const after: Cursor | null = lastRow ? { values: lastRow.keyValues, inclusive: false } : cursor;
       if (options.prefetch && full) next = fetchAfter(after);
-      for (const item of await this.#transformAll(rows)) yield item;
+      if (rows.length > 0) yield await this.#transformAll(rows);
       if (lastRow) {
         cursor = after;
         await options.afterPage?.();
