@@ -37,4 +37,10 @@ if ! redis_up; then
 fi
 wait_for Redis redis_up || status=1
 
+# The spreadsheet tests check every zip entry's CRC with Info-ZIP's unzip (Debian package `unzip`).
+if ! command -v unzip >/dev/null; then
+  echo "services: installing unzip"
+  apt-get install -y -qq unzip >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq unzip >/dev/null) || status=1
+fi
+
 exit $status
