@@ -12,7 +12,7 @@ import { ormOptions } from '../src/db/orm-config.ts';
 const name = process.argv[2];
 for (const dialect of allDialects) {
   const database = await createTestDatabase(dialect);
-  const orm = await MikroORM.init(ormOptions(database.url));
+  const orm = await MikroORM.init(await ormOptions(database.url));
   try {
     const migrator = orm.migrator as Migrator;
     await migrator.up();

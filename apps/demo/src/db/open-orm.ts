@@ -11,7 +11,7 @@ export interface Database {
 
 /** Opens the database at `databaseUrl` and applies pending migrations. */
 export async function openDatabase(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Promise<Database> {
-  const orm = (await MikroORM.init(ormOptions(databaseUrl, overrides))) as MikroORM<AbstractSqlDriver, EntityManager>;
+  const orm = (await MikroORM.init(await ormOptions(databaseUrl, overrides))) as MikroORM<AbstractSqlDriver, EntityManager>;
   // A history configuration that does not match the entities fails here, not on the first flush.
   for (const subscriber of orm.config.get('subscribers')) {
     if (subscriber instanceof AuditSubscriber) subscriber.assertConfiguration(orm.getMetadata());

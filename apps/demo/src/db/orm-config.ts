@@ -1,11 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Options } from '@mikro-orm/core';
-import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
 import { demoAudit } from '../audit/tracked-entities.ts';
@@ -23,8 +20,11 @@ export function dialectOf(databaseUrl: string): DatabaseDialect {
   throw ConfigError.invalid('DATABASE_URL', 'expected sqlite:<path>, postgres://... or mysql://...');
 }
 
-/** MikroORM options for `databaseUrl`; the schema comes from the dialect's migrations. */
-export function ormOptions(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Partial<Options<AbstractSqlDriver>> {
+/**
+ * MikroORM options for `databaseUrl`; the schema comes from the dialect's migrations. Only that
+ * dialect's driver is loaded: the other two would cost an export worker ~8 MB for nothing.
+ */
+export async function ormOptions(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Promise<Partial<Options<AbstractSqlDriver>>> {
   const dialect = dialectOf(databaseUrl);
   const common: Partial<Options<AbstractSqlDriver>> = {
     entities,
@@ -38,9 +38,9 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options<Abstr
   if (dialect === 'sqlite') {
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
-    return { ...common, driver: SqliteDriver, dbName: file, ...overrides };
+    return { ...common, driver: (await import('@mikro-orm/sqlite')).SqliteDriver, dbName: file, ...overrides };
   }
   const url = databaseUrl.replace(/^mariadb:/, 'mysql:');
-  const driver = dialect === 'postgresql' ? PostgreSqlDriver : MariaDbDriver;
+  const driver = dialect === 'postgresql' ? (await import('@mikro-orm/postgresql')).PostgreSqlDriver : (await import('@mikro-orm/mariadb')).MariaDbDriver;
   return { ...common, driver, clientUrl: url, ...overrides } as Partial<Options<AbstractSqlDriver>>;
 }
