@@ -8,8 +8,8 @@
  * - count_people with two filters (one EXISTS) and two aggregators vs the same SQL by hand, run with
  *   psql and on the same connection (median of 5).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,6 +44,25 @@ function timed(run: () => void): number {
 
 const mb = (file: string) => `${(statSync(file).size / 1048576).toFixed(1)} MB`;
 
+// The process's own peak, printed at exit by a preloaded one-liner, so any entry point can be measured.
+const peakAtExit = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak '+process.resourceUsage().maxRSS+'\\n'))`;
+
+/** `sluice export:run` as a worker runs it: the bundled CLI (`npm run build`) or the sources. */
+function cliExport(entry: string, request: object, out: string): { seconds: number; peakRssMb: number } {
+  const requestFile = join(dir, 'request.json');
+  writeFileSync(requestFile, JSON.stringify(request));
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--import', peakAtExit, entry, 'export:run', '--request', requestFile, '--out', out, '--user', '1'], {
+    cwd: join(here, '..'),
+    env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: '' },
+    encoding: 'utf8',
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`export:run failed: ${result.stderr}`);
+  const peak = Number(/peak (\d+)/.exec(result.stderr)?.[1]);
+  return { seconds, peakRssMb: Math.round(peak / 1024) };
+}
+
 try {
   if (!values.url) {
     execFileSync(process.execPath, [join(here, '../apps/demo/src/cli/seed.ts'), '--people', String(people)], {
@@ -74,6 +93,19 @@ try {
   console.log(
     `CSV tuned: ${tunedCsv.seconds.toFixed(2)} s (${(tunedCsv.seconds / copySeconds).toFixed(2)}x COPY); peak RSS ${tunedCsv.peakRssMb} MB for ${tunedCsv.rows} rows, ${tunedSmall.peakRssMb} MB for ${tunedSmall.rows} rows: ${(tunedCsv.peakRssMb / tunedSmall.peakRssMb).toFixed(2)}x`,
   );
+
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: join(here, '..'), stdio: 'inherit' });
+  const decade = { export: 'list_people', filters: { person_birthdate: { from: '1980-01-01', to: '1989-12-31' } }, formatter: { alias: 'csv_list' } };
+  for (const [name, entry] of [
+    ['bundled (dist/sluice.mjs)', join(here, '../dist/sluice.mjs')],
+    ['from sources (packages/cli/src/bin.ts)', join(here, '../packages/cli/src/bin.ts')],
+  ] as const) {
+    const all = cliExport(entry, { export: 'list_people', formatter: { alias: 'csv_list' } }, join(dir, 'cli.csv'));
+    const some = cliExport(entry, decade, join(dir, 'cli-decade.csv'));
+    console.log(
+      `CSV through sluice export:run, ${name}: ${all.seconds.toFixed(2)} s; peak RSS ${all.peakRssMb} MB for all rows, ${some.peakRssMb} MB for one birth decade (~100,000 rows): ${(all.peakRssMb / some.peakRssMb).toFixed(2)}x`,
+    );
+  }
 
   for (const tuned of [false, true]) {
     const exceljs = exportRun('exceljs', { export: 'list_people', formatter: { alias: 'xlsx' } }, join(dir, 'exceljs.xlsx'), tuned);

@@ -2,5 +2,5 @@ export type { Command, CommandContext } from './command.ts';
 export { commands } from './commands.ts';
 export { loadSluiceConfig } from './load-config.ts';
 export { type ProgressOutput, ProgressReporter } from './progress-reporter.ts';
-export { type CliOutput, runCli } from './run-cli.ts';
+export { type CliOptions, runCli } from './run-cli.ts';
 export { defineSluiceConfig, type SluiceConfig } from './sluice-config.ts';

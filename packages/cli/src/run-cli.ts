@@ -3,16 +3,19 @@ import { isSluiceError } from '@sluice/core';
 import { commands } from './commands.ts';
 import { loadSluiceConfig } from './load-config.ts';
 import type { ProgressOutput } from './progress-reporter.ts';
+import type { SluiceConfig } from './sluice-config.ts';
 
-/** Where the CLI writes; tests pass their own. */
-export interface CliOutput {
+/** Where the CLI writes (tests pass their own), and a configuration a bundle has built in. */
+export interface CliOptions {
   log?: (line: string) => void;
   error?: (line: string) => void;
   progress?: ProgressOutput;
+  /** Used instead of loading `sluice.config.ts` (or `--config`), e.g. by `dist/sluice.mjs`. */
+  config?: SluiceConfig;
 }
 
 /** Exit codes: 0 done, 1 failed while running (or a task did not succeed), 2 bad usage or input. */
-export async function runCli(argv: string[], output: CliOutput = {}): Promise<number> {
+export async function runCli(argv: string[], output: CliOptions = {}): Promise<number> {
   const log = output.log ?? console.log;
   const error = output.error ?? console.error;
   const [name, ...rest] = argv;
@@ -39,7 +42,7 @@ export async function runCli(argv: string[], output: CliOutput = {}): Promise<nu
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   try {
-    const config = await loadSluiceConfig(values.config as string | undefined);
+    const config = output.config ?? (await loadSluiceConfig(values.config as string | undefined));
     return await command.run({ config, options: values, args: positionals, log, progress: output.progress ?? process.stderr, signal: stop.signal });
   } catch (cause) {
     if (isSluiceError(cause)) {

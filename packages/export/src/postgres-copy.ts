@@ -61,8 +61,15 @@ function formulaStart(byte: number | undefined): boolean {
  */
 function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]): { lines: Buffer; records: number; lastKey: string | null; rest: Buffer } {
   const keyField = neutralise.length;
-  // Each field gains at most one byte (the apostrophe) and each record one (the CR).
-  const lines = Buffer.allocUnsafe(data.length * 2 + 2);
+  // A record loses its key field (2+ bytes) and gains a CR and, per neutralised field, an apostrophe:
+  // the output is about the input's size, and grows in the rare case it does not fit.
+  let lines = Buffer.allocUnsafe(data.length + 256);
+  const reserve = (bytes: number) => {
+    if (o + bytes <= lines.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(lines.length * 2, o + bytes));
+    lines.copy(larger, 0, 0, o);
+    lines = larger;
+  };
   let o = 0;
   let records = 0;
   let lastKey: string | null = null;
@@ -79,13 +86,17 @@ function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]
           break nextRecord;
         }
         lastKey = data.toString('latin1', p, keyEnd);
+        reserve(2);
         lines[o++] = carriageReturn;
         lines[o++] = newline;
         records++;
         recordStart = keyEnd + 1;
         continue nextRecord;
       }
-      if (field > 0 && field < keyField) lines[o++] = separator;
+      if (field > 0 && field < keyField) {
+        reserve(1);
+        lines[o++] = separator;
+      }
       if (data[p] === quoteByte) {
         // A quoted field: "" inside is an escaped quote; the field ends at a lone closing quote.
         let close = p + 1;
@@ -99,6 +110,7 @@ function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]
           close += 2;
         }
         if (close > p + 1) {
+          reserve(close - p + 2);
           lines[o++] = quoteByte;
           if (neutralise[field] && formulaStart(data[p + 1])) lines[o++] = apostrophe;
           o += data.copy(lines, o, p + 1, close + 1);
@@ -111,6 +123,7 @@ function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]
           o = recordOut;
           break nextRecord;
         }
+        reserve(q - p + 1);
         if (neutralise[field] && q > p && formulaStart(data[p])) lines[o++] = apostrophe;
         o += data.copy(lines, o, p, q);
         p = q;
@@ -158,7 +171,31 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
     try {
       let rest: Buffer = Buffer.alloc(0);
       for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) {
-        const shaped = reshape(rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk, separator, neutralise);
+        let data = chunk;
+        if (rest.length > 0) {
+          // Finish the record cut at the last chunk's end with as little of this chunk as it needs,
+          // rather than copying the whole chunk behind it.
+          let cut = chunk.indexOf(newline);
+          for (;;) {
+            if (cut < 0) {
+              rest = Buffer.concat([rest, chunk]);
+              data = Buffer.alloc(0);
+              break;
+            }
+            const head = reshape(Buffer.concat([rest, chunk.subarray(0, cut + 1)]), separator, neutralise);
+            if (head.records > 0) {
+              records += head.records;
+              lastKey = head.lastKey ?? lastKey;
+              source.onRows(head.records);
+              yield head.lines;
+              rest = head.rest;
+              data = chunk.subarray(cut + 1);
+              break;
+            }
+            cut = chunk.indexOf(newline, cut + 1); // the newline was inside quotes
+          }
+        }
+        const shaped = reshape(rest.length > 0 ? Buffer.concat([rest, data]) : data, separator, neutralise);
         rest = shaped.rest;
         records += shaped.records;
         lastKey = shaped.lastKey ?? lastKey;
