@@ -96,14 +96,15 @@ describeEachDialect('export tasks survive a killed worker', (dialect) => {
     return { file: file.rawPayload, direct: direct.rawPayload };
   }
 
-  it('resumes a CSV list after SIGKILL at several points; the file holds every row exactly once', async () => {
+  // Generous limits: three worker processes, lease waits and 200,000 rows per dialect (~25 s on MariaDB).
+  it('resumes a CSV list after SIGKILL at several points; the file holds every row exactly once', { timeout: 180_000 }, async () => {
     const { file, direct } = await crashAndResume(listPeople, [30_000, 90_000, 150_000]);
     expect(direct.toString().split('\r\n')).toHaveLength(rows + 2);
     expect(file.length).toBe(direct.length);
     expect(file.equals(direct)).toBe(true);
   });
 
-  it('resumes an XLSX list the same way (its zip continued, not restarted)', async () => {
+  it('resumes an XLSX list the same way (its zip continued, not restarted)', { timeout: 180_000 }, async () => {
     const { file, direct } = await crashAndResume({ export: 'list_people', formatter: { alias: 'xlsx' } }, [100_000]);
     const copy = join(t.exportDirectory, 'resumed-check.xlsx');
     await writeFile(copy, file);
