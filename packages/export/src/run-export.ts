@@ -73,7 +73,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
             .getFormattedQuery()
         : null;
     qb.select(selected(columns) as never);
-    const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...rowKey } }, { hydrate: false });
+    const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...rowKey } }, { hydrate: false, walkPrimaryKey: true });
     let read = 0;
     const keys = columns.map((column) => column.key);
     async function* pages(): AsyncGenerator<unknown[][]> {

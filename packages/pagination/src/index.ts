@@ -3,7 +3,13 @@ export { ConfiguredQuery } from './configured-query.ts';
 export type { Cursor, KeyValue } from './cursor-codec.ts';
 export { iterateAndFlush } from './iterate-and-flush.ts';
 export { KyselyQueryAdapter, paginateKysely } from './kysely-adapter.ts';
-export { type MikroOrmPaginationOptions, MikroOrmQueryAdapter, mikroOrmDialect, paginateQueryBuilder } from './mikro-orm-adapter.ts';
+export {
+  type MikroOrmAdapterOptions,
+  type MikroOrmPaginationOptions,
+  MikroOrmQueryAdapter,
+  mikroOrmDialect,
+  paginateQueryBuilder,
+} from './mikro-orm-adapter.ts';
 export type { Direction, KeyType, OrderingDefinition, OrderingRequest, TiebreakerDefinition } from './ordering.ts';
 export type { Page, Pager } from './page.ts';
 export { type PagerQuery, type PagerQueryOptions, pageResponseSchema, pagerQuerySchema, parseOrderBy, parsePagerQuery, toPager } from './pager-schema.ts';

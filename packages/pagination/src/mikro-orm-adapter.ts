@@ -13,6 +13,20 @@ import type { TiebreakerDefinition } from './ordering.ts';
 import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragment.ts';
 
+/** How the MikroORM adapter reads rows. */
+export interface MikroOrmAdapterOptions {
+  /** Map rows to entities in the EntityManager (default true); false returns raw rows. */
+  hydrate?: boolean;
+  /**
+   * For walks over a whole result in primary-key order (exports): on MariaDB, read the root table by
+   * its primary key. MariaDB may otherwise start the join at a small lookup table and sort everything
+   * for every page (measured: 990 ms per 5,000-row page of activities joined to their type, 15 ms with
+   * the hint, 55 s -> 1.2 s for 511,000 rows), and without join buffers, which give up the key order.
+   * Only with `hydrate: false`; not for selective page queries, which other indexes serve.
+   */
+  walkPrimaryKey?: boolean;
+}
+
 /** Options of {@link paginateQueryBuilder}; the tiebreaker defaults to the root entity's primary key. */
 export type MikroOrmPaginationOptions = Omit<PaginationOptions, 'tiebreaker'> & { tiebreaker?: TiebreakerDefinition };
 
@@ -40,12 +54,22 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
   readonly #em: EntityManager;
   readonly #qb: QueryBuilder<Entity>;
   readonly #hydrate: boolean;
+  readonly #walkPrimaryKey: boolean;
 
-  constructor(em: EntityManager, qb: AnyQueryBuilder<Entity>, options: { hydrate?: boolean } = {}) {
+  constructor(em: EntityManager, qb: AnyQueryBuilder<Entity>, options: MikroOrmAdapterOptions = {}) {
     this.#em = em;
     this.#qb = qb as QueryBuilder<Entity>;
     this.#hydrate = options.hydrate ?? true;
+    this.#walkPrimaryKey = (options.walkPrimaryKey ?? false) && !this.#hydrate;
     this.dialect = mikroOrmDialect(em);
+  }
+
+  /** `alias.column` of the root entity's single-column primary key, if it has one. */
+  #primaryKeyExpression(): string | null {
+    const meta = this.#em.getMetadata().find(this.#qb.mainAlias.entityName as EntityName<Entity>);
+    const [key, more] = meta?.primaryKeys ?? [];
+    const column = key === undefined || more !== undefined ? undefined : meta?.properties[key]?.fieldNames?.[0];
+    return column ? `${this.#qb.alias}.${column}` : null;
   }
 
   async fetch(plan: PagePlan): Promise<FetchedRow[]> {
@@ -58,6 +82,14 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
     }
     qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
     qb.limit(plan.limit, plan.offset > 0 ? plan.offset : undefined);
+    if (this.#walkPrimaryKey && this.dialect === 'mysql' && plan.keys[0]?.expression === this.#primaryKeyExpression()) {
+      if (!qb.state.indexHint) qb.indexHint('force index (primary)');
+      // A join buffer (MariaDB's default for tiny lookup tables) gives up the key order, so each page
+      // would sort the rest of the table: join row by row instead.
+      const sql = `SET STATEMENT join_cache_level = 0 FOR ${qb.getFormattedQuery()}`;
+      const rows = await this.#em.getConnection().execute<Record<string, unknown>[]>(sql, [], 'all');
+      return rows.map((row) => splitKeyColumns(row, plan.keys));
+    }
     // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
     const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate });
     return rows.map((row) => splitKeyColumns(row, plan.keys));
@@ -94,7 +126,7 @@ export function paginateQueryBuilder<Entity extends object>(
   em: EntityManager,
   qb: AnyQueryBuilder<Entity>,
   options: MikroOrmPaginationOptions,
-  adapterOptions: { hydrate?: boolean } = {},
+  adapterOptions: MikroOrmAdapterOptions = {},
 ): ConfiguredQuery<Entity> {
   const meta = qb.mainAlias.meta;
   const pk = meta?.primaryKeys[0];
