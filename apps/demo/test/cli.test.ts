@@ -107,6 +107,7 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     const result = await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '2');
     expect(result.code, result.stderr).toBe(0);
     expect(await readFile(out, 'utf8')).toBe(await readFile(join(exportDirectory, task.fileKey as string), 'utf8'));
+    expect(result.stderr).toMatch(new RegExp(`list_people: ${(task.rowCount as number).toLocaleString('en-US')} rows, `));
     expect(await db.orm.em.fork().count(ExportTask, {})).toBe(before);
     expect((await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '3')).stderr).toMatch(/EXPORT_FORBIDDEN/);
   });

@@ -165,23 +165,16 @@ export const exportCommands: Record<string, Command> = {
         const result = await runExport(prepared, em, { pageSize: config.pageSize });
         const total = result.kind === 'list' ? await result.count() : result.rows.length;
         const bar = new ProgressReporter(context.progress, prepared.export.definition.alias);
-        let rows = 0;
+        // The formatter reads rows however suits it (pages, COPY lines): progress comes from the result.
+        const rowsRead = () => (result.kind === 'list' ? result.rowsRead() : total);
+        const ticker = setInterval(() => bar.update(rowsRead(), total), 250);
         const file = createWriteStream(out);
-        if (result.kind === 'list') {
-          const source = result.rows;
-          const counted = (async function* () {
-            for await (const row of source) {
-              rows++;
-              if (rows % 1_000 === 0) bar.update(rows, total);
-              yield row;
-            }
-          })();
-          await prepared.formatter.definition.write({ ...result, rows: counted }, file, prepared.formatter.params);
-        } else {
+        try {
           await prepared.formatter.definition.write(result, file, prepared.formatter.params);
-          rows = total;
+        } finally {
+          clearInterval(ticker);
         }
-        bar.done(`${rows.toLocaleString('en-US')} rows, ${file.bytesWritten.toLocaleString('en-US')} bytes to ${out}`);
+        bar.done(`${rowsRead().toLocaleString('en-US')} rows, ${file.bytesWritten.toLocaleString('en-US')} bytes to ${out}`);
         return 0;
       }),
   },
