@@ -39,13 +39,7 @@ const ownDirectory: Plugin = {
 const config = resolve(root, values.config);
 await build({
   stdin: {
-    contents: [
-      `import config from ${JSON.stringify(config)};`,
-      "import { runCli } from '@sluice/cli';",
-      "import { tuneForStreaming } from '@sluice/export';",
-      'tuneForStreaming();',
-      'process.exitCode = await runCli(process.argv.slice(2), { config });',
-    ].join('\n'),
+    contents: [`import config from ${JSON.stringify(config)};`, "import { cliMain } from '@sluice/cli';", 'await cliMain({ config });'].join('\n'),
     resolveDir: root,
     sourcefile: 'sluice-bundle-entry.ts',
     loader: 'ts',

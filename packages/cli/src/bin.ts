@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { tuneForStreaming } from '@sluice/export';
-import { runCli } from './run-cli.ts';
+import { cliMain } from './cli-main.ts';
 
-tuneForStreaming();
-process.exitCode = await runCli(process.argv.slice(2));
+await cliMain();

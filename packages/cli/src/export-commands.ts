@@ -58,7 +58,7 @@ function summary(task: ExportTask): string {
 }
 
 async function runWithProgress(runner: ExportTaskRunner, task: ExportTask, context: CommandContext): Promise<ExportTask> {
-  const bar = new ProgressReporter(context.progress, `task ${task.id} (${task.exportAlias})`);
+  const bar = new ProgressReporter(context.progress, `task ${task.id} (${task.request.export})`);
   const ended = await runner.run(task, {
     signal: context.signal,
     onProgress: (progress) => {
@@ -124,7 +124,7 @@ export const exportCommands: Record<string, Command> = {
         const runner = new ExportTaskRunner(config);
         const events = {
           concurrency,
-          onTaskEnd: (task: ExportTask) => context.log(`task ${task.id} (${task.exportAlias}): ${summary(task)}`),
+          onTaskEnd: (task: ExportTask) => context.log(`task ${task.id} (${task.request.export}): ${summary(task)}`),
           onError: (error: unknown) => context.log(`worker error: ${error instanceof Error ? error.message : String(error)}`),
         };
         const redisUrl = context.config.redisUrl;
@@ -194,7 +194,9 @@ export const exportCommands: Record<string, Command> = {
         for (const task of tasks) {
           const progress = `${task.processedCount}/${task.totalCount ?? '?'}`;
           context.log(
-            [task.id, task.status, task.exportAlias, task.ownerName, progress, `${task.attempts}/${task.maxAttempts}`, task.createdAt.toISOString()].join('\t'),
+            [task.id, task.status, task.request.export, task.ownerName, progress, `${task.attempts}/${task.maxAttempts}`, task.createdAt.toISOString()].join(
+              '\t',
+            ),
           );
         }
         return 0;

@@ -1,3 +1,4 @@
+export { cliMain } from './cli-main.ts';
 export type { Command, CommandContext } from './command.ts';
 export { commands } from './commands.ts';
 export { loadSluiceConfig } from './load-config.ts';

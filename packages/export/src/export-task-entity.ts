@@ -27,7 +27,6 @@ export const ExportTask = defineEntity({
     id: p.integer().primary(),
     ownerId: p.integer().index(),
     ownerName: p.string().length(100),
-    exportAlias: p.string().length(100),
     request: p.json<ExportRequest>().columnType('json'),
     remark: p.string().length(500).nullable(),
     status: p.enum(exportTaskStatuses),
@@ -64,3 +63,14 @@ export const ExportTask = defineEntity({
   indexes: [{ properties: ['status', 'runAfter'] }],
 });
 export type ExportTask = InferEntity<typeof ExportTask>;
+
+/** What a task starts over from when it is retried or forced to run again: no progress, no outcome. */
+export const freshRun = {
+  processedCount: 0,
+  totalCount: null,
+  cancelRequestedAt: null,
+  finishedAt: null,
+  errorCode: null,
+  errorMessage: null,
+  errorStack: null,
+} as const;

@@ -5,13 +5,16 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { isSluiceError } from '@sluice/core';
 import { mikroOrmDialect } from '@sluice/pagination';
+import type { ResumableListWriter } from './elements.ts';
 import { ExportError } from './export-error.ts';
+import { exportFileName } from './export-file-name.ts';
 import type { ExportTaskConfig, ResolvedTaskConfig } from './export-task-config.ts';
 import { resolveTaskConfig } from './export-task-config.ts';
-import { ExportTask, type TaskCheckpoint } from './export-task-entity.ts';
+import { ExportTask, freshRun, type TaskCheckpoint } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
 import type { FileSink } from './file-sink.ts';
 import { runExport } from './run-export.ts';
+import { discardTaskFile } from './task-file.ts';
 
 /** Progress of a running task, as a worker reports it (e.g. to a progress bar). */
 export interface TaskProgress {
@@ -42,11 +45,6 @@ class RunStopped extends Error {
 /** A fresh worker identity: host, process and a random part, so restarts never reuse a lease. */
 export function newWorkerId(): string {
   return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
-
-/** A file name a browser can save: the export alias, the task id, the date. */
-function fileNameOf(task: ExportTask, extension: string): string {
-  return `${task.exportAlias.replace(/[^a-zA-Z0-9_-]/g, '_')}-${task.id}-${new Date().toISOString().slice(0, 10)}.${extension}`;
 }
 
 /**
@@ -135,15 +133,9 @@ export class ExportTaskRunner {
         { id, status: task.status, attempts: task.attempts },
         {
           ...this.#claimData({ attempts: 0, startedAt: null }, now),
+          ...freshRun,
           fileKey: null,
           checkpoint: null,
-          processedCount: 0,
-          totalCount: null,
-          cancelRequestedAt: null,
-          finishedAt: null,
-          errorCode: null,
-          errorMessage: null,
-          errorStack: null,
         },
       );
     }
@@ -168,7 +160,8 @@ export class ExportTaskRunner {
       const where = { id: task.id, status: 'running' as const, leaseOwner: task.leaseOwner, attempts: task.attempts };
       const stamp = { leaseOwner: null, leaseExpiresAt: null, updatedAt: now, updatedBy: this.workerId };
       if (task.cancelRequestedAt) {
-        if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'cancelled', finishedAt: now })) === 1) await this.#dropFile(em, task);
+        if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'cancelled', finishedAt: now })) === 1)
+          await this.#discard(em, task.id, task.fileKey);
       } else if (task.attempts >= task.maxAttempts) {
         const message = `The worker running it stopped responding (attempt ${task.attempts} of ${task.maxAttempts})`;
         if (
@@ -180,7 +173,7 @@ export class ExportTaskRunner {
             errorMessage: message,
           })) === 1
         )
-          await this.#dropFile(em, task);
+          await this.#discard(em, task.id, task.fileKey);
       } else if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'queued', runAfter: now })) === 1) {
         requeued.push(task.id);
         await this.config.dispatcher?.dispatch(task.id);
@@ -189,10 +182,8 @@ export class ExportTaskRunner {
     return requeued;
   }
 
-  async #dropFile(em: EntityManager, task: ExportTask): Promise<void> {
-    if (!task.fileKey) return;
-    await this.config.storage.remove(task.fileKey);
-    await em.nativeUpdate(ExportTask, { id: task.id, fileKey: task.fileKey }, { fileKey: null, checkpoint: null });
+  #discard(em: EntityManager, taskId: number, fileKey: string | null | undefined): Promise<void> {
+    return discardTaskFile(em, this.config.storage, taskId, fileKey);
   }
 
   /** Claims the next due task and runs it; `null` when none is due. */
@@ -228,21 +219,27 @@ export class ExportTaskRunner {
       return next;
     };
 
-    // Heartbeat: extends the lease, publishes progress, and notices cancel requests and lost leases.
-    let beating = true;
-    const beat = async () => {
+    /** Extends the lease and publishes progress (plus `more`); false when the lease is no longer this worker's. */
+    const renewLease = async (more: Partial<ExportTask> = {}) => {
       sampleMemory();
       const now = new Date();
-      const alive = await serially(() =>
+      const renewed = await serially(() =>
         em.nativeUpdate(ExportTask, mine, {
           heartbeatAt: now,
           leaseExpiresAt: new Date(now.getTime() + this.config.leaseMs),
           processedCount: rowsDone(),
           peakMemoryBytes: peakMemory,
           updatedAt: now,
+          ...more,
         }),
       );
-      if (alive === 0) stopWith(new RunStopped('lease-lost'));
+      return renewed === 1;
+    };
+
+    // Heartbeat: extends the lease, publishes progress, and notices cancel requests and lost leases.
+    let beating = true;
+    const beat = async () => {
+      if (!(await renewLease())) stopWith(new RunStopped('lease-lost'));
       else {
         const state = await em.findOne(ExportTask, { id }, { fields: ['cancelRequestedAt'], disableIdentityMap: true });
         if (state?.cancelRequestedAt) stopWith(new RunStopped('cancelled'));
@@ -283,6 +280,7 @@ export class ExportTaskRunner {
       sink = out;
 
       let lastCheckpoint = Date.now();
+      let writer: ResumableListWriter | undefined;
       const result = await runExport(prepared, em.fork(), {
         pageSize: this.config.pageSize,
         from: checkpoint?.cursor,
@@ -295,19 +293,7 @@ export class ExportTaskRunner {
           const formatterState = await writer.checkpoint();
           const bytes = await out.sync();
           const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState };
-          sampleMemory();
-          const now = new Date();
-          const kept = await serially(() =>
-            em.nativeUpdate(ExportTask, mine, {
-              checkpoint: saved,
-              processedCount: rowsDone(),
-              peakMemoryBytes: peakMemory,
-              heartbeatAt: now,
-              leaseExpiresAt: new Date(now.getTime() + this.config.leaseMs),
-              updatedAt: now,
-            }),
-          );
-          if (kept === 0) throw new RunStopped('lease-lost');
+          if (!(await renewLease({ checkpoint: saved }))) throw new RunStopped('lease-lost');
           lastCheckpoint = Date.now();
           report();
         },
@@ -316,8 +302,7 @@ export class ExportTaskRunner {
       await serially(() => em.nativeUpdate(ExportTask, mine, { totalCount: total, processedCount: rowsDone() }));
       report();
 
-      const writer =
-        result.kind === 'list' && resumable ? formatter.resumeList?.(result, out, prepared.formatter.params, checkpoint?.formatterState) : undefined;
+      writer = result.kind === 'list' && resumable ? formatter.resumeList?.(result, out, prepared.formatter.params, checkpoint?.formatterState) : undefined;
       if (result.kind === 'list') rowsDone = () => resumedFrom + result.rowsRead();
       if (writer) await writer.write();
       else await formatter.write(result, out, prepared.formatter.params);
@@ -334,7 +319,7 @@ export class ExportTaskRunner {
           totalCount: rowsDone(),
           rowCount: rowsDone(),
           fileSize: out.position,
-          fileName: fileNameOf(claimed, formatter.extension),
+          fileName: exportFileName(claimed.request.export, formatter.extension, { taskId: id, date: now }),
           contentType: formatter.contentType,
           peakMemoryBytes: peakMemory,
           checkpoint: null,
@@ -372,11 +357,7 @@ export class ExportTaskRunner {
     const mine = { id: task.id, leaseOwner: this.workerId, status: 'running' as const };
     const now = new Date();
     const released = { leaseOwner: null, leaseExpiresAt: null, updatedAt: now, peakMemoryBytes: state.peakMemory || null };
-    const dropFile = async () => {
-      if (!state.fileKey) return;
-      await this.config.storage.remove(state.fileKey);
-      await em.nativeUpdate(ExportTask, { id: task.id, fileKey: state.fileKey }, { fileKey: null, checkpoint: null });
-    };
+    const dropFile = () => this.#discard(em, task.id, state.fileKey);
     if (error instanceof RunStopped) {
       // A lost lease means another worker owns the task and its file now: touch neither.
       if (error.reason === 'lease-lost') return;

@@ -4,8 +4,9 @@ import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
 import type { ExportUser } from './elements.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
-import { ExportTask, type ExportTaskStatus } from './export-task-entity.ts';
+import { ExportTask, type ExportTaskStatus, freshRun } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
+import { discardTaskFile, isTaskFileExpired } from './task-file.ts';
 
 /** A task as its owner (or an admin) sees it. */
 export interface ExportTaskView {
@@ -65,7 +66,6 @@ export class ExportTaskService {
     const task = em.create(ExportTask, {
       ownerId: user.id,
       ownerName: user.username,
-      exportAlias: prepared.export.definition.alias,
       request: prepared.request,
       remark,
       status: 'queued',
@@ -127,8 +127,7 @@ export class ExportTaskService {
     if (task.status === 'queued') {
       const done = await em.nativeUpdate(ExportTask, { id, status: 'queued' }, { ...stamp, status: 'cancelled', finishedAt: now, cancelRequestedAt: now });
       if (done === 1) {
-        if (task.fileKey) await this.config.storage.remove(task.fileKey);
-        await em.nativeUpdate(ExportTask, { id }, { fileKey: null, checkpoint: null });
+        await discardTaskFile(em, this.config.storage, id, task.fileKey);
         return this.get(id, user);
       }
     }
@@ -151,15 +150,10 @@ export class ExportTaskService {
       ExportTask,
       { id, status: task.status, attempts: task.attempts },
       {
+        ...freshRun,
         status: 'queued',
         attempts: 0,
         runAfter: now,
-        cancelRequestedAt: null,
-        finishedAt: null,
-        errorCode: null,
-        errorMessage: null,
-        errorStack: null,
-        processedCount: 0,
         updatedAt: now,
         updatedBy: user.username,
       },
@@ -173,9 +167,10 @@ export class ExportTaskService {
   async file(id: number, user: ExportUser): Promise<TaskFile> {
     const task = await this.get(id, user);
     if (task.status !== 'succeeded') throw ExportTaskError.notReady(id, task.status);
-    if (!task.fileKey || (task.expiresAt && task.expiresAt.getTime() <= Date.now())) throw ExportTaskError.fileExpired(id);
+    const key = task.fileKey;
+    if (!key || isTaskFileExpired(task)) throw ExportTaskError.fileExpired(id);
     return {
-      stream: this.config.storage.read(task.fileKey),
+      stream: this.config.storage.read(key),
       fileName: task.fileName ?? `export-${id}`,
       contentType: task.contentType ?? 'application/octet-stream',
       size: task.fileSize ?? 0,
@@ -184,11 +179,9 @@ export class ExportTaskService {
 
   /** What `viewer` may see of `task`. */
   view(task: ExportTask, viewer: ExportUser): ExportTaskView {
-    const expired =
-      task.status === 'succeeded' && (!task.fileKey || (task.expiresAt !== null && task.expiresAt !== undefined && task.expiresAt.getTime() <= Date.now()));
     return {
       id: task.id,
-      export: task.exportAlias,
+      export: task.request.export,
       status: task.status,
       remark: task.remark ?? null,
       request: task.request,
@@ -207,7 +200,7 @@ export class ExportTaskService {
               size: task.fileSize ?? 0,
               rows: task.rowCount ?? 0,
               expiresAt: iso(task.expiresAt),
-              expired,
+              expired: isTaskFileExpired(task),
             }
           : null,
       error:

@@ -14,6 +14,7 @@ export type {
 } from './elements.ts';
 export { type SubqueryCondition, whereExists } from './exists-condition.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './export-error.ts';
+export { exportFileName } from './export-file-name.ts';
 export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './export-registry.ts';
 export { type ExportRequest, exportRequestSchema } from './export-request.ts';
 export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './export-result.ts';

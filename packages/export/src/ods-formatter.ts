@@ -1,6 +1,5 @@
 import type { FormatterDefinition } from './elements.ts';
-import { resumeSpreadsheetList, type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
-import { checkPivot } from './tabular-grid.ts';
+import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
 
 const mimeType = 'application/vnd.oasis.opendocument.spreadsheet';
@@ -40,16 +39,11 @@ const odsFormat: SheetFormat = {
 };
 
 /** `ods`: OpenDocument spreadsheet (LibreOffice), tabular or list, streamed. */
-export const odsFormatter: FormatterDefinition<SpreadsheetParams> = {
+export const odsFormatter: FormatterDefinition<SpreadsheetParams> = spreadsheetFormatter(odsFormat, {
   alias: 'ods',
   title: 'OpenDocument (ODS)',
   description: 'OpenDocument spreadsheet; aggregators as rows or columns',
-  kinds: ['tabular', 'list'],
   contentType: mimeType,
   extension: 'ods',
-  params: spreadsheetParams,
   describe: () => 'As an OpenDocument spreadsheet',
-  check: (params, aliases) => checkPivot(params.pivot, aliases),
-  write: (result, out, params) => writeSpreadsheet(result, out, params, odsFormat),
-  resumeList: (result, out, params, state) => resumeSpreadsheetList(result, out, params, odsFormat, state),
-};
+});

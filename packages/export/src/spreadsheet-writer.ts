@@ -1,10 +1,10 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
-import type { ResumableListWriter } from './elements.ts';
+import type { FormatterDefinition, ResumableListWriter } from './elements.ts';
 import type { ExportResult, ListResult } from './export-result.ts';
 import { neutraliseFormula } from './spreadsheet-cell.ts';
-import { headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
+import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { type ZipState, ZipWriter } from './zip-writer.ts';
 
 /** Parameters shared by the XLSX and ODS formatters. */
@@ -149,7 +149,7 @@ class SheetWriter {
 }
 
 /** Starts or continues (from a checkpoint's state) a list in a zipped spreadsheet. */
-export function resumeSpreadsheetList(result: ListResult, out: Writable, params: SpreadsheetParams, format: SheetFormat, state?: unknown): ResumableListWriter {
+function resumeSpreadsheetList(result: ListResult, out: Writable, params: SpreadsheetParams, format: SheetFormat, state?: unknown): ResumableListWriter {
   const sheets = new SheetWriter(out, params, format, [result.columns.map((column) => column.label)], state as SpreadsheetState | undefined);
   return {
     write: async () => {
@@ -162,11 +162,26 @@ export function resumeSpreadsheetList(result: ListResult, out: Writable, params:
 }
 
 /** Streams a result into a zipped spreadsheet: a tabular result laid out (optionally pivoted), or a list. */
-export async function writeSpreadsheet(result: ExportResult, out: Writable, params: SpreadsheetParams, format: SheetFormat): Promise<void> {
+async function writeSpreadsheet(result: ExportResult, out: Writable, params: SpreadsheetParams, format: SheetFormat): Promise<void> {
   if (result.kind === 'list') return resumeSpreadsheetList(result, out, params, format).write();
   const grid = toGrid(result, params.pivot);
   const sheets = new SheetWriter(out, params, format, grid.header);
   await sheets.begin(result);
   await sheets.page(grid.body);
   await sheets.finish();
+}
+
+/** A spreadsheet formatter for `format`: the shared parameters, pivot check, writing and resuming. */
+export function spreadsheetFormatter(
+  format: SheetFormat,
+  element: Pick<FormatterDefinition<SpreadsheetParams>, 'alias' | 'title' | 'description' | 'contentType' | 'extension' | 'describe'>,
+): FormatterDefinition<SpreadsheetParams> {
+  return {
+    ...element,
+    kinds: ['tabular', 'list'],
+    params: spreadsheetParams,
+    check: (params, aliases) => checkPivot(params.pivot, aliases),
+    write: (result, out, params) => writeSpreadsheet(result, out, params, format),
+    resumeList: (result, out, params, state) => resumeSpreadsheetList(result, out, params, format, state),
+  };
 }

@@ -1,6 +1,5 @@
 import type { FormatterDefinition } from './elements.ts';
-import { resumeSpreadsheetList, type SheetFormat, type SpreadsheetParams, spreadsheetParams, writeSpreadsheet, xmlText } from './spreadsheet-writer.ts';
-import { checkPivot } from './tabular-grid.ts';
+import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
 
 const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -57,16 +56,11 @@ const xlsxFormat: SheetFormat = {
 };
 
 /** `xlsx`: Excel workbook, tabular or list, streamed; a new sheet every 1,048,576 rows. */
-export const xlsxFormatter: FormatterDefinition<SpreadsheetParams> = {
+export const xlsxFormatter: FormatterDefinition<SpreadsheetParams> = spreadsheetFormatter(xlsxFormat, {
   alias: 'xlsx',
   title: 'Excel (XLSX)',
   description: 'Excel workbook; aggregators as rows or columns',
-  kinds: ['tabular', 'list'],
   contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   extension: 'xlsx',
-  params: spreadsheetParams,
   describe: () => 'As an Excel workbook',
-  check: (params, aliases) => checkPivot(params.pivot, aliases),
-  write: (result, out, params) => writeSpreadsheet(result, out, params, xlsxFormat),
-  resumeList: (result, out, params, state) => resumeSpreadsheetList(result, out, params, xlsxFormat, state),
-};
+});

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { type ExportResult, type ListResult, runExport, tabularJson } from '@sluice/export';
+import { type ExportResult, exportFileName, type ListResult, runExport, tabularJson } from '@sluice/export';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -63,10 +63,9 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       request.log.error({ err: error }, 'export failed while streaming');
       stream.destroy(error as Error);
     });
-    const name = `${prepared.export.definition.alias}-${new Date().toISOString().slice(0, 10)}.${formatter.extension}`;
     return reply
       .header('content-type', formatter.contentType)
-      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('content-disposition', `attachment; filename="${exportFileName(prepared.export.definition.alias, formatter.extension)}"`)
       .send(stream as never); // a stream is sent as is, never serialised
   });
 }
