@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import type { TaskDispatcher } from './export-task-config.ts';
 import { ExportTask } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
-import type { ExportTaskRunner, TaskProgress } from './export-task-runner.ts';
+import type { ExportTaskRunner } from './export-task-runner.ts';
+import type { WorkerBasics } from './task-worker.ts';
 
 /** The BullMQ queue export tasks travel on unless told otherwise. */
 export const defaultExportQueue = 'sluice-export-tasks';
@@ -41,17 +42,13 @@ export class BullmqTaskDispatcher implements TaskDispatcher {
 }
 
 /** Options of {@link BullmqTaskWorker}. */
-export interface BullmqWorkerOptions {
+export interface BullmqWorkerOptions extends WorkerBasics {
   queueName?: string;
-  concurrency?: number;
   /**
    * How often the worker reaps expired leases and re-sends jobs for due tasks that waited that long,
    * e.g. created while Redis was down (default 15 s).
    */
   sweepMs?: number;
-  onTaskEnd?: (task: ExportTask) => void;
-  onProgress?: (progress: TaskProgress) => void;
-  onError?: (error: unknown) => void;
 }
 
 /**

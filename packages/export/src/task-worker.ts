@@ -2,17 +2,21 @@ import type { TaskDispatcher } from './export-task-config.ts';
 import type { ExportTask } from './export-task-entity.ts';
 import type { ExportTaskRunner, TaskProgress } from './export-task-runner.ts';
 
-/** Options of {@link ExportTaskWorker}. */
-export interface TaskWorkerOptions {
+/** What every kind of worker takes: how many tasks at once, and what to tell of them. */
+export interface WorkerBasics {
   /** Tasks run at the same time (default 1). */
   concurrency?: number;
+  onTaskEnd?: (task: ExportTask) => void;
+  onProgress?: (progress: TaskProgress) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** Options of {@link ExportTaskWorker}. */
+export interface TaskWorkerOptions extends WorkerBasics {
   /** How often the database is polled for due tasks when nothing woke the worker (default 1 s). */
   pollMs?: number;
   /** How often expired leases are reaped (default 5 s). */
   reapMs?: number;
-  onTaskEnd?: (task: ExportTask) => void;
-  onProgress?: (progress: TaskProgress) => void;
-  onError?: (error: unknown) => void;
 }
 
 /**
