@@ -9,6 +9,7 @@ import { openDatabase } from './db/open-orm.ts';
 import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
 import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
+import { startDemoSync } from './sync/sync-server.ts';
 
 // The server runs export tasks in-process: keep their row garbage young (see tuneForStreaming).
 tuneForStreaming();
@@ -26,6 +27,7 @@ const app = await buildApp({
   cursorSecret: config.cursorSecret,
   logger: { level: config.logLevel },
   exportTasks: tasks.service,
+  sync: await startDemoSync(orm.em),
 });
 
 const em = orm.em.fork();

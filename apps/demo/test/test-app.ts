@@ -10,6 +10,7 @@ import type { DatabaseDialect } from '../src/db/orm-config.ts';
 import { type DemoExportTasks, type DemoTaskOptions, startDemoExportTasks } from '../src/exports/export-tasks.ts';
 import { buildApp } from '../src/http/build-app.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
+import { startDemoSync } from '../src/sync/sync-server.ts';
 
 /** The demo app on a fresh, migrated and seeded database of one dialect. */
 export interface TestApp {
@@ -45,6 +46,7 @@ export async function startTestApp(
     cursorSecret: 'test-secret',
     exportTasks: tasks.service,
     eventPollMs: 50,
+    sync: await startDemoSync(orm.em),
   });
   const request: TestApp['request'] = (token, method, url, payload) =>
     app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });

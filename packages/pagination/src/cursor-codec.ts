@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignedTokens } from '@sluice/core';
 import type { KeyType, SortKey } from './ordering.ts';
 import { orderingSignature } from './ordering.ts';
 import { PaginationError } from './pagination-error.ts';
@@ -41,30 +41,23 @@ const checks: Record<KeyType, (value: KeyValue) => boolean> = {
  * the key values, followed by an HMAC-SHA256 tag when a secret is configured.
  */
 export class CursorCodec {
-  readonly #secret: string | undefined;
+  readonly #tokens: SignedTokens;
 
   constructor(secret?: string) {
-    this.#secret = secret || undefined;
+    this.#tokens = new SignedTokens(secret);
   }
 
   encode(keys: readonly SortKey[], cursor: Cursor): string {
     const payload: CursorPayload = { v: version, o: orderingSignature(keys), k: cursor.values };
     if (cursor.inclusive) payload.i = 1;
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return this.#secret ? `${body}.${this.#sign(body)}` : body;
+    return this.#tokens.encode(payload);
   }
 
   /** Decodes `token` for `keys`, or fails with `PAGINATION_INVALID_CURSOR` explaining why. */
   decode(keys: readonly SortKey[], token: string): Cursor {
-    if (token.length === 0 || token.length > 4096) throw PaginationError.invalidCursor('empty or too long');
-    const [body, tag, extra] = token.split('.');
-    if (extra !== undefined || !body || !/^[\w-]+$/.test(body)) throw PaginationError.invalidCursor('malformed');
-    if (this.#secret) {
-      if (!tag || !this.#verify(body, tag)) throw PaginationError.invalidCursor('signature does not match');
-    } else if (tag !== undefined) {
-      throw PaginationError.invalidCursor('signed cursors are not accepted here');
-    }
-    const payload = parsePayload(body);
+    const decoded = this.#tokens.decode(token);
+    if (!decoded.ok) throw PaginationError.invalidCursor(decoded.reason);
+    const payload = checkPayload(decoded.payload);
     if (payload.v !== version) throw PaginationError.invalidCursor(`version ${String(payload.v)} is not supported`);
     if (payload.o !== orderingSignature(keys)) throw PaginationError.invalidCursor('it was made for another ordering');
     if (payload.k.length !== keys.length) throw PaginationError.invalidCursor(`expected ${keys.length} values, got ${payload.k.length}`);
@@ -75,29 +68,9 @@ export class CursorCodec {
     });
     return { values: payload.k, inclusive: payload.i === 1 };
   }
-
-  #sign(body: string): string {
-    return createHmac('sha256', this.#secret as string)
-      .update(body)
-      .digest()
-      .subarray(0, 16)
-      .toString('base64url');
-  }
-
-  #verify(body: string, tag: string): boolean {
-    const expected = Buffer.from(this.#sign(body));
-    const actual = Buffer.from(tag);
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
-  }
 }
 
-function parsePayload(body: string): CursorPayload {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    throw PaginationError.invalidCursor('malformed');
-  }
+function checkPayload(parsed: unknown): CursorPayload {
   const payload = parsed as Partial<CursorPayload> | null;
   if (typeof payload !== 'object' || payload === null || typeof payload.o !== 'string' || !Array.isArray(payload.k)) {
     throw PaginationError.invalidCursor('malformed');

@@ -5,7 +5,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
+import { SyncSubscriber } from '@sluice/sync';
 import { demoAudit } from '../audit/tracked-entities.ts';
+import { demoSyncMappings } from '../sync/demo-sync.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
 
@@ -28,7 +30,7 @@ export async function ormOptions(databaseUrl: string, overrides: Partial<Options
   const dialect = dialectOf(databaseUrl);
   const common: Partial<Options<AbstractSqlDriver>> = {
     entities,
-    subscribers: [new AuditSubscriber(demoAudit)],
+    subscribers: [new AuditSubscriber(demoAudit), new SyncSubscriber(demoSyncMappings)],
     extensions: [Migrator],
     migrations: { migrationsList: migrationsFor(dialect), snapshot: false, silent: true },
     forceUtcTimezone: true,

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { auditContextPlugin } from '@sluice/audit';
 import type { ExportTaskService } from '@sluice/export';
+import type { SyncServer } from '@sluice/sync';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth-plugin.ts';
@@ -16,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { syncRoutes } from './routes/sync.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +37,8 @@ export interface AppDependencies {
   exportTasks: ExportTaskService;
   /** How often a task's event stream looks at it (default 500 ms). */
   eventPollMs?: number;
+  /** The sync protocol behind `/api/sync` (initialised). */
+  sync: SyncServer;
 }
 
 /** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
@@ -69,5 +73,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(historyRoutes, routeOptions);
   await app.register(exportRoutes);
   await app.register(exportTaskRoutes, { service: dependencies.exportTasks, cursorSecret: dependencies.cursorSecret, eventPollMs: dependencies.eventPollMs });
+  await app.register(syncRoutes, { sync: dependencies.sync });
   return app;
 }

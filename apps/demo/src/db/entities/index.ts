@@ -1,5 +1,6 @@
 import { auditEntities } from '@sluice/audit';
 import { ExportTask } from '@sluice/export';
+import { syncEntities } from '@sluice/sync';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
 import { AppSession } from './app-session.ts';
@@ -15,5 +16,18 @@ export { type Gender, genders } from './person.ts';
 export { statusNames } from './status.ts';
 export { Activity, ActivityType, AppSession, AppUser, Center, CustomerOrder, Person, Product, Status };
 
-/** Every entity of the demo (history and export-task tables included), for the ORM configuration. */
-export const entities = [Center, AppUser, AppSession, Person, ActivityType, Activity, Status, Product, CustomerOrder, ExportTask, ...auditEntities];
+/** Every entity of the demo (history, export-task and sync tables included), for the ORM configuration. */
+export const entities = [
+  Center,
+  AppUser,
+  AppSession,
+  Person,
+  ActivityType,
+  Activity,
+  Status,
+  Product,
+  CustomerOrder,
+  ExportTask,
+  ...auditEntities,
+  ...syncEntities,
+];

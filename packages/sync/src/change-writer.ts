@@ -1,0 +1,232 @@
+import type { MappingSet, ResolvedEntityMapping, ResolvedMapping } from './resolved-mapping.ts';
+import { clockFor, ensureClockRow } from './sync-clock.ts';
+import { currentSyncOrigin } from './sync-origin.ts';
+import { chunks, currentScopes, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough } from './sync-sql.ts';
+
+/** One row's change as captured, before it is written to the log. */
+export interface RowChange {
+  mapping: ResolvedMapping;
+  rowId: string;
+  op: 'upsert' | 'delete';
+  /**
+   * The value of the first step of the row's scope path before the change, when the change may have
+   * moved the row to another scope (and for deletes). Undefined: the scope did not change through it.
+   */
+  firstStepBefore?: unknown;
+  /** Resolved before the writes: the scope the row had. */
+  scopeBefore?: string | null;
+  /** Parent rows to mark changed (entity mappings with `parents`). */
+  parents?: { mapping: string; id: string }[];
+}
+
+interface LogRow {
+  mapping: string;
+  rowId: string;
+  op: 'upsert' | 'delete';
+  scope: string | null;
+  leftScope: string | null;
+}
+
+/**
+ * Writes captured changes to `sync_change` in two phases inside the writer's transaction:
+ * {@link ChangeWriter.beforeWrites} while the old rows still exist (scopes of deleted rows, rows a
+ * database cascade will delete), {@link ChangeWriter.afterWrites} as late as possible before commit.
+ */
+export class ChangeWriter {
+  readonly #mappings: MappingSet;
+  readonly #dialect: SyncDialect;
+  #clockReady = false;
+
+  constructor(mappings: MappingSet, dialect: SyncDialect) {
+    this.#mappings = mappings;
+    this.#dialect = dialect;
+  }
+
+  /** Resolves old scopes and adds the deletes a database cascade will make without the ORM. */
+  async beforeWrites(run: SqlRun, changes: RowChange[]): Promise<RowChange[]> {
+    await this.#resolveScopesBefore(run, changes);
+    const cascaded: RowChange[] = [];
+    let deleted = changes.filter((change) => change.op === 'delete' && change.mapping.kind === 'entity');
+    while (deleted.length > 0) {
+      const found = await this.#dependentRows(run, deleted, (mapping, rowId, parent) => ({ mapping, rowId, op: 'delete', scopeBefore: parent.scopeBefore }));
+      cascaded.push(...found);
+      deleted = found.filter((change) => change.mapping.kind === 'entity');
+    }
+    return [...changes, ...cascaded];
+  }
+
+  /** Reads current scopes, follows scope moves and parents, and inserts the log rows. */
+  async afterWrites(run: SqlRun, changes: RowChange[]): Promise<number> {
+    const log = new Map<string, LogRow>();
+    const upserts = changes.filter((change) => change.op === 'upsert');
+    await this.#logUpserts(run, upserts, log);
+    for (const change of changes) if (change.op === 'delete') add(log, change, change.scopeBefore ?? null, null);
+    await this.#logDeletedMemberships(run, changes, log);
+    await this.#logParents(run, changes, log);
+    await this.#insert(run, [...log.values()]);
+    return log.size;
+  }
+
+  async #resolveScopesBefore(run: SqlRun, changes: RowChange[]): Promise<void> {
+    const byMapping = new Map<ResolvedEntityMapping, RowChange[]>();
+    for (const change of changes) {
+      if (change.mapping.kind !== 'entity' || change.scopeBefore !== undefined) continue;
+      if (!change.mapping.scope) change.scopeBefore = null;
+      else if (change.firstStepBefore !== undefined) byMapping.set(change.mapping, [...(byMapping.get(change.mapping) ?? []), change]);
+    }
+    for (const [mapping, list] of byMapping) {
+      const scopes = await scopesThrough(
+        run,
+        this.#dialect,
+        mapping.scope as NonNullable<ResolvedEntityMapping['scope']>,
+        list.map((change) => change.firstStepBefore),
+      );
+      for (const change of list) change.scopeBefore = change.firstStepBefore == null ? null : (scopes.get(String(change.firstStepBefore)) ?? null);
+    }
+  }
+
+  /** Rows whose scope is read through `parents` (their dependents), made into changes by `make`. */
+  async #dependentRows(
+    run: SqlRun,
+    parents: RowChange[],
+    make: (mapping: ResolvedMapping, rowId: string, parent: RowChange) => RowChange,
+  ): Promise<RowChange[]> {
+    const found: RowChange[] = [];
+    for (const [mapping, list] of groupBy(parents, (change) => change.mapping as ResolvedEntityMapping)) {
+      const byId = new Map(list.map((change) => [change.rowId, change]));
+      for (const dependent of this.#mappings.dependents.get(mapping.meta.className) ?? []) {
+        const [table, column, id] =
+          dependent.kind === 'membership'
+            ? [dependent.pivot.table, dependent.pivot.ownerColumn, dependent.pivot.targetColumn]
+            : [dependent.table, dependent.scope?.hops[0]?.fk as string, dependent.pk];
+        for (const part of chunks([...byId.keys()])) {
+          const rows = await run(
+            `select ${this.#q(id)} as id, ${this.#q(column)} as parent from ${this.#q(table)} where ${this.#q(column)} in (${placeholders(part.length)})`,
+            part,
+          );
+          for (const row of rows) {
+            const rowId = dependent.kind === 'membership' ? `${String(row.parent)}:${String(row.id)}` : String(row.id);
+            found.push(make(dependent, rowId, byId.get(String(row.parent)) as RowChange));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  #q(name: string): string {
+    return quote(this.#dialect, name);
+  }
+
+  async #logUpserts(run: SqlRun, upserts: RowChange[], log: Map<string, LogRow>): Promise<void> {
+    let pending = upserts;
+    while (pending.length > 0) {
+      const moved: RowChange[] = [];
+      for (const [mapping, list] of groupBy(pending, (change) => change.mapping)) {
+        const scopes = await currentScopes(
+          run,
+          this.#dialect,
+          mapping,
+          list.map((change) => change.rowId),
+        );
+        for (const change of list) {
+          if (!scopes.has(change.rowId)) continue;
+          const scope = scopes.get(change.rowId) ?? null;
+          const left = change.scopeBefore !== undefined && change.scopeBefore !== scope ? change.scopeBefore : null;
+          add(log, change, scope, left);
+          if (left !== null && mapping.kind === 'entity') moved.push({ ...change, scopeBefore: left });
+        }
+      }
+      // Rows whose scope is read through a moved row moved with it.
+      pending = await this.#dependentRows(run, moved, (mapping, rowId, parent) => ({ mapping, rowId, op: 'upsert', scopeBefore: parent.scopeBefore }));
+    }
+  }
+
+  /** A removed membership takes its owner's scope, read now (the owner still exists). */
+  async #logDeletedMemberships(run: SqlRun, changes: RowChange[], log: Map<string, LogRow>): Promise<void> {
+    const orphans = changes.filter((change) => change.op === 'delete' && change.mapping.kind === 'membership' && change.scopeBefore === undefined);
+    for (const [mapping, list] of groupBy(orphans, (change) => change.mapping)) {
+      const scopes = await currentScopes(
+        run,
+        this.#dialect,
+        mapping,
+        list.map((change) => change.rowId),
+      );
+      for (const change of list) add(log, change, scopes.get(change.rowId) ?? null, null);
+    }
+  }
+
+  /** Marks parents changed, their parents too, each row once (so cycles end). */
+  async #logParents(run: SqlRun, changes: RowChange[], log: Map<string, LogRow>): Promise<void> {
+    const seen = new Set<string>(changes.map((change) => key(change.mapping.name, change.rowId)));
+    let wanted = changes.flatMap((change) => change.parents ?? []);
+    while (wanted.length > 0) {
+      const fresh = wanted.filter((parent) => !seen.has(key(parent.mapping, parent.id)));
+      for (const parent of fresh) seen.add(key(parent.mapping, parent.id));
+      const next: { mapping: string; id: string }[] = [];
+      for (const [name, list] of groupBy(fresh, (parent) => parent.mapping)) {
+        const mapping = this.#mappings.byName.get(name) as ResolvedEntityMapping;
+        const ids = [...new Set(list.map((parent) => parent.id))];
+        const scopes = await currentScopes(run, this.#dialect, mapping, ids);
+        for (const id of ids) if (scopes.has(id)) add(log, { mapping, rowId: id, op: 'upsert' }, scopes.get(id) ?? null, null);
+        next.push(...(await this.#grandparents(run, mapping, ids)));
+      }
+      wanted = next;
+    }
+  }
+
+  async #grandparents(run: SqlRun, mapping: ResolvedEntityMapping, ids: string[]): Promise<{ mapping: string; id: string }[]> {
+    if (mapping.parents.length === 0) return [];
+    const columns = mapping.parents.map((parent, index) => `${this.#q(parent.column)} as p${index}`).join(', ');
+    const found: { mapping: string; id: string }[] = [];
+    for (const part of chunks(ids)) {
+      const rows = await run(`select ${columns} from ${this.#q(mapping.table)} where ${this.#q(mapping.pk)} in (${placeholders(part.length)})`, part);
+      for (const row of rows)
+        mapping.parents.forEach((parent, index) => {
+          const value = row[`p${index}`];
+          if (value !== null && value !== undefined) found.push({ mapping: parent.mapping, id: String(value) });
+        });
+    }
+    return found;
+  }
+
+  async #insert(run: SqlRun, rows: LogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.#clockReady) {
+      await ensureClockRow(run, this.#dialect);
+      this.#clockReady = true;
+    }
+    const version = await clockFor(this.#dialect).stamp(run);
+    const origin = currentSyncOrigin();
+    const createdAt = this.#dialect === 'sqlite' ? Date.now() : new Date();
+    const columns = ['version', 'mapping', 'row_id', 'scope', 'left_scope', 'op', 'origin', 'created_at'].map((name) => this.#q(name)).join(', ');
+    for (const part of chunks(rows, 100)) {
+      const values = part.map(() => `(${version}, ?, ?, ?, ?, ?, ?, ?)`).join(', ');
+      await run(
+        `insert into sync_change (${columns}) values ${values}`,
+        part.flatMap((row) => [row.mapping, row.rowId, row.scope, row.leftScope, row.op, origin, createdAt]),
+      );
+    }
+  }
+}
+
+function key(mapping: string, rowId: string): string {
+  return `${mapping}\u0000${rowId}`;
+}
+
+/** Keeps one log row per row: the last operation wins, and a left scope is never forgotten. */
+function add(log: Map<string, LogRow>, change: Pick<RowChange, 'mapping' | 'rowId' | 'op'>, scope: string | null, leftScope: string | null): void {
+  const id = key(change.mapping.name, change.rowId);
+  const previous = log.get(id);
+  log.set(id, { mapping: change.mapping.name, rowId: change.rowId, op: change.op, scope, leftScope: leftScope ?? previous?.leftScope ?? null });
+}
+
+function groupBy<T, K>(values: readonly T[], keyOf: (value: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const value of values) {
+    const group = groups.get(keyOf(value));
+    if (group) group.push(value);
+    else groups.set(keyOf(value), [value]);
+  }
+  return groups;
+}

@@ -1,0 +1,142 @@
+import type { Checkpoint, CheckpointCodec, LogPosition } from './checkpoint.ts';
+import type { ResolvedMapping } from './resolved-mapping.ts';
+import { inScope, keyValue, type RowReader, type SyncRow } from './row-reader.ts';
+import type { SyncSubject } from './sync-mapping.ts';
+import { chunks, placeholders, type SqlRun } from './sync-sql.ts';
+
+/** What one mapping's pull answers. */
+export interface MappingPull {
+  /** Current state of rows that changed (created or updated), latest state only. */
+  changes: SyncRow[];
+  /** Ids of rows deleted, or no longer in the subject's scope. */
+  deletes: (string | number)[];
+  /** Client uuids of rows among `changes` that a client created. */
+  newItems: { uuid: string; id: string | number }[];
+  checkpoint: string;
+  /** Pull again with `checkpoint`: there is more (the snapshot goes on, or the page was full). */
+  hasMore: boolean;
+  /** The client must drop its rows of this mapping first: its checkpoint was too old or its scopes changed. */
+  reset: boolean;
+}
+
+/** What a pull of one mapping needs, computed once per request. */
+export interface PullContext {
+  run: SqlRun;
+  reader: RowReader;
+  codec: CheckpointCodec;
+  subject: SyncSubject;
+  generation: number;
+  /** Positions below this were pruned. */
+  horizon: number;
+  /** Every change below this version is committed. */
+  watermark: number;
+}
+
+/** One page of one mapping, before its checkpoint is encoded. */
+export interface PulledPage {
+  changes: SyncRow[];
+  deletes: (string | number)[];
+  next: Checkpoint;
+  hasMore: boolean;
+  /** The log was pruned past the checkpoint while this page was read: start over with a snapshot. */
+  stale?: boolean;
+}
+
+/** Pulls one page of one mapping from `token` (null: a new client). */
+export async function pullMapping(context: PullContext, mapping: ResolvedMapping, token: string | null, limit: number): Promise<MappingPull> {
+  const decoded = token === null ? null : context.codec.decode(token, mapping.name);
+  const reset = decoded !== null && isStale(context, decoded);
+  let page = await pullPage(context, mapping, decoded === null || reset ? startSnapshot(context, mapping) : decoded, limit);
+  if (page.stale) page = await pullPage(context, mapping, startSnapshot(context, mapping), limit);
+  return {
+    changes: page.changes,
+    deletes: page.deletes,
+    newItems: await newItemsOf(context.run, mapping, page.changes),
+    checkpoint: context.codec.encode(page.next),
+    hasMore: page.hasMore,
+    reset: reset || page.stale === true,
+  };
+}
+
+/** True when a checkpoint can no longer be continued: scopes changed, or the log was pruned past it. */
+export function isStale(context: PullContext, checkpoint: Checkpoint): boolean {
+  const position = checkpoint.phase === 'log' ? checkpoint.at : checkpoint.from;
+  return checkpoint.generation !== context.generation || position.version < context.horizon;
+}
+
+/** A snapshot of the subject's rows that continues with the log from the current watermark. */
+export function startSnapshot(context: PullContext, mapping: ResolvedMapping): Checkpoint {
+  return { phase: 'snapshot', mapping: mapping.name, generation: context.generation, after: null, from: { version: context.watermark, id: 0 } };
+}
+
+/** One page from a checkpoint: snapshot rows by key, or changes from the log. */
+export function pullPage(context: PullContext, mapping: ResolvedMapping, checkpoint: Checkpoint, limit: number): Promise<PulledPage> {
+  return checkpoint.phase === 'snapshot' ? pullSnapshot(context, mapping, checkpoint, limit) : pullLog(context, mapping, checkpoint, limit);
+}
+
+async function pullSnapshot(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  checkpoint: Extract<Checkpoint, { phase: 'snapshot' }>,
+  limit: number,
+): Promise<PulledPage> {
+  const page = await context.reader.page(mapping, context.subject, checkpoint.after, limit);
+  const done = page.rows.length < limit;
+  const next: Checkpoint = done
+    ? { phase: 'log', mapping: mapping.name, generation: checkpoint.generation, at: checkpoint.from }
+    : { ...checkpoint, after: page.last };
+  // After the last snapshot page the log since the snapshot began is still to come: hasMore stays true.
+  return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
+}
+
+async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoint: Extract<Checkpoint, { phase: 'log' }>, limit: number): Promise<PulledPage> {
+  const { at } = checkpoint;
+  const scoped = context.subject.scopes === 'all' ? null : context.subject.scopes;
+  const scopeSql =
+    scoped === null
+      ? ''
+      : scoped.length === 0
+        ? ' and scope is null'
+        : ` and (scope is null or scope in (${placeholders(scoped.length)}) or left_scope in (${placeholders(scoped.length)}))`;
+  const log = await context.run(
+    `select id, version, row_id from sync_change where mapping = ? and (version > ? or (version = ? and id > ?)) and version < ?${scopeSql} order by version, id limit ${Number(limit) + 1}`,
+    [mapping.name, at.version, at.version, at.id, context.watermark, ...(scoped ?? []), ...(scoped ?? [])],
+  );
+  // A prune may have run since the horizon was read: what it deleted is missing from `log`.
+  if (Number((await context.run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0) > at.version)
+    return { changes: [], deletes: [], next: checkpoint, hasMore: true, stale: true };
+  const hasMore = log.length > limit;
+  const page = log.slice(0, limit);
+  const last = page.at(-1);
+  const next: LogPosition =
+    hasMore && last ? { version: Number(last.version), id: Number(last.id) } : { version: Math.max(context.watermark, at.version), id: 0 };
+  const rowIds = [...new Set(page.map((entry) => String(entry.row_id)))];
+  const current = await context.reader.byIds(mapping, rowIds);
+  const changes: SyncRow[] = [];
+  const deletes: (string | number)[] = [];
+  for (const rowId of rowIds) {
+    const found = current.get(rowId);
+    if (found && inScope(context.subject, mapping, found.scope)) changes.push(found.row);
+    else deletes.push(found?.row.id ?? (mapping.kind === 'membership' ? rowId : keyValue(rowId)));
+  }
+  return { changes, deletes, next: { ...checkpoint, at: next }, hasMore };
+}
+
+/** Client uuids of rows that clients created, by row id. */
+export async function uuidsOf(run: SqlRun, mapping: string, ids: readonly (string | number)[]): Promise<Map<string, string>> {
+  const uuids = new Map<string, string>();
+  for (const part of chunks([...new Set(ids.map(String))])) {
+    const found = await run(`select uuid, row_id from sync_item where mapping = ? and row_id in (${placeholders(part.length)})`, [mapping, ...part]);
+    for (const item of found) uuids.set(String(item.row_id), String(item.uuid));
+  }
+  return uuids;
+}
+
+async function newItemsOf(run: SqlRun, mapping: ResolvedMapping, rows: SyncRow[]): Promise<MappingPull['newItems']> {
+  const uuids = await uuidsOf(
+    run,
+    mapping.name,
+    rows.map((row) => row.id),
+  );
+  return rows.flatMap((row) => (uuids.has(String(row.id)) ? [{ uuid: uuids.get(String(row.id)) as string, id: row.id }] : []));
+}

@@ -1,0 +1,304 @@
+import { wrap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import type { LogPosition } from './checkpoint.ts';
+import type { MappingSet, ResolvedEntityMapping, ResolvedField } from './resolved-mapping.ts';
+import { inScope, keyValue, RowReader } from './row-reader.ts';
+import { SyncError } from './sync-error.ts';
+import type { SyncSubject } from './sync-mapping.ts';
+import { withSyncOrigin } from './sync-origin.ts';
+import { chunks, entityScopes, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough, sqlRunner } from './sync-sql.ts';
+
+type Key = string | number;
+
+/** One mapping's rows in a push. */
+export interface MappingChanges {
+  /** New rows, each with the client's `uuid`. */
+  created?: Record<string, unknown>[];
+  /** Changed rows, each with its `id` (a server id, or the uuid of a row the client created). */
+  updated?: Record<string, unknown>[];
+  deleted?: Key[];
+}
+
+/** A push: one transaction, replayable by (clientId, batchId). */
+export interface PushRequest {
+  clientId: string;
+  batchId: string;
+  changes: Record<string, MappingChanges>;
+}
+
+/** A row that was not applied, with why (field errors). */
+export interface FailedItem {
+  uuid?: string;
+  id?: Key;
+  errors: { field: string; message: string }[];
+}
+
+/** What a push answers per mapping. */
+export interface MappingPushResult {
+  newItems: { uuid: string; id: Key }[];
+  failedItems: FailedItem[];
+}
+
+/** The answer to a push, the same for every replay of its batch. */
+export interface PushResponse {
+  mappings: Record<string, MappingPushResult>;
+}
+
+/** A row of the push after validation, ready to apply. */
+interface Planned {
+  uuid?: string;
+  /** The server id of an existing row (updates, deletes, known uuids). */
+  id?: string;
+  data: Record<string, unknown>;
+}
+
+interface MappingPlan {
+  mapping: ResolvedEntityMapping;
+  creates: Planned[];
+  updates: Planned[];
+  deletes: string[];
+  result: MappingPushResult;
+}
+
+/** Everything a push needs besides the request. */
+export interface PushContext {
+  em: EntityManager;
+  mappings: MappingSet;
+  dialect: SyncDialect;
+  subject: SyncSubject;
+  /** The log position each mapping's client state reflects; later changes by others are conflicts. */
+  since: (mapping: string) => LogPosition | null;
+  maxRows: number;
+}
+
+/** Applies a push in one transaction, or replays the stored answer of a batch already applied. */
+export async function applyPush(context: PushContext, request: PushRequest): Promise<PushResponse> {
+  checkShape(context, request);
+  const stored = await storedAnswer(sqlRunner(context.em), context.subject, request);
+  if (stored) return stored;
+  try {
+    return await withSyncOrigin(request.clientId, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request)));
+  } catch (error) {
+    // The same batch applied concurrently: its stored answer is the answer.
+    const replay = await storedAnswer(sqlRunner(context.em), context.subject, request);
+    if (replay) return replay;
+    throw error;
+  }
+}
+
+function checkShape(context: PushContext, request: PushRequest): void {
+  let rows = 0;
+  for (const [name, changes] of Object.entries(request.changes)) {
+    const mapping = context.mappings.byName.get(name);
+    if (!mapping || (context.subject.mappings && !context.subject.mappings.includes(name))) throw SyncError.unknownMapping(name);
+    const count = (changes.created?.length ?? 0) + (changes.updated?.length ?? 0) + (changes.deleted?.length ?? 0);
+    if (count > 0 && (mapping.kind !== 'entity' || !mapping.push)) throw SyncError.invalidBatch(`mapping "${name}" is read-only`);
+    rows += count;
+    const uuids = (changes.created ?? []).map((row) => String(row.uuid));
+    if (new Set(uuids).size !== uuids.length) throw SyncError.invalidBatch(`a uuid appears twice among the created rows of "${name}"`);
+    const ids = [...(changes.updated ?? []).map((row) => String(row.id)), ...(changes.deleted ?? []).map(String)];
+    if (new Set(ids).size !== ids.length) throw SyncError.invalidBatch(`a row of "${name}" is updated or deleted twice`);
+  }
+  if (rows > context.maxRows) throw SyncError.invalidBatch(`${rows} rows exceed the limit of ${context.maxRows} per push`);
+}
+
+async function storedAnswer(run: SqlRun, subject: SyncSubject, request: PushRequest): Promise<PushResponse | null> {
+  const [row] = await run('select subject, response from sync_batch where client_id = ? and batch_id = ?', [request.clientId, request.batchId]);
+  if (!row) return null;
+  if (row.subject !== subject.id) throw SyncError.batchReused(request.batchId);
+  return (typeof row.response === 'string' ? JSON.parse(row.response) : row.response) as PushResponse;
+}
+
+async function applyInTransaction(context: PushContext, request: PushRequest): Promise<PushResponse> {
+  const run = sqlRunner(context.em, context.em.getTransactionContext());
+  const entries = [...context.mappings.byName.values()].flatMap((mapping) =>
+    mapping.kind === 'entity' && request.changes[mapping.name] ? [{ mapping, changes: request.changes[mapping.name] as MappingChanges }] : [],
+  );
+  await rejectConflicts(context, run, entries, request.clientId);
+  const response: PushResponse = { mappings: {} };
+  // Declaration order, each applied before the next is planned: rows may reference rows created
+  // earlier in the same push by their uuid.
+  for (const { mapping, changes } of entries) {
+    const plan = await planMapping(context, run, mapping, changes);
+    await applyPlan(context, run, plan);
+    response.mappings[mapping.name] = plan.result;
+  }
+  await run('insert into sync_batch (client_id, batch_id, subject, response, created_at) values (?, ?, ?, ?, ?)', [
+    request.clientId,
+    request.batchId,
+    context.subject.id,
+    JSON.stringify(response),
+    context.dialect === 'sqlite' ? Date.now() : new Date(),
+  ]);
+  return response;
+}
+
+/** Server ids of rows the client names by server id or by the uuid it created them with. */
+async function resolveKeys(run: SqlRun, mapping: string, keys: readonly Key[]): Promise<Map<string, string>> {
+  const resolved = new Map<string, string>();
+  const texts = [...new Set(keys.map(String))];
+  for (const part of chunks(texts)) {
+    const rows = await run(`select uuid, row_id from sync_item where mapping = ? and uuid in (${placeholders(part.length)})`, [mapping, ...part]);
+    for (const row of rows) resolved.set(String(row.uuid), String(row.row_id));
+  }
+  for (const text of texts) if (!resolved.has(text) && /^\d{1,15}$/.test(text)) resolved.set(text, text);
+  return resolved;
+}
+
+/** Rows changed by someone else since the client's checkpoint fail the whole push with 409. */
+async function rejectConflicts(
+  context: PushContext,
+  run: SqlRun,
+  entries: { mapping: ResolvedEntityMapping; changes: MappingChanges }[],
+  clientId: string,
+): Promise<void> {
+  const conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[] = [];
+  for (const { mapping, changes } of entries) {
+    const keys = [...(changes.updated ?? []).map((row) => row.id as Key), ...(changes.deleted ?? [])];
+    if (keys.length === 0 || mapping.push?.conflict === 'client-wins') continue;
+    const since = context.since(mapping.name);
+    if (!since) throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
+    const ids = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
+    for (const part of chunks(ids)) {
+      const rows = await run(
+        `select distinct row_id from sync_change where mapping = ? and row_id in (${placeholders(part.length)}) and (version > ? or (version = ? and id > ?)) and (origin is null or origin <> ?)`,
+        [mapping.name, ...part, since.version, since.version, since.id, clientId],
+      );
+      for (const row of rows) conflicts.push({ mapping: mapping.name, id: String(row.row_id), row: null });
+    }
+  }
+  if (conflicts.length === 0) return;
+  const reader = new RowReader(run, context.dialect);
+  for (const conflict of conflicts) {
+    const current = (await reader.byIds(context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, [conflict.id])).get(conflict.id);
+    conflict.row =
+      current && inScope(context.subject, context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, current.scope) ? current.row : null;
+  }
+  throw SyncError.conflict(conflicts);
+}
+
+async function planMapping(context: PushContext, run: SqlRun, mapping: ResolvedEntityMapping, changes: MappingChanges): Promise<MappingPlan> {
+  const plan: MappingPlan = { mapping, creates: [], updates: [], deletes: [], result: { newItems: [], failedItems: [] } };
+  const created = changes.created ?? [];
+  const known = await resolveKeys(
+    run,
+    mapping.name,
+    created.map((row) => String(row.uuid)).filter((uuid) => !/^\d+$/.test(uuid)),
+  );
+  const updated = changes.updated ?? [];
+  const ids = await resolveKeys(run, mapping.name, [...updated.map((row) => row.id as Key), ...(changes.deleted ?? [])]);
+  const scopes = await entityScopes(run, context.dialect, mapping, [...ids.values(), ...known.values()]);
+  const visible = (id: string | undefined) => id !== undefined && scopes.has(id) && inScope(context.subject, mapping, scopes.get(id) ?? null);
+  for (const row of created) {
+    const uuid = String(row.uuid);
+    const id = known.get(uuid);
+    // A retried create: the row exists already, so it is an update of that row.
+    if (id !== undefined && !visible(id))
+      plan.result.failedItems.push({ uuid, errors: [{ field: 'uuid', message: 'is already used by a row you cannot see' }] });
+    else await planRow(context, run, plan, row, { uuid, id }, id !== undefined);
+  }
+  for (const row of updated) {
+    const id = ids.get(String(row.id));
+    if (!visible(id)) plan.result.failedItems.push({ id: row.id as Key, errors: [{ field: 'id', message: 'does not exist' }] });
+    else await planRow(context, run, plan, row, { id }, true);
+  }
+  plan.deletes = (changes.deleted ?? []).map((key) => ids.get(String(key))).filter((id): id is string => visible(id));
+  return plan;
+}
+
+/** Validates one row's fields, translates references, checks its scope, and queues it. */
+async function planRow(
+  context: PushContext,
+  run: SqlRun,
+  plan: MappingPlan,
+  row: Record<string, unknown>,
+  key: { uuid?: string; id?: string },
+  partial: boolean,
+): Promise<void> {
+  const { mapping } = plan;
+  const schema = mapping.push?.schema as z.ZodType<Record<string, unknown>>;
+  const parsed = (partial && schema instanceof z.ZodObject ? schema.partial() : schema).safeParse(row);
+  const failed = (errors: FailedItem['errors']) => plan.result.failedItems.push({ ...(key.uuid ? { uuid: key.uuid } : { id: keyValue(key.id) }), errors });
+  if (!parsed.success) return void failed(parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'row', message: issue.message })));
+  const { data, errors } = await translateReferences(context, run, mapping, parsed.data);
+  if (errors.length === 0) errors.push(...(await scopeErrors(context, run, mapping, data)));
+  if (errors.length > 0) return void failed(errors);
+  (key.id === undefined ? plan.creates : plan.updates).push({ ...key, data });
+}
+
+/** Public field values -> property values; references given by uuid or id must exist. */
+async function translateReferences(context: PushContext, run: SqlRun, mapping: ResolvedEntityMapping, input: Record<string, unknown>) {
+  const data: Record<string, unknown> = {};
+  const errors: FailedItem['errors'] = [];
+  for (const field of mapping.fields) {
+    if (!(field.name in input)) continue;
+    const value = input[field.name];
+    if (field.kind !== 'reference' && field.kind !== 'collection') data[field.property.name] = value;
+    else if (value === null || value === undefined) data[field.property.name] = value;
+    else {
+      const keys = (Array.isArray(value) ? value : [value]) as Key[];
+      const ids = await existingTargets(context, run, field, keys);
+      const missing = keys.filter((key) => !ids.has(String(key)));
+      if (missing.length > 0) errors.push({ field: field.name, message: `${missing.join(', ')} does not exist` });
+      const targets = keys.map((key) => context.em.getReference(field.property.targetMeta?.class as never, keyValue(ids.get(String(key))) as never));
+      data[field.property.name] = Array.isArray(value) ? targets : targets[0];
+    }
+  }
+  return { data, errors };
+}
+
+async function existingTargets(context: PushContext, run: SqlRun, field: ResolvedField, keys: Key[]): Promise<Map<string, string>> {
+  const candidates = field.targetMapping ? await resolveKeys(run, field.targetMapping, keys) : new Map(keys.map((key) => [String(key), String(key)]));
+  const meta = field.property.targetMeta;
+  const pk = meta?.properties[meta.primaryKeys[0] as never]?.fieldNames[0] as string;
+  const existing = new Set<string>();
+  for (const part of chunks([...new Set(candidates.values())]))
+    for (const row of await run(
+      `select ${quote(context.dialect, pk)} as id from ${quote(context.dialect, meta?.tableName as string)} where ${quote(context.dialect, pk)} in (${placeholders(part.length)})`,
+      part,
+    ))
+      existing.add(String(row.id));
+  return new Map([...candidates].filter(([, id]) => existing.has(id)));
+}
+
+/** A row may only be written into one of the subject's scopes. */
+async function scopeErrors(context: PushContext, run: SqlRun, mapping: ResolvedEntityMapping, data: Record<string, unknown>): Promise<FailedItem['errors']> {
+  const scope = mapping.scope;
+  if (!scope || context.subject.scopes === 'all' || !(scope.firstProperty in data)) return [];
+  const value = data[scope.firstProperty];
+  const first = value !== null && typeof value === 'object' ? wrap(value, true).getPrimaryKey() : value;
+  const scopes = await scopesThrough(run, context.dialect, scope, [first]);
+  const target = first === null || first === undefined ? null : (scopes.get(String(first)) ?? null);
+  if (target !== null && context.subject.scopes.includes(target)) return [];
+  const field = mapping.fields.find((candidate) => candidate.property.name === scope.firstProperty)?.name ?? scope.firstProperty;
+  return [{ field, message: 'is outside the scopes you may write to' }];
+}
+
+async function applyPlan(context: PushContext, run: SqlRun, plan: MappingPlan): Promise<void> {
+  const { em } = context;
+  const { mapping } = plan;
+  const byId = new Map<string, object>();
+  const ids = [...plan.updates.map((row) => row.id as string), ...plan.deletes];
+  if (ids.length > 0) {
+    const collections = mapping.fields.filter((field) => field.kind === 'collection').map((field) => field.property.name);
+    const loaded = await em.find(mapping.meta.class as never, { [mapping.meta.primaryKeys[0] as string]: { $in: ids.map(keyValue) } } as never, {
+      populate: collections as never,
+    });
+    for (const entity of loaded) byId.set(String((entity as Record<string, unknown>)[mapping.meta.primaryKeys[0] as string]), entity);
+  }
+  const created = plan.creates.map((row) => ({
+    row,
+    entity: em.create(mapping.meta.class as never, { ...(mapping.push?.defaults?.() ?? {}), ...row.data } as never) as object,
+  }));
+  for (const row of plan.updates) em.assign(byId.get(row.id as string) as never, row.data as never);
+  for (const id of plan.deletes) if (byId.has(id)) em.remove(byId.get(id) as object);
+  await em.flush();
+  const now = context.dialect === 'sqlite' ? Date.now() : new Date();
+  for (const { row, entity } of created) {
+    const id = String((entity as Record<string, unknown>)[mapping.meta.primaryKeys[0] as string]);
+    await run('insert into sync_item (mapping, uuid, row_id, created_at) values (?, ?, ?, ?)', [mapping.name, row.uuid, id, now]);
+    plan.result.newItems.push({ uuid: row.uuid as string, id: keyValue(id) });
+  }
+  for (const row of plan.updates) if (row.uuid) plan.result.newItems.push({ uuid: row.uuid, id: keyValue(row.id) });
+}

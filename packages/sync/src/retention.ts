@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { clockFor, readClockRow } from './sync-clock.ts';
+import { SyncError } from './sync-error.ts';
+import { sqlRunner, syncDialect } from './sync-sql.ts';
+
+const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+
+/** Parses an age such as `30d`, `12h` or `30m` into milliseconds. */
+export function parseSyncAge(value: string): number {
+  const match = /^(\d+)([dhm])$/.exec(value.trim());
+  const amount = match ? Number(match[1]) : 0;
+  if (!match || amount <= 0) throw SyncError.invalidRetention(value);
+  return amount * (units[match[2] as string] as number);
+}
+
+/**
+ * Deletes change-log rows written before `olderThan`, and push answers kept for replays as old.
+ * The horizon moves first, so a client whose checkpoint falls behind it gets a reset (and
+ * re-downloads its scope) instead of silently missing the pruned changes.
+ */
+export async function pruneSyncLog(em: EntityManager, olderThan: Date, batchSize = 5_000): Promise<{ pruned: number; horizon: number }> {
+  const dialect = syncDialect(em);
+  const run = sqlRunner(em);
+  const cutoff = dialect === 'sqlite' ? olderThan.getTime() : olderThan;
+  const [oldest] = await run('select max(version) as v from sync_change where created_at < ?', [cutoff]);
+  const { horizon: current } = await readClockRow(run);
+  if (oldest?.v === null || oldest?.v === undefined) return { pruned: 0, horizon: current };
+  const horizon = Math.max(current, Math.min(Number(oldest.v) + 1, await clockFor(dialect).watermark(run)));
+  await run('update sync_clock set horizon_version = ? where id = 1 and horizon_version < ?', [horizon, horizon]);
+  let pruned = 0;
+  for (;;) {
+    const ids = (await run(`select id from sync_change where version < ? order by id limit ${Number(batchSize)}`, [horizon])).map((row) => row.id);
+    if (ids.length === 0) break;
+    await run(`delete from sync_change where id in (${ids.map(() => '?').join(', ')})`, ids);
+    pruned += ids.length;
+  }
+  await run('delete from sync_batch where created_at < ?', [cutoff]);
+  return { pruned, horizon };
+}

@@ -1,0 +1,177 @@
+import type { ResolvedEntityMapping, ResolvedField, ResolvedMapping, ResolvedMembershipMapping } from './resolved-mapping.ts';
+import type { SyncSubject } from './sync-mapping.ts';
+import { chunks, ownerOf, placeholders, quote, type SqlRun, type SyncDialect, scopeJoins } from './sync-sql.ts';
+
+/** A row as clients receive it: `id` plus the mapping's public fields. */
+export type SyncRow = Record<string, unknown> & { id: string | number };
+
+/** A current row with the scope it is in now. */
+export interface ScopedRow {
+  row: SyncRow;
+  scope: string | null;
+}
+
+const pad = (value: number, length = 2) => String(value).padStart(length, '0');
+
+function isoDay(value: unknown): string {
+  if (value instanceof Date) return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+  return String(value).slice(0, 10);
+}
+
+function isoInstant(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value)).toISOString();
+  // PostgreSQL text such as `2025-01-01 10:00:00.123+00`.
+  const text = String(value)
+    .replace(' ', 'T')
+    .replace(/([+-]\d{2})$/, '$1:00');
+  const time = new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(time.getTime()) ? String(value) : time.toISOString();
+}
+
+/** A key as JSON: integers as numbers, anything else as text. */
+export function keyValue(value: unknown): string | number {
+  const text = String(value);
+  return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+}
+
+/** Normalises a raw database value, so every dialect sends the same JSON. */
+export function fieldValue(field: ResolvedField, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (field.kind) {
+    case 'integer':
+      return Number(value);
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || value === 't';
+    case 'date':
+      return isoDay(value);
+    case 'datetime':
+      return isoInstant(value);
+    case 'reference':
+      return keyValue(value);
+    default:
+      return typeof value === 'bigint' ? Number(value) : value;
+  }
+}
+
+/** SQL that keeps rows of the subject's scopes (`''` for everyone's). */
+function scopeFilter(subject: SyncSubject, expression: string | null): { sql: string; params: string[] } {
+  if (!expression || subject.scopes === 'all') return { sql: '', params: [] };
+  if (subject.scopes.length === 0) return { sql: ' and 1 = 0', params: [] };
+  return { sql: ` and ${expression} in (${placeholders(subject.scopes.length)})`, params: [...subject.scopes] };
+}
+
+/** True when `subject` may sync a row in `scope`. */
+export function inScope(subject: SyncSubject, mapping: ResolvedMapping, scope: string | null): boolean {
+  return !mapping.scope || subject.scopes === 'all' || (scope !== null && subject.scopes.includes(scope));
+}
+
+/** Reads current rows of one mapping: by id, or a page of the subject's rows after a key. */
+export class RowReader {
+  readonly #run: SqlRun;
+  readonly #dialect: SyncDialect;
+
+  constructor(run: SqlRun, dialect: SyncDialect) {
+    this.#run = run;
+    this.#dialect = dialect;
+  }
+
+  /** Current rows by id with their scope; rows that no longer exist are absent. */
+  async byIds(mapping: ResolvedMapping, ids: readonly string[]): Promise<Map<string, ScopedRow>> {
+    if (mapping.kind === 'membership') return this.#membershipsByIds(mapping, ids);
+    const found = new Map<string, ScopedRow>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.#entityRows(mapping, `t0.${this.#q(mapping.pk)} in (${placeholders(part.length)})`, part, '');
+      for (const row of rows) found.set(String(row.row.id), row);
+    }
+    return found;
+  }
+
+  /** The subject's rows after `after` in key order (a snapshot page). Keys are returned as text. */
+  async page(mapping: ResolvedMapping, subject: SyncSubject, after: string | null, limit: number): Promise<{ rows: ScopedRow[]; last: string | null }> {
+    if (mapping.kind === 'membership') return this.#membershipPage(mapping, subject, after, limit);
+    const pk = `t0.${this.#q(mapping.pk)}`;
+    const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
+    const keyed = after === null ? { sql: '1 = 1', params: [] } : { sql: `${pk} > ?`, params: [keyValue(after)] };
+    const rows = await this.#entityRows(mapping, `${keyed.sql}${scope.sql}`, [...keyed.params, ...scope.params], ` order by ${pk} limit ${Number(limit)}`);
+    return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
+  }
+
+  async #entityRows(mapping: ResolvedEntityMapping, where: string, params: unknown[], tail: string): Promise<ScopedRow[]> {
+    const columns = mapping.fields.filter((field) => field.column).map((field) => `t0.${this.#q(field.column as string)} as ${this.#q(`f_${field.name}`)}`);
+    const { joins, expression } = mapping.scope ? scopeJoins(this.#dialect, mapping.scope) : { joins: '', expression: 'null' };
+    const raw = await this.#run(
+      `select t0.${this.#q(mapping.pk)} as sluice_id, ${expression} as sluice_scope${columns.map((column) => `, ${column}`).join('')} from ${this.#q(mapping.table)} t0${joins} where ${where}${tail}`,
+      params,
+    );
+    const rows = raw.map((record): ScopedRow => {
+      const row: SyncRow = { id: keyValue(record.sluice_id) };
+      for (const field of mapping.fields) if (field.column) row[field.name] = fieldValue(field, record[`f_${field.name}`]);
+      return { row, scope: record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope) };
+    });
+    await this.#addCollections(mapping, rows);
+    return rows;
+  }
+
+  /** Many-to-many fields: ids of the related rows, in id order. */
+  async #addCollections(mapping: ResolvedEntityMapping, rows: ScopedRow[]): Promise<void> {
+    for (const field of mapping.fields) {
+      if (!field.pivot || rows.length === 0) continue;
+      const byOwner = new Map<string, (string | number)[]>(rows.map(({ row }) => [String(row.id), []]));
+      for (const part of chunks([...byOwner.keys()])) {
+        const { table, ownerColumn, targetColumn } = field.pivot;
+        const pivot = await this.#run(
+          `select ${this.#q(ownerColumn)} as o, ${this.#q(targetColumn)} as t from ${this.#q(table)} where ${this.#q(ownerColumn)} in (${placeholders(part.length)}) order by ${this.#q(targetColumn)}`,
+          part,
+        );
+        for (const entry of pivot) byOwner.get(String(entry.o))?.push(keyValue(entry.t));
+      }
+      for (const { row } of rows) row[field.name] = byOwner.get(String(row.id)) ?? [];
+    }
+  }
+
+  async #membershipsByIds(mapping: ResolvedMembershipMapping, ids: readonly string[]): Promise<Map<string, ScopedRow>> {
+    const wanted = new Set(ids);
+    const found = new Map<string, ScopedRow>();
+    for (const part of chunks([...new Set(ids.map(ownerOf))])) {
+      const rows = await this.#membershipRows(mapping, `p.${this.#q(mapping.pivot.ownerColumn)} in (${placeholders(part.length)})`, part, '');
+      for (const row of rows) if (wanted.has(String(row.row.id))) found.set(String(row.row.id), row);
+    }
+    return found;
+  }
+
+  async #membershipPage(mapping: ResolvedMembershipMapping, subject: SyncSubject, after: string | null, limit: number) {
+    const owner = `p.${this.#q(mapping.pivot.ownerColumn)}`;
+    const target = `p.${this.#q(mapping.pivot.targetColumn)}`;
+    const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
+    const [afterOwner, afterTarget] = after === null ? [] : after.split(':').map(keyValue);
+    const keyed =
+      after === null
+        ? { sql: '1 = 1', params: [] }
+        : { sql: `(${owner} > ? or (${owner} = ? and ${target} > ?))`, params: [afterOwner, afterOwner, afterTarget] };
+    const rows = await this.#membershipRows(
+      mapping,
+      `${keyed.sql}${scope.sql}`,
+      [...keyed.params, ...scope.params],
+      ` order by ${owner}, ${target} limit ${Number(limit)}`,
+    );
+    return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
+  }
+
+  async #membershipRows(mapping: ResolvedMembershipMapping, where: string, params: unknown[], tail: string): Promise<ScopedRow[]> {
+    const { pivot, owner } = mapping;
+    const { joins, expression } = owner.scope ? scopeJoins(this.#dialect, owner.scope) : { joins: '', expression: 'null' };
+    const raw = await this.#run(
+      `select p.${this.#q(pivot.ownerColumn)} as o, p.${this.#q(pivot.targetColumn)} as t, ${expression} as sluice_scope from ${this.#q(pivot.table)} p join ${this.#q(owner.table)} t0 on t0.${this.#q(owner.pk)} = p.${this.#q(pivot.ownerColumn)}${joins} where ${where}${tail}`,
+      params,
+    );
+    return raw.map((record) => ({
+      row: { id: `${String(record.o)}:${String(record.t)}`, [mapping.config.ownerField]: keyValue(record.o), [mapping.config.targetField]: keyValue(record.t) },
+      scope: record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope),
+    }));
+  }
+
+  #q(name: string): string {
+    return quote(this.#dialect, name);
+  }
+}

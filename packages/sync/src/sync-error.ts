@@ -1,0 +1,55 @@
+import { defineErrorCatalog, SluiceError } from '@sluice/core';
+
+/** Codes raised by `@sluice/sync`. */
+export const syncErrorCodes = defineErrorCatalog({
+  SYNC_UNKNOWN_MAPPING: { statusCode: 400, description: 'A pull or push names a mapping the server does not sync, or one the caller may not use.' },
+  SYNC_INVALID_CHECKPOINT: {
+    statusCode: 400,
+    description: 'A checkpoint is malformed, tampered with, made for another mapping, or issued by another database; refused before any query runs.',
+  },
+  SYNC_INVALID_BATCH: { statusCode: 400, description: 'A push is malformed: too many rows, a uuid used twice, or a row both updated and deleted.' },
+  SYNC_CONFLICT: {
+    statusCode: 409,
+    description: 'A pushed row changed on the server since the checkpoint the client sent; `details.conflicts` lists them. Pull, then push again.',
+  },
+  SYNC_BATCH_REUSED: { statusCode: 409, description: 'A push reuses a client and batch id that another user already sent.' },
+  SYNC_INVALID_CONFIG: { statusCode: 500, description: 'A sync mapping names an entity, property or scope path that does not exist; raised at start-up.' },
+  SYNC_INVALID_RETENTION: { statusCode: 400, description: 'A prune was asked with a malformed or non-positive age (expected e.g. `30d`).' },
+});
+
+/** A sync request or configuration that cannot be served. */
+export class SyncError extends SluiceError {
+  static unknownMapping(mapping: string): SyncError {
+    return new SyncError('SYNC_UNKNOWN_MAPPING', `No sync mapping "${mapping}" is available to you`, { statusCode: 400, details: { mapping } });
+  }
+
+  static invalidCheckpoint(reason: string): SyncError {
+    return new SyncError('SYNC_INVALID_CHECKPOINT', `Invalid checkpoint: ${reason}`, { statusCode: 400 });
+  }
+
+  static invalidBatch(reason: string): SyncError {
+    return new SyncError('SYNC_INVALID_BATCH', `Invalid push: ${reason}`, { statusCode: 400 });
+  }
+
+  static conflict(conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[]): SyncError {
+    return new SyncError('SYNC_CONFLICT', `${conflicts.length} pushed row(s) changed on the server since your checkpoint; pull, then push again`, {
+      statusCode: 409,
+      details: { conflicts },
+    });
+  }
+
+  static batchReused(batchId: string): SyncError {
+    return new SyncError('SYNC_BATCH_REUSED', `Batch ${batchId} of this client was sent by another user`, { statusCode: 409 });
+  }
+
+  static invalidConfig(reason: string): SyncError {
+    return new SyncError('SYNC_INVALID_CONFIG', `Invalid sync configuration: ${reason}`, { statusCode: 500 });
+  }
+
+  static invalidRetention(value: string): SyncError {
+    return new SyncError('SYNC_INVALID_RETENTION', `Invalid age "${value}"; expected a positive number followed by d, h or m (e.g. 30d)`, {
+      statusCode: 400,
+      details: { value },
+    });
+  }
+}

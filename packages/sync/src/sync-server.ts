@@ -1,0 +1,160 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { CheckpointCodec } from './checkpoint.ts';
+import { type MappingPull, type PullContext, pullMapping } from './pull.ts';
+import { applyPush, type PushContext, type PushRequest, type PushResponse } from './push.ts';
+import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
+import { RowReader } from './row-reader.ts';
+import { scopeGeneration } from './scope-generation.ts';
+import { clockFor, ensureClockRow, readClockRow } from './sync-clock.ts';
+import { SyncError } from './sync-error.ts';
+import type { SyncMapping, SyncSubject } from './sync-mapping.ts';
+import { type SqlRun, type SyncDialect, sqlRunner, syncDialect } from './sync-sql.ts';
+
+/** How the server is set up. */
+export interface SyncServerOptions {
+  /** The same mappings as the ORM's {@link SyncSubscriber}. */
+  mappings: readonly SyncMapping[];
+  /**
+   * Signs checkpoints. Default: a random secret kept in the database's `sync_clock` row, so
+   * checkpoints stay valid across restarts and across instances sharing the database.
+   */
+  secret?: string;
+  /** Largest page a pull may ask for (default 1,000 rows per mapping). */
+  maxPullLimit?: number;
+  /** Most rows one push may carry (default 1,000). */
+  maxPushRows?: number;
+}
+
+/** A pull request: per mapping, the checkpoint it last received (null for a first pull). */
+export interface PullRequest {
+  mappings: Record<string, string | null>;
+  limit?: number;
+}
+
+/** What `summary()` answers. */
+export interface SyncSummary {
+  mappings: { name: string; checkpoint: string; latestVersion: number | null }[];
+  watermark: {
+    version: number;
+    /** Committed changes a pull cannot hand out yet, because an older transaction is still running. */
+    heldBackChanges: number;
+    /** Age of the oldest of them, in seconds (0 when none). */
+    heldBackSeconds: number;
+  };
+}
+
+/**
+ * The sync protocol over one database: `summary`, `pull` and `push`, each for one subject. Call
+ * `init(em)` once at start-up.
+ *
+ * @example
+ * ```ts
+ * const sync = new SyncServer({ mappings });
+ * await sync.init(orm.em.fork());
+ * const answer = await sync.pull(em, { id: '7', scopes: ['1', '2'] }, { mappings: { orders: null } });
+ * ```
+ */
+export class SyncServer {
+  readonly #options: SyncServerOptions;
+  #state: { mappings: MappingSet; dialect: SyncDialect; codec: CheckpointCodec; databaseId: string } | undefined;
+
+  constructor(options: SyncServerOptions) {
+    this.#options = options;
+  }
+
+  /** Checks the mappings, creates the clock row when missing and learns this database's id. */
+  async init(em: EntityManager): Promise<void> {
+    const mappings = resolveMappings(this.#options.mappings, em.getMetadata());
+    const dialect = syncDialect(em);
+    const run = sqlRunner(em);
+    await ensureClockRow(run, dialect);
+    const { databaseId, secret } = await readClockRow(run);
+    this.#state = { mappings, dialect, codec: new CheckpointCodec(this.#options.secret ?? secret, databaseId), databaseId };
+  }
+
+  get #ready() {
+    if (!this.#state) throw new Error('SyncServer.init() was not called');
+    return this.#state;
+  }
+
+  /** The mappings `subject` may sync, in declaration order. */
+  mappingsFor(subject: SyncSubject): ResolvedMapping[] {
+    return [...this.#ready.mappings.byName.values()].filter((mapping) => !subject.mappings || subject.mappings.includes(mapping.name));
+  }
+
+  /** The mapping `name` if `subject` may sync it, else `SYNC_UNKNOWN_MAPPING`. */
+  mapping(subject: SyncSubject, name: string): ResolvedMapping {
+    const mapping = this.mappingsFor(subject).find((candidate) => candidate.name === name);
+    if (!mapping) throw SyncError.unknownMapping(name);
+    return mapping;
+  }
+
+  /** What every pull of one request shares: generation, horizon and watermark, read once. */
+  async pullContext(em: EntityManager, subject: SyncSubject): Promise<PullContext> {
+    const { dialect, codec } = this.#ready;
+    const run = sqlRunner(em);
+    const generation = await scopeGeneration(run, dialect, subject);
+    const { horizon } = await readClockRow(run);
+    const watermark = await clockFor(dialect).watermark(run);
+    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark };
+  }
+
+  /** Each mapping the subject may sync with a checkpoint at the watermark and its newest version. */
+  async summary(em: EntityManager, subject: SyncSubject): Promise<SyncSummary> {
+    const context = await this.pullContext(em, subject);
+    const mappings = [];
+    for (const mapping of this.mappingsFor(subject)) {
+      const [row] = await context.run('select max(version) as v from sync_change where mapping = ? and version < ?', [mapping.name, context.watermark]);
+      const checkpoint = this.#ready.codec.encode({
+        phase: 'log',
+        mapping: mapping.name,
+        generation: context.generation,
+        at: { version: context.watermark, id: 0 },
+      });
+      mappings.push({ name: mapping.name, checkpoint, latestVersion: row?.v === null || row?.v === undefined ? null : Number(row.v) });
+    }
+    return { mappings, watermark: { version: context.watermark, ...(await heldBack(context.run, context.watermark, this.#ready.dialect)) } };
+  }
+
+  /** One page per requested mapping; checkpoints are checked before any query runs. */
+  async pull(em: EntityManager, subject: SyncSubject, request: PullRequest): Promise<{ mappings: Record<string, MappingPull> }> {
+    const limit = Math.min(request.limit ?? this.#options.maxPullLimit ?? 1_000, this.#options.maxPullLimit ?? 1_000);
+    const entries = Object.entries(request.mappings).map(([name, token]) => {
+      const mapping = this.mapping(subject, name);
+      if (token !== null) this.#ready.codec.decode(token, name);
+      return { mapping, token };
+    });
+    const context = await this.pullContext(em, subject);
+    const mappings: Record<string, MappingPull> = {};
+    for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
+    return { mappings };
+  }
+
+  /** Applies a push; `checkpoints` are what the client last pulled, per mapping (conflict detection). */
+  async push(em: EntityManager, subject: SyncSubject, request: PushRequest & { checkpoints?: Record<string, string> }): Promise<PushResponse> {
+    const since = new Map(
+      Object.entries(request.checkpoints ?? {}).map(([name, token]) => {
+        const checkpoint = this.#ready.codec.decode(token, this.mapping(subject, name).name);
+        return [name, checkpoint.phase === 'log' ? checkpoint.at : checkpoint.from];
+      }),
+    );
+    return applyPush(
+      this.pushContext(em, subject, (name) => since.get(name) ?? null),
+      request,
+    );
+  }
+
+  /** What a push needs, with the client's position per mapping. */
+  pushContext(em: EntityManager, subject: SyncSubject, since: PushContext['since']): PushContext {
+    const { mappings, dialect } = this.#ready;
+    return { em, mappings, dialect, subject, since, maxRows: this.#options.maxPushRows ?? 1_000 };
+  }
+}
+
+async function heldBack(run: SqlRun, watermark: number, dialect: SyncDialect): Promise<{ heldBackChanges: number; heldBackSeconds: number }> {
+  const [row] = await run('select count(*) as n, min(created_at) as oldest from sync_change where version >= ?', [watermark]);
+  const count = Number(row?.n ?? 0);
+  if (count === 0 || row?.oldest === null || row?.oldest === undefined) return { heldBackChanges: 0, heldBackSeconds: 0 };
+  const oldest = dialect === 'sqlite' ? Number(row.oldest) : new Date(row.oldest as string).getTime();
+  return { heldBackChanges: count, heldBackSeconds: Math.max(0, Math.round((Date.now() - oldest) / 1000)) };
+}
