@@ -19,7 +19,8 @@ export interface RowChange {
   parents?: { mapping: string; id: string }[];
 }
 
-interface LogRow {
+/** A row of `sync_change` before it is stamped with its version. */
+export interface LogRow {
   mapping: string;
   rowId: string;
   op: 'upsert' | 'delete';
@@ -55,16 +56,15 @@ export class ChangeWriter {
     return [...changes, ...cascaded];
   }
 
-  /** Reads current scopes, follows scope moves and parents, and inserts the log rows. */
-  async afterWrites(run: SqlRun, changes: RowChange[]): Promise<number> {
+  /** Reads current scopes, follows scope moves and parents: the log rows of `changes`. */
+  async afterWrites(run: SqlRun, changes: RowChange[]): Promise<LogRow[]> {
     const log = new Map<string, LogRow>();
     const upserts = changes.filter((change) => change.op === 'upsert');
     await this.#logUpserts(run, upserts, log);
     for (const change of changes) if (change.op === 'delete') add(log, change, change.scopeBefore ?? null, null);
     await this.#logDeletedMemberships(run, changes, log);
     await this.#logParents(run, changes, log);
-    await this.#insert(run, [...log.values()]);
-    return log.size;
+    return [...log.values()];
   }
 
   async #resolveScopesBefore(run: SqlRun, changes: RowChange[]): Promise<void> {
@@ -190,7 +190,11 @@ export class ChangeWriter {
     return found;
   }
 
-  async #insert(run: SqlRun, rows: LogRow[]): Promise<void> {
+  /**
+   * Stamps and inserts log rows: the last statements before the transaction commits, since on
+   * MariaDB the stamp holds the clock row's lock until then.
+   */
+  async insert(run: SqlRun, rows: readonly LogRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (!this.#clockReady) {
       await ensureClockRow(run, this.#dialect);

@@ -9,8 +9,9 @@ export const SyncChange = defineEntity({
   name: 'SyncChange',
   tableName: 'sync_change',
   properties: {
-    // AUTOINCREMENT on SQLite: pruning the newest rows never hands their numbers out again.
-    id: p.bigint('number').primary().autoincrement(),
+    // AUTOINCREMENT on SQLite: pruning the newest rows never hands their numbers out again. SQLite
+    // reports the column back as `integer`, which MikroORM would otherwise diff against `bigint` forever.
+    id: p.bigint('number').primary().autoincrement().ignoreSchemaChanges('type'),
     version: p.bigint('number'),
     mapping: p.string().length(50),
     rowId: p.string().length(100),

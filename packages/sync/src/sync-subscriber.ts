@@ -11,7 +11,7 @@ import {
   wrap,
 } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/sql';
-import { ChangeWriter, type RowChange } from './change-writer.ts';
+import { ChangeWriter, type LogRow, type RowChange } from './change-writer.ts';
 import { type MappingSet, type ResolvedEntityMapping, type ResolvedMembershipMapping, resolveMappings } from './resolved-mapping.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncMapping } from './sync-mapping.ts';
@@ -50,6 +50,8 @@ export class SyncSubscriber implements EventSubscriber {
   #mappings: MappingSet | undefined;
   #writer: ChangeWriter | undefined;
   readonly #pending = new WeakMap<EntityManager, Pending>();
+  /** Log rows of flushes inside an application transaction, inserted when it commits. */
+  readonly #deferred = new WeakMap<object, LogRow[]>();
 
   constructor(mappings: readonly SyncMapping[]) {
     this.#config = mappings;
@@ -85,17 +87,33 @@ export class SyncSubscriber implements EventSubscriber {
   }
 
   async beforeTransactionCommit({ em, transaction }: TransactionEventArgs): Promise<void> {
-    await this.#write(em, transaction);
+    if (!transaction) return;
+    const rows = [...(this.#deferred.get(transaction) ?? []), ...(await this.#logRows(em, transaction))];
+    this.#deferred.delete(transaction);
+    if (rows.length > 0) await this.#writerFor(em).insert(sqlRunner(em as SqlEntityManager, transaction), rows);
   }
 
-  /** Inside an application transaction the flush commits nothing: write now, in that transaction. */
+  /**
+   * Inside an application transaction the flush commits nothing: its log rows wait for that
+   * transaction's commit (inside a savepoint, whose outer transaction is not known here, they are
+   * inserted now).
+   */
   async afterFlush({ em }: FlushEventArgs): Promise<void> {
-    if (em.isInTransaction()) await this.#write(em, em.getTransactionContext());
+    if (!em.isInTransaction()) return;
+    const transaction = em.getTransactionContext() as object;
+    await this.#emit(em, transaction, await this.#logRows(em, transaction));
+  }
+
+  async #emit(em: EntityManager, transaction: object, rows: LogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if ('savepointName' in transaction) await this.#writerFor(em).insert(sqlRunner(em as SqlEntityManager, transaction), rows);
+    else this.#deferred.set(transaction, [...(this.#deferred.get(transaction) ?? []), ...rows]);
   }
 
   /**
    * Logs changes made behind the ORM's back (native updates, query builder writes), in `em`'s
-   * transaction: call it after inserts and updates, and before deletes (the rows must still be there).
+   * transaction (its own one when there is none): call it after inserts and updates, and before
+   * deletes (the rows must still be there).
    *
    * @example
    * ```ts
@@ -106,8 +124,10 @@ export class SyncSubscriber implements EventSubscriber {
    * ```
    */
   async record(em: EntityManager, changes: { mapping: string; ids: readonly (string | number)[]; op: 'upsert' | 'delete' }[]): Promise<void> {
+    if (!em.isInTransaction()) return em.transactional((inner) => this.record(inner, changes));
     const mappings = this.assertConfiguration(em.getMetadata());
-    const run = sqlRunner(em as SqlEntityManager, em.getTransactionContext());
+    const transaction = em.getTransactionContext() as object;
+    const run = sqlRunner(em as SqlEntityManager, transaction);
     const dialect = syncDialect(em as SqlEntityManager);
     const rows: RowChange[] = [];
     for (const { mapping: name, ids, op } of changes) {
@@ -117,11 +137,12 @@ export class SyncSubscriber implements EventSubscriber {
       for (const id of ids) rows.push({ mapping, rowId: String(id), op, ...(scopes ? { scopeBefore: scopes.get(String(id)) ?? null } : {}) });
     }
     const writer = this.#writerFor(em);
-    await writer.afterWrites(run, await writer.beforeWrites(run, rows));
+    await this.#emit(em, transaction, await writer.afterWrites(run, await writer.beforeWrites(run, rows)));
   }
 
-  afterTransactionRollback({ em }: TransactionEventArgs): void {
+  afterTransactionRollback({ em, transaction }: TransactionEventArgs): void {
     this.#pending.delete(em);
+    if (transaction) this.#deferred.delete(transaction);
   }
 
   #capture(mapping: ResolvedEntityMapping, changeSet: ChangeSet<object>, original: Record<string, unknown>, pending: Pending): void {
@@ -192,12 +213,12 @@ export class SyncSubscriber implements EventSubscriber {
     }
   }
 
-  async #write(em: EntityManager, trx: unknown): Promise<void> {
+  async #logRows(em: EntityManager, trx: unknown): Promise<LogRow[]> {
     const pending = this.#pending.get(em);
-    if (!pending || !trx) return;
+    if (!pending) return [];
     this.#pending.delete(em);
     const changes = [...pending.early, ...pending.late.flatMap((late) => late.resolve())];
-    await this.#writerFor(em).afterWrites(sqlRunner(em as SqlEntityManager, trx), changes);
+    return this.#writerFor(em).afterWrites(sqlRunner(em as SqlEntityManager, trx), changes);
   }
 }
 

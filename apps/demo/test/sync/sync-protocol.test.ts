@@ -38,14 +38,17 @@ describeEachDialect('sync protocol', (dialect) => {
   it('downloads exactly the rows of the caller’s centers, paged, then follows the log', async () => {
     const client = await synced();
     expect(client.rows.get('people')?.size).toBe(await count('select count(*) as n from person where center_id in (1, 2)'));
-    expect(client.rows.get('orders')?.size).toBe(await count('select count(*) as n from customer_order o join person p on p.id = o.person_id where p.center_id in (1, 2)'));
+    expect(client.rows.get('orders')?.size).toBe(
+      await count('select count(*) as n from customer_order o join person p on p.id = o.person_id where p.center_id in (1, 2)'),
+    );
     expect(client.rows.get('statuses')?.size).toBe(5);
     const person = [...(client.rows.get('people')?.values() ?? [])][0] as Record<string, unknown>;
     expect(Object.keys(person).sort()).toEqual(['birthdate', 'center_id', 'first_name', 'gender', 'id', 'last_name', 'nationality']);
     expect([1, 2]).toContain(person.center_id);
     // Nothing changed: the next pull is empty and says so.
     const again = await t.request(alice, 'POST', '/api/sync/pull', { mappings: client.checkpoints });
-    for (const page of Object.values(again.json().mappings) as { changes: unknown[]; hasMore: boolean }[]) expect(page).toMatchObject({ changes: [], hasMore: false });
+    for (const page of Object.values(again.json().mappings) as { changes: unknown[]; hasMore: boolean }[])
+      expect(page).toMatchObject({ changes: [], hasMore: false });
   });
 
   it('sends a changed order, its person (parent) and membership rows', async () => {
@@ -58,7 +61,9 @@ describeEachDialect('sync protocol', (dialect) => {
     expect((await t.request(alice, 'POST', `/api/orders/${order?.id}/products`, { productId: extra })).statusCode).toBe(200);
     const response = await t.request(alice, 'POST', '/api/sync/pull', { mappings: client.checkpoints });
     const pages = response.json().mappings;
-    expect(pages.orders.changes).toEqual([expect.objectContaining({ id: order?.id, total_price: 4242, product_ids: [...before, extra].sort((a, b) => a - b) })]);
+    expect(pages.orders.changes).toEqual([
+      expect.objectContaining({ id: order?.id, total_price: 4242, product_ids: [...before, extra].sort((a, b) => a - b) }),
+    ]);
     expect(pages.people.changes.map((row: { id: number }) => row.id)).toEqual([Number(order?.person_id)]);
     expect(pages.order_products.changes).toEqual([{ id: `${order?.id}:${extra}`, order_id: order?.id, product_id: extra }]);
     await t.request(alice, 'DELETE', `/api/orders/${order?.id}/products/${extra}`);
@@ -90,7 +95,9 @@ describeEachDialect('sync protocol', (dialect) => {
 
   it('sends deletes for a deleted person and the rows the database cascade removed', async () => {
     const client = await synced();
-    const [person] = await sql('select p.id from person p where p.center_id = 1 and exists (select 1 from activity a where a.person_id = p.id) order by p.id desc limit 1');
+    const [person] = await sql(
+      'select p.id from person p where p.center_id = 1 and exists (select 1 from activity a where a.person_id = p.id) order by p.id desc limit 1',
+    );
     const id = Number(person?.id);
     const activities = (await sql('select id from activity where person_id = ?', [id])).map((row) => String(row.id));
     expect(activities.length).toBeGreaterThan(0);
@@ -119,7 +126,12 @@ describeEachDialect('sync protocol', (dialect) => {
 
   it('answers a reset to a checkpoint older than the pruned log', async () => {
     const client = await synced();
-    await t.request(alice, 'PATCH', `/api/orders/${(await sql('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 limit 1'))[0]?.id}`, { totalPrice: 7 });
+    await t.request(
+      alice,
+      'PATCH',
+      `/api/orders/${(await sql('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 limit 1'))[0]?.id}`,
+      { totalPrice: 7 },
+    );
     const { pruneSyncLog } = await import('@sluice/sync');
     const { pruned } = await pruneSyncLog(t.orm.em.fork(), new Date(Date.now() + 60_000));
     expect(pruned).toBeGreaterThan(0);
