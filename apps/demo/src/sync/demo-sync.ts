@@ -50,7 +50,7 @@ export const demoSyncMappings = [
     push: {
       schema: z.object({
         person_id: syncKeySchema,
-        status_id: int32.positive(),
+        status_id: syncKeySchema,
         total_price: int32,
         delivery_date: isoDay.nullable().default(null),
         product_ids: z.array(syncKeySchema).max(100).default([]),

@@ -142,7 +142,10 @@ describeEachDialect('sync commit order', (dialect) => {
         await hold();
         if (rollback) throw new Error('rolled back on purpose');
       });
-    const result = await stress(write, puller('people', (row) => String(row.first_name)));
+    const result = await stress(
+      write,
+      puller('people', (row) => String(row.first_name)),
+    );
     expect(result.committed.size).toBeGreaterThan(150);
     expect(result.rolledBack.size).toBeGreaterThan(5);
     expect(missed(result)).toEqual([]);
