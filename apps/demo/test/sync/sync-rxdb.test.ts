@@ -1,0 +1,65 @@
+import { describeEachDialect } from '@sluice/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test-app.ts';
+import { RxdbClient } from './rxdb-client.ts';
+
+describeEachDialect('sync with a real RxDB client', (dialect) => {
+  let t: TestApp;
+  let alice: string;
+  let admin: string;
+  let client: RxdbClient;
+  const sql = (text: string, params: unknown[] = []) => t.orm.em.fork().getConnection().execute(text, params);
+  const local = async () => (await client.people.find().exec()).map((doc) => doc.toJSON());
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { people: 60 });
+    alice = await t.login('alice');
+    admin = await t.login('admin');
+    client = new RxdbClient(await t.app.listen({ port: 0, host: '127.0.0.1' }), () => alice);
+    await client.start();
+  });
+  afterAll(async () => {
+    await client.stop();
+    await t.close();
+  });
+
+  it('replicates the caller’s people, paged', async () => {
+    const ids = (await sql('select id from person where center_id in (1, 2)')).map((row) => Number(row.id)).sort((a, b) => a - b);
+    expect(ids.length).toBeGreaterThan(25);
+    expect((await local()).map((doc) => doc.id).sort((a, b) => (a as number) - (b as number))).toEqual(ids);
+  });
+
+  it('pushes local inserts, updates and deletes live, and pulls server changes', async () => {
+    const [a, b, c] = await local();
+    await client.people.insert({ key: 'rx-new-1', id: null, first_name: 'Rx', last_name: 'Created', gender: null, birthdate: '1990-05-06', nationality: 'BE', center_id: 1 });
+    await (await client.people.findOne(a?.key).exec())?.incrementalPatch({ last_name: 'FromRx' });
+    await (await client.people.findOne(b?.key).exec())?.remove();
+    await t.request(admin, 'PATCH', `/api/people/${c?.id}`, { firstName: 'FromServer' });
+    await client.settle();
+    expect((await sql("select center_id from person where first_name = 'Rx' and last_name = 'Created'")).map((row) => Number(row.center_id))).toEqual([1]);
+    expect((await sql('select last_name from person where id = ?', [a?.id]))[0]?.last_name).toBe('FromRx');
+    expect(await sql('select id from person where id = ?', [b?.id])).toHaveLength(0);
+    expect((await client.people.findOne(c?.key).exec())?.first_name).toBe('FromServer');
+    // The created document keeps its key and learns its server id.
+    await client.settle();
+    expect((await client.people.findOne('rx-new-1').exec())?.id).toEqual(expect.any(Number));
+    expect((await local()).filter((doc) => doc.first_name === 'Rx')).toHaveLength(1);
+  });
+
+  it('resolves a conflict with the server’s row (409 hands RxDB the master state)', async () => {
+    const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.first_name !== 'Rx');
+    await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { lastName: 'ServerWins' });
+    await (await client.people.findOne(doc?.key).exec())?.incrementalPatch({ last_name: 'ClientLoses' });
+    await client.settle();
+    expect(client.pushStatuses).toContain(409);
+    expect((await sql('select last_name from person where id = ?', [doc?.id]))[0]?.last_name).toBe('ServerWins');
+    expect((await client.people.findOne(doc?.key).exec())?.last_name).toBe('ServerWins');
+  });
+
+  it('removes a person who left the caller’s centers', async () => {
+    const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.center_id === 2);
+    await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { centerId: 3 });
+    await client.settle();
+    expect(await client.people.findOne(doc?.key).exec()).toBeNull();
+  });
+});
