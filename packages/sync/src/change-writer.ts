@@ -61,7 +61,7 @@ export class ChangeWriter {
     const log = new Map<string, LogRow>();
     const upserts = changes.filter((change) => change.op === 'upsert');
     await this.#logUpserts(run, upserts, log);
-    for (const change of changes) if (change.op === 'delete') add(log, change, change.scopeBefore ?? null, null);
+    for (const change of changes) if (change.op === 'delete') add(log, logRow(change, change.scopeBefore ?? null, null));
     await this.#logDeletedMemberships(run, changes, log);
     await this.#logParents(run, changes, log);
     return [...log.values()];
@@ -133,7 +133,7 @@ export class ChangeWriter {
           if (!scopes.has(change.rowId)) continue;
           const scope = scopes.get(change.rowId) ?? null;
           const left = change.scopeBefore !== undefined && change.scopeBefore !== scope ? change.scopeBefore : null;
-          add(log, change, scope, left);
+          add(log, logRow(change, scope, left));
           if (left !== null && mapping.kind === 'entity') moved.push({ ...change, scopeBefore: left });
         }
       }
@@ -152,7 +152,7 @@ export class ChangeWriter {
         mapping,
         list.map((change) => change.rowId),
       );
-      for (const change of list) add(log, change, scopes.get(change.rowId) ?? null, null);
+      for (const change of list) add(log, logRow(change, scopes.get(change.rowId) ?? null, null));
     }
   }
 
@@ -168,7 +168,7 @@ export class ChangeWriter {
         const mapping = this.#mappings.byName.get(name) as ResolvedEntityMapping;
         const ids = [...new Set(list.map((parent) => parent.id))];
         const scopes = await currentScopes(run, this.#dialect, mapping, ids);
-        for (const id of ids) if (scopes.has(id)) add(log, { mapping, rowId: id, op: 'upsert' }, scopes.get(id) ?? null, null);
+        for (const id of ids) if (scopes.has(id)) add(log, { mapping: name, rowId: id, op: 'upsert', scope: scopes.get(id) ?? null, leftScope: null });
         next.push(...(await this.#grandparents(run, mapping, ids)));
       }
       wanted = next;
@@ -194,7 +194,11 @@ export class ChangeWriter {
    * Stamps and inserts log rows: the last statements before the transaction commits, since on
    * MariaDB the stamp holds the clock row's lock until then.
    */
-  async insert(run: SqlRun, rows: readonly LogRow[]): Promise<void> {
+  async insert(run: SqlRun, logRows: readonly LogRow[]): Promise<void> {
+    // Several flushes of one transaction may log the same row: one entry is enough.
+    const merged = new Map<string, LogRow>();
+    for (const row of logRows) add(merged, row);
+    const rows = [...merged.values()];
     if (rows.length === 0) return;
     if (!this.#clockReady) {
       await ensureClockRow(run, this.#dialect);
@@ -219,10 +223,13 @@ function key(mapping: string, rowId: string): string {
 }
 
 /** Keeps one log row per row: the last operation wins, and a left scope is never forgotten. */
-function add(log: Map<string, LogRow>, change: Pick<RowChange, 'mapping' | 'rowId' | 'op'>, scope: string | null, leftScope: string | null): void {
-  const id = key(change.mapping.name, change.rowId);
-  const previous = log.get(id);
-  log.set(id, { mapping: change.mapping.name, rowId: change.rowId, op: change.op, scope, leftScope: leftScope ?? previous?.leftScope ?? null });
+function add(log: Map<string, LogRow>, row: LogRow): void {
+  const id = key(row.mapping, row.rowId);
+  log.set(id, { ...row, leftScope: row.leftScope ?? log.get(id)?.leftScope ?? null });
+}
+
+function logRow(change: RowChange, scope: string | null, leftScope: string | null): LogRow {
+  return { mapping: change.mapping.name, rowId: change.rowId, op: change.op, scope, leftScope };
 }
 
 function groupBy<T, K>(values: readonly T[], keyOf: (value: T) => K): Map<K, T[]> {

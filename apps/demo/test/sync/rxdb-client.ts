@@ -94,12 +94,24 @@ export class RxdbClient {
     for (let more = true; more && documents.length < batchSize; ) {
       const { status, body } = await this.#request('/api/sync/pull', { mappings: { people: checkpoint }, limit: batchSize - documents.length });
       if (status !== 200) throw new Error(`pull answered ${status}`);
-      const page = (body.mappings as Record<string, { changes: Row[]; deletes: number[]; newItems: { uuid: string; id: number }[]; checkpoint: string; hasMore: boolean }>).people;
+      const page = (
+        body.mappings as Record<string, { changes: Row[]; deletes: number[]; newItems: { uuid: string; id: number }[]; checkpoint: string; hasMore: boolean }>
+      ).people;
       if (!page) throw new Error('no people page');
       for (const item of page.newItems) this.#keys.set(String(item.id), item.uuid);
       documents.push(...page.changes.map((row) => this.#toDoc(row)));
       for (const id of page.deletes)
-        documents.push({ key: this.#keys.get(String(id)) ?? String(id), id, first_name: '', last_name: '', gender: null, birthdate: null, nationality: null, center_id: 0, _deleted: true });
+        documents.push({
+          key: this.#keys.get(String(id)) ?? String(id),
+          id,
+          first_name: '',
+          last_name: '',
+          gender: null,
+          birthdate: null,
+          nationality: null,
+          center_id: 0,
+          _deleted: true,
+        });
       checkpoint = page.checkpoint;
       more = page.hasMore;
     }
@@ -119,7 +131,12 @@ export class RxdbClient {
       else updated.push({ id, ...values });
     }
     const checkpoints = this.#lastCheckpoint ? { people: this.#lastCheckpoint } : {};
-    const { status, body } = await this.#request('/api/sync/push', { clientId: this.clientId, batchId: randomUUID(), checkpoints, changes: { people: { created, updated, deleted } } });
+    const { status, body } = await this.#request('/api/sync/push', {
+      clientId: this.clientId,
+      batchId: randomUUID(),
+      checkpoints,
+      changes: { people: { created, updated, deleted } },
+    });
     this.pushStatuses.push(status);
     if (status === 409) {
       // RxDB resolves conflicts from the master's state: hand it the server's rows.
@@ -127,7 +144,8 @@ export class RxdbClient {
       return conflicts.flatMap(({ row }) => (row ? [this.#toDoc(row)] : []));
     }
     if (status !== 200) throw new Error(`push answered ${status}`);
-    for (const item of (body.mappings as Record<string, { newItems: { uuid: string; id: number }[] }>).people?.newItems ?? []) this.#keys.set(String(item.id), item.uuid);
+    for (const item of (body.mappings as Record<string, { newItems: { uuid: string; id: number }[] }>).people?.newItems ?? [])
+      this.#keys.set(String(item.id), item.uuid);
     return [];
   }
 

@@ -31,7 +31,16 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
 
   it('pushes local inserts, updates and deletes live, and pulls server changes', async () => {
     const [a, b, c] = await local();
-    await client.people.insert({ key: 'rx-new-1', id: null, first_name: 'Rx', last_name: 'Created', gender: null, birthdate: '1990-05-06', nationality: 'BE', center_id: 1 });
+    await client.people.insert({
+      key: 'rx-new-1',
+      id: null,
+      first_name: 'Rx',
+      last_name: 'Created',
+      gender: null,
+      birthdate: '1990-05-06',
+      nationality: 'BE',
+      center_id: 1,
+    });
     await (await client.people.findOne(a?.key).exec())?.incrementalPatch({ last_name: 'FromRx' });
     await (await client.people.findOne(b?.key).exec())?.remove();
     await t.request(admin, 'PATCH', `/api/people/${c?.id}`, { firstName: 'FromServer' });
