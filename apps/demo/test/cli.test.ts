@@ -7,6 +7,7 @@ import { AuditRevision } from '@sluice/audit';
 import { ExportTask, ExportTaskService } from '@sluice/export';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Person } from '../src/db/entities/index.ts';
 import { type Database, openDatabase } from '../src/db/open-orm.ts';
 import { demoTaskConfig } from '../src/exports/export-tasks.ts';
 import { exportUser } from '../src/exports/export-user.ts';
@@ -160,6 +161,22 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/deleted 1 revision/);
     expect((await db.orm.em.fork().find(AuditRevision, {})).map((revision) => revision.actorName)).toEqual(['new']);
+  });
+
+  it('prunes the sync change log older than --older-than and moves the horizon', async () => {
+    const connection = db.orm.em.fork().getConnection();
+    const old = db.dialect === 'sqlite' ? Date.parse('2020-01-01T00:00:00Z') : new Date('2020-01-01T00:00:00Z');
+    const em = db.orm.em.fork();
+    (await em.findOneOrFail(Person, 1)).lastName = 'Pruned';
+    await em.flush();
+    const [{ version } = { version: 0 }] = await connection.execute('select max(version) as version from sync_change');
+    await connection.execute('update sync_change set created_at = ?', [old]);
+    const result = await sluice(database.url, 'sync:prune', '--older-than', '30d');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/deleted 1 change/);
+    expect(Number((await connection.execute('select horizon_version as h from sync_clock'))[0]?.h)).toBe(Number(version) + 1);
+    const bad = await sluice(database.url, 'sync:prune', '--older-than', '0d');
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/SYNC_INVALID_RETENTION/)]);
   });
 
   it('exits 2 with a code on bad usage and bad input', async () => {

@@ -1,15 +1,13 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { ageInMs } from '@sluice/core';
 import { AuditChange, AuditRevision } from './audit-entities.ts';
 import { AuditError } from './audit-error.ts';
 
-const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
-
-/** Parses an age such as `365d`, `12h` or `30m` into milliseconds. */
+/** Parses an age such as `365d`, `12h` or `30m` into milliseconds (`AUDIT_INVALID_RETENTION` otherwise). */
 export function parseAge(value: string): number {
-  const match = /^(\d+)([dhm])$/.exec(value.trim());
-  const amount = match ? Number(match[1]) : 0;
-  if (!match || amount <= 0) throw AuditError.invalidRetention(value);
-  return amount * (units[match[2] as string] as number);
+  const age = ageInMs(value);
+  if (age === null) throw AuditError.invalidRetention(value);
+  return age;
 }
 
 /**

@@ -1,3 +1,4 @@
+export { ageInMs } from './age.ts';
 export {
   AccessError,
   type CommonErrorCode,

@@ -1,16 +1,14 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { clockFor, readClockRow } from './sync-clock.ts';
+import { ageInMs } from '@sluice/core';
+import { clockFor, ensureClockRow, readClockRow } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import { sqlRunner, syncDialect } from './sync-sql.ts';
 
-const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
-
-/** Parses an age such as `30d`, `12h` or `30m` into milliseconds. */
+/** Parses an age such as `30d`, `12h` or `30m` into milliseconds (`SYNC_INVALID_RETENTION` otherwise). */
 export function parseSyncAge(value: string): number {
-  const match = /^(\d+)([dhm])$/.exec(value.trim());
-  const amount = match ? Number(match[1]) : 0;
-  if (!match || amount <= 0) throw SyncError.invalidRetention(value);
-  return amount * (units[match[2] as string] as number);
+  const age = ageInMs(value);
+  if (age === null) throw SyncError.invalidRetention(value);
+  return age;
 }
 
 /**
@@ -21,6 +19,7 @@ export function parseSyncAge(value: string): number {
 export async function pruneSyncLog(em: EntityManager, olderThan: Date, batchSize = 5_000): Promise<{ pruned: number; horizon: number }> {
   const dialect = syncDialect(em);
   const run = sqlRunner(em);
+  await ensureClockRow(run, dialect);
   const cutoff = dialect === 'sqlite' ? olderThan.getTime() : olderThan;
   const [oldest] = await run('select max(version) as v from sync_change where created_at < ?', [cutoff]);
   const { horizon: current } = await readClockRow(run);

@@ -51,6 +51,26 @@ describeEachDialect('sync protocol', (dialect) => {
       expect(page).toMatchObject({ changes: [], hasMore: false });
   });
 
+  it('pages to exactly the server’s state while writes go on', async () => {
+    const client = protocolClient(['people']);
+    const ids = (await sql('select id from person where center_id in (1, 2, 3) order by id')).map((row) => Number(row.id));
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; writing; n++) {
+        const id = ids[(n * 7) % ids.length];
+        const body = n % 5 === 4 ? { centerId: (n % 3) + 1 } : { lastName: `Writer${n}` };
+        expect((await t.request(admin, 'PATCH', `/api/people/${id}`, body)).statusCode).toBe(200);
+      }
+    })();
+    for (let round = 0; round < 8; round++) await pullUntilDone(t, alice, client, 7);
+    writing = false;
+    await writer;
+    await pullUntilDone(t, alice, client, 7);
+    const server = new Map((await sql('select id, last_name from person where center_id in (1, 2)')).map((row) => [String(row.id), row.last_name]));
+    const local = new Map([...(client.rows.get('people')?.entries() ?? [])].map(([id, row]) => [id, row.last_name]));
+    expect(local).toEqual(server);
+  });
+
   it('sends a changed order, its person (parent) and membership rows', async () => {
     const client = await synced();
     const [order] = await sql('select o.id, o.person_id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 order by o.id limit 1');
