@@ -15,6 +15,8 @@ export interface RowChange {
   firstStepBefore?: unknown;
   /** Resolved before the writes: the scope the row had. */
   scopeBefore?: string | null;
+  /** The scope after the change when the entity itself holds it (one-step scope path): no query. */
+  scopeNow?: string | null;
   /** Parent rows to mark changed (entity mappings with `parents`). */
   parents?: { mapping: string; id: string }[];
 }
@@ -123,22 +125,24 @@ export class ChangeWriter {
     while (pending.length > 0) {
       const moved: RowChange[] = [];
       for (const [mapping, list] of groupBy(pending, (change) => change.mapping)) {
-        const scopes = await currentScopes(
-          run,
-          this.#dialect,
-          mapping,
-          list.map((change) => change.rowId),
-        );
+        const unknown = list.filter((change) => change.scopeNow === undefined).map((change) => change.rowId);
+        const scopes = unknown.length > 0 ? await currentScopes(run, this.#dialect, mapping, unknown) : new Map<string, string | null>();
         for (const change of list) {
-          if (!scopes.has(change.rowId)) continue;
-          const scope = scopes.get(change.rowId) ?? null;
+          if (change.scopeNow === undefined && !scopes.has(change.rowId)) continue;
+          const scope = change.scopeNow !== undefined ? change.scopeNow : (scopes.get(change.rowId) ?? null);
           const left = change.scopeBefore !== undefined && change.scopeBefore !== scope ? change.scopeBefore : null;
           add(log, logRow(change, scope, left));
-          if (left !== null && mapping.kind === 'entity') moved.push({ ...change, scopeBefore: left });
+          if (left !== null && mapping.kind === 'entity') moved.push({ ...change, scopeBefore: left, scopeNow: scope });
         }
       }
       // Rows whose scope is read through a moved row moved with it.
-      pending = await this.#dependentRows(run, moved, (mapping, rowId, parent) => ({ mapping, rowId, op: 'upsert', scopeBefore: parent.scopeBefore }));
+      pending = await this.#dependentRows(run, moved, (mapping, rowId, parent) => ({
+        mapping,
+        rowId,
+        op: 'upsert',
+        scopeBefore: parent.scopeBefore,
+        scopeNow: parent.scopeNow === undefined ? undefined : parent.scopeNow,
+      }));
     }
   }
 
@@ -208,7 +212,15 @@ export class ChangeWriter {
     const origin = currentSyncOrigin();
     const createdAt = this.#dialect === 'sqlite' ? Date.now() : new Date();
     const columns = ['version', 'mapping', 'row_id', 'scope', 'left_scope', 'op', 'origin', 'created_at'].map((name) => this.#q(name)).join(', ');
-    for (const part of chunks(rows, 100)) {
+    if (this.#dialect === 'postgresql') {
+      // All rows as one JSON parameter: a third of the time of 7,000 bound parameters per 1,000 rows.
+      await run(
+        `insert into sync_change (${columns}) select ${version}, x.m, x.r, x.s, x.l, x.o, ?, ? from json_to_recordset(?::json) as x(m text, r text, s text, l text, o text)`,
+        [origin, createdAt, JSON.stringify(rows.map((row) => ({ m: row.mapping, r: row.rowId, s: row.scope, l: row.leftScope, o: row.op })))],
+      );
+      return;
+    }
+    for (const part of chunks(rows, 500)) {
       const values = part.map(() => `(${version}, ?, ?, ?, ?, ?, ?, ?)`).join(', ');
       await run(
         `insert into sync_change (${columns}) values ${values}`,

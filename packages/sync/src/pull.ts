@@ -36,6 +36,8 @@ export interface PullContext {
 export interface PulledPage {
   changes: SyncRow[];
   deletes: (string | number)[];
+  /** Uuids of changed rows that clients created (log pages; snapshot pages look them up). */
+  newItems?: MappingPull['newItems'];
   next: Checkpoint;
   hasMore: boolean;
   /** The log was pruned past the checkpoint while this page was read: start over with a snapshot. */
@@ -51,7 +53,7 @@ export async function pullMapping(context: PullContext, mapping: ResolvedMapping
   return {
     changes: page.changes,
     deletes: page.deletes,
-    newItems: await newItemsOf(context.run, mapping, page.changes),
+    newItems: page.newItems ?? (await newItemsOf(context.run, mapping, page.changes)),
     checkpoint: context.codec.encode(page.next),
     hasMore: page.hasMore,
     reset: reset || page.stale === true,
@@ -96,30 +98,34 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
     scoped === null
       ? ''
       : scoped.length === 0
-        ? ' and scope is null'
-        : ` and (scope is null or scope in (${placeholders(scoped.length)}) or left_scope in (${placeholders(scoped.length)}))`;
-  const log = await context.run(
-    `select id, version, row_id from sync_change where mapping = ? and (version > ? or (version = ? and id > ?)) and version < ?${scopeSql} order by version, id limit ${Number(limit) + 1}`,
+        ? ' and c.scope is null'
+        : ` and (c.scope is null or c.scope in (${placeholders(scoped.length)}) or c.left_scope in (${placeholders(scoped.length)}))`;
+  const log = await context.reader.logPage(
+    mapping,
+    // `version >= ?` first: an index range start on every dialect, so later pages do not rescan earlier ones.
+    `c.mapping = ? and c.version >= ? and (c.version > ? or c.id > ?) and c.version < ?${scopeSql}`,
     [mapping.name, at.version, at.version, at.id, context.watermark, ...(scoped ?? []), ...(scoped ?? [])],
+    limit + 1,
   );
   // A prune may have run since the horizon was read: what it deleted is missing from `log`.
   if (Number((await context.run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0) > at.version)
-    return { changes: [], deletes: [], next: checkpoint, hasMore: true, stale: true };
+    return { changes: [], deletes: [], newItems: [], next: checkpoint, hasMore: true, stale: true };
   const hasMore = log.length > limit;
   const page = log.slice(0, limit);
   const last = page.at(-1);
-  const next: LogPosition =
-    hasMore && last ? { version: Number(last.version), id: Number(last.id) } : { version: Math.max(context.watermark, at.version), id: 0 };
-  const rowIds = [...new Set(page.map((entry) => String(entry.row_id)))];
-  const current = await context.reader.byIds(mapping, rowIds);
+  const next: LogPosition = hasMore && last ? { version: last.version, id: last.id } : { version: Math.max(context.watermark, at.version), id: 0 };
+  // Latest state once per row, in the order of each row's last change.
+  const latest = new Map(page.map((entry) => [entry.rowId, entry]));
   const changes: SyncRow[] = [];
   const deletes: (string | number)[] = [];
-  for (const rowId of rowIds) {
-    const found = current.get(rowId);
-    if (found && inScope(context.subject, mapping, found.scope)) changes.push(found.row);
-    else deletes.push(found?.row.id ?? (mapping.kind === 'membership' ? rowId : keyValue(rowId)));
+  const newItems: MappingPull['newItems'] = [];
+  for (const [rowId, entry] of latest) {
+    if (entry.found && inScope(context.subject, mapping, entry.found.scope)) {
+      changes.push(entry.found.row);
+      if (entry.uuid) newItems.push({ uuid: entry.uuid, id: entry.found.row.id });
+    } else deletes.push(entry.found?.row.id ?? (mapping.kind === 'membership' ? rowId : keyValue(rowId)));
   }
-  return { changes, deletes, next: { ...checkpoint, at: next }, hasMore };
+  return { changes, deletes, newItems, next: { ...checkpoint, at: next }, hasMore };
 }
 
 /** Client uuids of rows that clients created, by row id. */

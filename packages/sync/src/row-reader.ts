@@ -5,6 +5,27 @@ import { chunks, ownerOf, placeholders, quote, type SqlRun, type SyncDialect, sc
 /** A row as clients receive it: `id` plus the mapping's public fields. */
 export type SyncRow = Record<string, unknown> & { id: string | number };
 
+/** One change-log entry with the row's current state (null when it is gone). */
+export interface LogEntry {
+  id: number;
+  version: number;
+  rowId: string;
+  uuid: string | null;
+  found: ScopedRow | null;
+}
+
+const uuidJoin = ' left join sync_item i on i.mapping = c.mapping and i.row_id = c.row_id';
+const integerType = { postgresql: 'bigint', sqlite: 'integer', mysql: 'signed' } as const;
+
+function logFields(record: Record<string, unknown>, id: string, version: string, rowId: string, uuid: string) {
+  return {
+    id: Number(record[id]),
+    version: Number(record[version]),
+    rowId: String(record[rowId]),
+    uuid: record[uuid] === null || record[uuid] === undefined ? null : String(record[uuid]),
+  };
+}
+
 /** A current row with the scope it is in now. */
 export interface ScopedRow {
   row: SyncRow;
@@ -98,19 +119,59 @@ export class RowReader {
   }
 
   async #entityRows(mapping: ResolvedEntityMapping, where: string, params: unknown[], tail: string): Promise<ScopedRow[]> {
+    const records = await this.#selectEntities(mapping, { from: `${this.#q(mapping.table)} t0`, columns: [], where, params, tail });
+    return records.flatMap((record) => (record.row ? [record.row] : []));
+  }
+
+  /**
+   * One page of the change log of an entity mapping, joined with each row's current state and the
+   * uuid a client created it with: one query per page.
+   */
+  async logPage(mapping: ResolvedMapping, where: string, params: unknown[], limit: number): Promise<LogEntry[]> {
+    const tail = ` order by c.version, c.id limit ${Number(limit)}`;
+    if (mapping.kind === 'membership') {
+      const log = await this.#run(`select c.id, c.version, c.row_id, i.uuid from sync_change c${uuidJoin} where ${where}${tail}`, params);
+      const current = await this.byIds(
+        mapping,
+        log.map((entry) => String(entry.row_id)),
+      );
+      return log.map((entry) => ({ ...logFields(entry, 'id', 'version', 'row_id', 'uuid'), found: current.get(String(entry.row_id)) ?? null }));
+    }
+    const pk = `t0.${this.#q(mapping.pk)}`;
+    const key =
+      mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? `cast(c.row_id as ${integerType[this.#dialect]})` : 'c.row_id';
+    const records = await this.#selectEntities(mapping, {
+      from: `sync_change c left join ${this.#q(mapping.table)} t0 on ${pk} = ${key}`,
+      columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', 'i.uuid as sluice_uuid'],
+      joins: uuidJoin,
+      where,
+      params,
+      tail,
+    });
+    return records.map(({ record, row }) => ({ ...logFields(record, 'sluice_cid', 'sluice_v', 'sluice_row', 'sluice_uuid'), found: row }));
+  }
+
+  /** Rows of an entity mapping from `source` (which names the table `t0`), with collections filled. */
+  async #selectEntities(
+    mapping: ResolvedEntityMapping,
+    source: { from: string; columns: string[]; joins?: string; where: string; params: unknown[]; tail: string },
+  ) {
     const columns = mapping.fields.filter((field) => field.column).map((field) => `t0.${this.#q(field.column as string)} as ${this.#q(`f_${field.name}`)}`);
     const { joins, expression } = mapping.scope ? scopeJoins(this.#dialect, mapping.scope) : { joins: '', expression: 'null' };
-    const raw = await this.#run(
-      `select t0.${this.#q(mapping.pk)} as sluice_id, ${expression} as sluice_scope${columns.map((column) => `, ${column}`).join('')} from ${this.#q(mapping.table)} t0${joins} where ${where}${tail}`,
-      params,
-    );
-    const rows = raw.map((record): ScopedRow => {
+    const select = [...source.columns, `t0.${this.#q(mapping.pk)} as sluice_id`, `${expression} as sluice_scope`, ...columns].join(', ');
+    const raw = await this.#run(`select ${select} from ${source.from}${joins}${source.joins ?? ''} where ${source.where}${source.tail}`, source.params);
+    const records = raw.map((record) => {
+      if (record.sluice_id === null || record.sluice_id === undefined) return { record, row: null };
       const row: SyncRow = { id: keyValue(record.sluice_id) };
       for (const field of mapping.fields) if (field.column) row[field.name] = fieldValue(field, record[`f_${field.name}`]);
-      return { row, scope: record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope) };
+      const scope = record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope);
+      return { record, row: { row, scope } as ScopedRow | null };
     });
-    await this.#addCollections(mapping, rows);
-    return rows;
+    await this.#addCollections(
+      mapping,
+      records.flatMap(({ row }) => (row ? [row] : [])),
+    );
+    return records;
   }
 
   /** Many-to-many fields: ids of the related rows, in id order. */

@@ -12,8 +12,11 @@ export interface SyncClock {
    * transaction right before the insert, as late as the transaction allows.
    */
   stamp(run: SqlRun): Promise<string>;
-  /** Every change with a version below this is committed and readable; none will appear there later. */
-  watermark(run: SqlRun): Promise<number>;
+  /**
+   * Every change with a version below this is committed and readable; none will appear there later.
+   * `counter` is the clock row's version, read just before (in the same request).
+   */
+  watermark(run: SqlRun, counter: number): Promise<number>;
 }
 
 const clockRow = 1;
@@ -35,7 +38,7 @@ const mariadbClock: SyncClock = {
     // Read back rather than inline: the insert that follows generates ids of its own.
     return String(Number((await run('select last_insert_id() as v'))[0]?.v));
   },
-  watermark: async (run) => Number((await run('select version from sync_clock where id = ?', [clockRow]))[0]?.version ?? 0) + 1,
+  watermark: async (_run, counter) => counter + 1,
 };
 
 /** SQLite: one writer at a time, so a counter taken inside the write transaction is commit order. */
@@ -60,8 +63,8 @@ export async function ensureClockRow(run: SqlRun, dialect: SyncDialect): Promise
   else await run(`insert into sync_clock ${columns} values (?, ?, ?, ?, ?) on conflict do nothing`, values);
 }
 
-/** The clock row: this database's id, its checkpoint secret and the pruned horizon. */
-export async function readClockRow(run: SqlRun): Promise<{ databaseId: string; secret: string; horizon: number }> {
-  const [row] = await run('select database_id, secret, horizon_version from sync_clock where id = ?', [clockRow]);
-  return { databaseId: String(row?.database_id), secret: String(row?.secret), horizon: Number(row?.horizon_version ?? 0) };
+/** The clock row: this database's id, its checkpoint secret, the pruned horizon and the last version handed out. */
+export async function readClockRow(run: SqlRun): Promise<{ databaseId: string; secret: string; horizon: number; counter: number }> {
+  const [row] = await run('select database_id, secret, horizon_version, version from sync_clock where id = ?', [clockRow]);
+  return { databaseId: String(row?.database_id), secret: String(row?.secret), horizon: Number(row?.horizon_version ?? 0), counter: Number(row?.version ?? 0) };
 }

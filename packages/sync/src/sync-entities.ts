@@ -22,7 +22,8 @@ export const SyncChange = defineEntity({
     op: p.enum(['upsert', 'delete'] as const),
     /** The client whose push made the change: its own changes are no conflict for it. */
     origin: p.string().length(64).nullable(),
-    createdAt: p.datetime(3).index(),
+    // No index: only `sync:prune` reads it, rarely, and every writer would pay for one.
+    createdAt: p.datetime(3),
   },
   indexes: [{ properties: ['mapping', 'version', 'id'] }, { properties: ['mapping', 'rowId'] }, { properties: ['version'] }],
 });

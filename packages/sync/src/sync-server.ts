@@ -94,8 +94,8 @@ export class SyncServer {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
     const generation = await scopeGeneration(run, dialect, subject);
-    const { horizon } = await readClockRow(run);
-    const watermark = await clockFor(dialect).watermark(run);
+    const { horizon, counter } = await readClockRow(run);
+    const watermark = await clockFor(dialect).watermark(run, counter);
     return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark };
   }
 

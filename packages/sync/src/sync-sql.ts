@@ -32,19 +32,19 @@ export function placeholders(count: number): string {
 }
 
 /** Splits `values` so no statement binds more parameters than every driver accepts. */
-export function chunks<T>(values: readonly T[], size = 500): T[][] {
+export function chunks<T>(values: readonly T[], size = 1_000): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
   return result;
 }
 
-/** The joins that reach a scope from alias `t0`, and the expression that reads it. */
+/** The joins that reach a scope from alias `t0`, and the expression that reads it (null where a step is null). */
 export function scopeJoins(dialect: SyncDialect, scope: ResolvedScope, from = 't0'): { joins: string; expression: string } {
   let joins = '';
   let alias = from;
   scope.hops.forEach((hop, index) => {
     const next = `s${index + 1}`;
-    joins += ` join ${quote(dialect, hop.table)} ${next} on ${next}.${quote(dialect, hop.pk)} = ${alias}.${quote(dialect, hop.fk)}`;
+    joins += ` left join ${quote(dialect, hop.table)} ${next} on ${next}.${quote(dialect, hop.pk)} = ${alias}.${quote(dialect, hop.fk)}`;
     alias = next;
   });
   return { joins, expression: `${alias}.${quote(dialect, scope.column)}` };

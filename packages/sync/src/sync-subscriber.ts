@@ -150,7 +150,9 @@ export class SyncSubscriber implements EventSubscriber {
     const type = changeSet.type as string;
     const scopeProperty = mapping.scope?.firstProperty;
     if (type === 'create') {
-      pending.late.push({ resolve: () => [{ mapping, rowId: primaryKey(entity) as string, op: 'upsert', parents: parentsOf(mapping, entity) }] });
+      pending.late.push({
+        resolve: () => [{ mapping, rowId: primaryKey(entity) as string, op: 'upsert', parents: parentsOf(mapping, entity), ...ownScope(mapping, entity) }],
+      });
     } else if (type === 'delete') {
       const before = original ?? changeSet.originalEntity ?? {};
       pending.early.push({
@@ -220,6 +222,12 @@ export class SyncSubscriber implements EventSubscriber {
     const changes = [...pending.early, ...pending.late.flatMap((late) => late.resolve())];
     return this.#writerFor(em).afterWrites(sqlRunner(em as SqlEntityManager, trx), changes);
   }
+}
+
+/** The scope of a row that holds it itself (no scope, or a one-step path): known without a query. */
+function ownScope(mapping: ResolvedEntityMapping, entity: Record<string, unknown>): { scopeNow?: string | null } {
+  if (!mapping.scope) return { scopeNow: null };
+  return mapping.scope.hops.length === 0 ? { scopeNow: primaryKey(entity[mapping.scope.firstProperty]) } : {};
 }
 
 function parentsOf(mapping: ResolvedEntityMapping, values: Record<string, unknown>): { mapping: string; id: string }[] {

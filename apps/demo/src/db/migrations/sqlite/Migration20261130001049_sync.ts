@@ -1,15 +1,14 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129235132_sync extends Migration {
+export class Migration20261130001049_sync extends Migration {
 
-  override name = 'Migration20261129235132_sync';
+  override name = 'Migration20261130001049_sync';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`sync_batch\` (\`client_id\` text not null, \`batch_id\` text not null, \`subject\` text not null, \`response\` text not null, \`created_at\` datetime not null, primary key (\`client_id\`, \`batch_id\`));`);
     this.addSql(`create index \`sync_batch_created_at_index\` on \`sync_batch\` (\`created_at\`);`);
 
     this.addSql(`create table \`sync_change\` (\`id\` integer not null primary key autoincrement, \`version\` bigint not null, \`mapping\` text not null, \`row_id\` text not null, \`scope\` text null, \`left_scope\` text null, \`op\` text check (\`op\` in ('upsert', 'delete')) not null, \`origin\` text null, \`created_at\` datetime not null);`);
-    this.addSql(`create index \`sync_change_created_at_index\` on \`sync_change\` (\`created_at\`);`);
     this.addSql(`create index \`sync_change_mapping_version_id_index\` on \`sync_change\` (\`mapping\`, \`version\`, \`id\`);`);
     this.addSql(`create index \`sync_change_mapping_row_id_index\` on \`sync_change\` (\`mapping\`, \`row_id\`);`);
     this.addSql(`create index \`sync_change_version_index\` on \`sync_change\` (\`version\`);`);
