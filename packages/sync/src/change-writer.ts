@@ -212,12 +212,14 @@ export class ChangeWriter {
     const origin = currentSyncOrigin();
     const createdAt = this.#dialect === 'sqlite' ? Date.now() : new Date();
     const columns = ['version', 'mapping', 'row_id', 'scope', 'left_scope', 'op', 'origin', 'created_at'].map((name) => this.#q(name)).join(', ');
-    if (this.#dialect === 'postgresql') {
-      // All rows as one JSON parameter: a third of the time of 7,000 bound parameters per 1,000 rows.
-      await run(
-        `insert into sync_change (${columns}) select ${version}, x.m, x.r, x.s, x.l, x.o, ?, ? from json_to_recordset(?::json) as x(m text, r text, s text, l text, o text)`,
-        [origin, createdAt, JSON.stringify(rows.map((row) => ({ m: row.mapping, r: row.rowId, s: row.scope, l: row.leftScope, o: row.op })))],
-      );
+    if (this.#dialect !== 'sqlite') {
+      // All rows as one JSON parameter: a fraction of the time of 7,000 bound parameters per 1,000 rows.
+      const json = JSON.stringify(rows.map((row) => ({ m: row.mapping, r: row.rowId, s: row.scope, l: row.leftScope, o: row.op })));
+      const source =
+        this.#dialect === 'postgresql'
+          ? 'json_to_recordset(?::json) as x(m text, r text, s text, l text, o text)'
+          : "json_table(?, '$[*]' columns (m varchar(50) path '$.m', r varchar(100) path '$.r', s varchar(64) path '$.s', l varchar(64) path '$.l', o varchar(10) path '$.o')) as x";
+      await run(`insert into sync_change (${columns}) select ${version}, x.m, x.r, x.s, x.l, x.o, ?, ? from ${source}`, [origin, createdAt, json]);
       return;
     }
     for (const part of chunks(rows, 500)) {

@@ -162,8 +162,8 @@ async function rejectConflicts(
     const ids = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
     for (const part of chunks(ids)) {
       const rows = await run(
-        `select distinct row_id from sync_change where mapping = ? and row_id in (${placeholders(part.length)}) and (version > ? or (version = ? and id > ?)) and (origin is null or origin <> ?)`,
-        [mapping.name, ...part, since.version, since.version, since.id, clientId],
+        `select distinct row_id from sync_change where mapping = ? and version >= ? and (version > ? or id > ?) and row_id in (${placeholders(part.length)}) and (origin is null or origin <> ?)`,
+        [mapping.name, since.version, since.version, since.id, ...part, clientId],
       );
       for (const row of rows) conflicts.push({ mapping: mapping.name, id: String(row.row_id), row: null });
     }

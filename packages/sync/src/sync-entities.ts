@@ -25,7 +25,9 @@ export const SyncChange = defineEntity({
     // No index: only `sync:prune` reads it, rarely, and every writer would pay for one.
     createdAt: p.datetime(3),
   },
-  indexes: [{ properties: ['mapping', 'version', 'id'] }, { properties: ['mapping', 'rowId'] }, { properties: ['version'] }],
+  // One index besides the key: every writer pays for each. Pulls, conflict checks and the lag in
+  // `summary` all read a range of (mapping, version); only `sync:prune` scans.
+  indexes: [{ properties: ['mapping', 'version', 'id'] }],
 });
 export type SyncChange = InferEntity<typeof SyncChange>;
 

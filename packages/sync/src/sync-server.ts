@@ -113,7 +113,8 @@ export class SyncServer {
       });
       mappings.push({ name: mapping.name, checkpoint, latestVersion: row?.v === null || row?.v === undefined ? null : Number(row.v) });
     }
-    return { mappings, watermark: { version: context.watermark, ...(await heldBack(context.run, context.watermark, this.#ready.dialect)) } };
+    const lag = await heldBack(context.run, context.watermark, this.#ready.dialect, this.mappingsFor(subject));
+    return { mappings, watermark: { version: context.watermark, ...lag } };
   }
 
   /** One page per requested mapping; checkpoints are checked before any query runs. */
@@ -151,10 +152,15 @@ export class SyncServer {
   }
 }
 
-async function heldBack(run: SqlRun, watermark: number, dialect: SyncDialect): Promise<{ heldBackChanges: number; heldBackSeconds: number }> {
-  const [row] = await run('select count(*) as n, min(created_at) as oldest from sync_change where version >= ?', [watermark]);
-  const count = Number(row?.n ?? 0);
-  if (count === 0 || row?.oldest === null || row?.oldest === undefined) return { heldBackChanges: 0, heldBackSeconds: 0 };
-  const oldest = dialect === 'sqlite' ? Number(row.oldest) : new Date(row.oldest as string).getTime();
-  return { heldBackChanges: count, heldBackSeconds: Math.max(0, Math.round((Date.now() - oldest) / 1000)) };
+/** Committed changes at or above the watermark in `mappings` (a range of the log's index each), and the oldest's age. */
+async function heldBack(run: SqlRun, watermark: number, dialect: SyncDialect, mappings: ResolvedMapping[]) {
+  let count = 0;
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const mapping of mappings) {
+    const [row] = await run('select count(*) as n, min(created_at) as oldest from sync_change where mapping = ? and version >= ?', [mapping.name, watermark]);
+    count += Number(row?.n ?? 0);
+    if (row?.oldest !== null && row?.oldest !== undefined)
+      oldest = Math.min(oldest, dialect === 'sqlite' ? Number(row.oldest) : new Date(row.oldest as string).getTime());
+  }
+  return { heldBackChanges: count, heldBackSeconds: count === 0 ? 0 : Math.max(0, Math.round((Date.now() - oldest) / 1000)) };
 }

@@ -3,34 +3,34 @@ import type { DatabaseDialect } from '../orm-config.ts';
 import { Migration20261121044450_init as Mariadb_Init } from './mariadb/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Mariadb_Audit } from './mariadb/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Mariadb_ExportTasks } from './mariadb/Migration20261121063657_export_tasks.ts';
-import { Migration20261130001050_sync as Mariadb_Sync } from './mariadb/Migration20261130001050_sync.ts';
+import { Migration20261130001730_sync as Mariadb_Sync } from './mariadb/Migration20261130001730_sync.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Postgresql_ExportTasks } from './postgresql/Migration20261121063657_export_tasks.ts';
-import { Migration20261130001049_sync as Postgresql_Sync } from './postgresql/Migration20261130001049_sync.ts';
+import { Migration20261130001730_sync as Postgresql_Sync } from './postgresql/Migration20261130001730_sync.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Sqlite_ExportTasks } from './sqlite/Migration20261121063657_export_tasks.ts';
-import { Migration20261130001049_sync as Sqlite_Sync } from './sqlite/Migration20261130001049_sync.ts';
+import { Migration20261130001730_sync as Sqlite_Sync } from './sqlite/Migration20261130001730_sync.ts';
 
 const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
   sqlite: [
     { name: 'Migration20261121044450_init', class: Sqlite_Init },
     { name: 'Migration20261121062217_audit', class: Sqlite_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Sqlite_ExportTasks },
-    { name: 'Migration20261130001049_sync', class: Sqlite_Sync },
+    { name: 'Migration20261130001730_sync', class: Sqlite_Sync },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
     { name: 'Migration20261121062217_audit', class: Postgresql_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Postgresql_ExportTasks },
-    { name: 'Migration20261130001049_sync', class: Postgresql_Sync },
+    { name: 'Migration20261130001730_sync', class: Postgresql_Sync },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
     { name: 'Migration20261121062217_audit', class: Mariadb_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Mariadb_ExportTasks },
-    { name: 'Migration20261130001050_sync', class: Mariadb_Sync },
+    { name: 'Migration20261130001730_sync', class: Mariadb_Sync },
   ],
 };
 

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130001050_sync extends Migration {
+export class Migration20261130001730_sync extends Migration {
 
-  override name = 'Migration20261130001050_sync';
+  override name = 'Migration20261130001730_sync';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`sync_batch\` (\`client_id\` varchar(64) not null, \`batch_id\` varchar(64) not null, \`subject\` varchar(64) not null, \`response\` text not null, \`created_at\` datetime(3) not null, primary key (\`client_id\`, \`batch_id\`)) default character set utf8mb4 engine = InnoDB;`);
@@ -10,8 +10,6 @@ export class Migration20261130001050_sync extends Migration {
 
     this.addSql(`create table \`sync_change\` (\`id\` bigint unsigned not null auto_increment primary key, \`version\` bigint not null, \`mapping\` varchar(50) not null, \`row_id\` varchar(100) not null, \`scope\` varchar(64) null, \`left_scope\` varchar(64) null, \`op\` enum('upsert','delete') not null, \`origin\` varchar(64) null, \`created_at\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`sync_change\` add index \`sync_change_mapping_version_id_index\` (\`mapping\`, \`version\`, \`id\`);`);
-    this.addSql(`alter table \`sync_change\` add index \`sync_change_mapping_row_id_index\` (\`mapping\`, \`row_id\`);`);
-    this.addSql(`alter table \`sync_change\` add index \`sync_change_version_index\` (\`version\`);`);
 
     this.addSql(`create table \`sync_clock\` (\`id\` int unsigned not null, \`version\` bigint not null, \`horizon_version\` bigint not null, \`database_id\` varchar(32) not null, \`secret\` varchar(64) not null, primary key (\`id\`)) default character set utf8mb4 engine = InnoDB;`);
 

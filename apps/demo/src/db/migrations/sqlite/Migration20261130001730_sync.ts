@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130001049_sync extends Migration {
+export class Migration20261130001730_sync extends Migration {
 
-  override name = 'Migration20261130001049_sync';
+  override name = 'Migration20261130001730_sync';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`sync_batch\` (\`client_id\` text not null, \`batch_id\` text not null, \`subject\` text not null, \`response\` text not null, \`created_at\` datetime not null, primary key (\`client_id\`, \`batch_id\`));`);
@@ -10,8 +10,6 @@ export class Migration20261130001049_sync extends Migration {
 
     this.addSql(`create table \`sync_change\` (\`id\` integer not null primary key autoincrement, \`version\` bigint not null, \`mapping\` text not null, \`row_id\` text not null, \`scope\` text null, \`left_scope\` text null, \`op\` text check (\`op\` in ('upsert', 'delete')) not null, \`origin\` text null, \`created_at\` datetime not null);`);
     this.addSql(`create index \`sync_change_mapping_version_id_index\` on \`sync_change\` (\`mapping\`, \`version\`, \`id\`);`);
-    this.addSql(`create index \`sync_change_mapping_row_id_index\` on \`sync_change\` (\`mapping\`, \`row_id\`);`);
-    this.addSql(`create index \`sync_change_version_index\` on \`sync_change\` (\`version\`);`);
 
     this.addSql(`create table \`sync_clock\` (\`id\` integer not null primary key, \`version\` bigint not null, \`horizon_version\` bigint not null, \`database_id\` text not null, \`secret\` text not null);`);
 
