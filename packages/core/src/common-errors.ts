@@ -10,9 +10,13 @@ export const commonErrorCodes = defineErrorCatalog({
   NOT_FOUND: { statusCode: 404, description: 'The resource does not exist or the caller may not see it (the two are not told apart).' },
   ROUTE_NOT_FOUND: { statusCode: 404, description: 'No route matches the method and path.' },
   CONFLICT: { statusCode: 409, description: 'The change conflicts with existing data (e.g. a unique value already taken).' },
+  MALFORMED_REQUEST: { statusCode: 400, description: 'The request is not well-formed HTTP, or its URL is not validly percent-encoded.' },
+  REQUEST_TIMEOUT: { statusCode: 408, description: 'The client took too long to send its request.' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, description: 'The request body is larger than the server accepts.' },
+  URI_TOO_LONG: { statusCode: 414, description: 'A path segment is longer than the server accepts (e.g. a 5,000-digit id).' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, description: 'The request body has a content type the route does not accept.' },
   RATE_LIMITED: { statusCode: 429, description: 'Too many requests; retry after the time given in `details.retryAfterSeconds`.' },
+  HEADERS_TOO_LARGE: { statusCode: 431, description: 'The request line and headers (with the query string) exceed the server limit.' },
   CONFIG_INVALID: { statusCode: 500, description: 'The application is misconfigured (e.g. an unsupported DATABASE_URL); raised at start-up.' },
   INTERNAL_ERROR: { statusCode: 500, description: 'An unexpected failure; the message is generic and the cause is logged, never sent.' },
 });
@@ -94,6 +98,22 @@ export class RequestError extends SluiceError {
 
   static unsupportedMediaType(message: string): RequestError {
     return new RequestError('UNSUPPORTED_MEDIA_TYPE', message, { statusCode: 415 });
+  }
+
+  static malformed(message: string): RequestError {
+    return new RequestError('MALFORMED_REQUEST', message, { statusCode: 400 });
+  }
+
+  static timeout(): RequestError {
+    return new RequestError('REQUEST_TIMEOUT', 'The request was not received in time', { statusCode: 408 });
+  }
+
+  static uriTooLong(): RequestError {
+    return new RequestError('URI_TOO_LONG', 'A path segment of the URL is too long', { statusCode: 414 });
+  }
+
+  static headersTooLarge(): RequestError {
+    return new RequestError('HEADERS_TOO_LARGE', 'The request headers (or its URL) are too large', { statusCode: 431 });
   }
 
   static rateLimited(retryAfterSeconds: number): RequestError {

@@ -9,6 +9,10 @@ export const exportTaskErrorCodes = defineErrorCatalog({
   EXPORT_TASK_NOT_RETRYABLE: { statusCode: 409, description: 'Only failed or cancelled tasks can be retried; a queued, running or succeeded task cannot.' },
   EXPORT_TASK_NOT_READY: { statusCode: 409, description: 'The task has no file to download yet (it has not succeeded).' },
   EXPORT_TASK_FILE_EXPIRED: { statusCode: 410, description: "The task's file passed its expiry and was removed by cleanup; run the export again." },
+  EXPORT_TASK_FILE_MISSING: {
+    statusCode: 410,
+    description: 'The task succeeded but its file is no longer in the storage (removed by hand); run the export again.',
+  },
   EXPORT_TASK_NOT_CLAIMABLE: {
     statusCode: 409,
     description: 'A worker could not take the task: it is running under a live lease, already ended (use --force to re-run it) or missing.',
@@ -22,6 +26,13 @@ export const exportTaskErrorCodes = defineErrorCatalog({
 
 /** A task operation that cannot be done in the task's current state. */
 export class ExportTaskError extends SluiceError {
+  static fileMissing(id: number): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_FILE_MISSING', `The file of export task ${id} is gone from the storage; run the export again`, {
+      statusCode: 410,
+      details: { id },
+    });
+  }
+
   static notCancellable(id: number, status: string): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_NOT_CANCELLABLE', `Export task ${id} is ${status} and cannot be cancelled`, {
       statusCode: 409,

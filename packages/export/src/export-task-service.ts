@@ -169,11 +169,15 @@ export class ExportTaskService {
     if (task.status !== 'succeeded') throw ExportTaskError.notReady(id, task.status);
     const key = task.fileKey;
     if (!key || isTaskFileExpired(task)) throw ExportTaskError.fileExpired(id);
+    // A file removed behind the task's back would otherwise fail mid-response.
+    const size = await this.config.storage.size(key).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? ExportTaskError.fileMissing(id) : error;
+    });
     return {
       stream: this.config.storage.read(key),
       fileName: task.fileName ?? `export-${id}`,
       contentType: task.contentType ?? 'application/octet-stream',
-      size: task.fileSize ?? 0,
+      size,
     };
   }
 

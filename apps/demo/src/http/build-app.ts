@@ -9,7 +9,7 @@ import type { SyncServer } from '@sluice/sync';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth-plugin.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { frameworkErrorOptions, registerErrorHandling } from './error-handler.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { exportTaskRoutes } from './routes/export-tasks.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -18,6 +18,7 @@ import { historyRoutes } from './routes/history.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { rejectUnstorableText } from './text-guard.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,7 +44,9 @@ export interface AppDependencies {
 
 /** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: dependencies.logger ?? false, bodyLimit: 1_048_576, genReqId: () => crypto.randomUUID() });
+  const app = Fastify({ logger: dependencies.logger ?? false, bodyLimit: 1_048_576, genReqId: () => crypto.randomUUID(), ...frameworkErrorOptions });
+  // Every body is JSON: anything else answers 415 instead of reaching a schema as a string.
+  app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -60,6 +63,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(fastifyCookie);
   await app.register(auditContextPlugin);
 
+  app.addHook('preValidation', rejectUnstorableText);
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {
     request.em = dependencies.orm.em.fork();

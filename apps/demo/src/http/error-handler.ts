@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   ConflictError,
@@ -9,7 +10,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '@sluice/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 
 function validationIssues(error: FastifyError): ValidationIssue[] {
   const context = error.validationContext ?? 'request';
@@ -57,3 +58,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(answer.statusCode).send(answer.toResponseBody());
   });
 }
+
+/**
+ * Errors Fastify and Node answer before any route or error handler runs (a malformed URL, a path
+ * segment too long, headers too large, a broken request): the same JSON shape with a documented code.
+ * Constructor options of Fastify, hence separate from {@link registerErrorHandling}.
+ */
+export const frameworkErrorOptions: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> = {
+  frameworkErrors: (error, _request, reply) => {
+    const answer = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? RequestError.uriTooLong() : RequestError.malformed('The URL is not validly encoded');
+    return (reply as FastifyReply).code(answer.statusCode).send(answer.toResponseBody());
+  },
+  clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const answer =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? RequestError.headersTooLarge()
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? RequestError.timeout()
+          : RequestError.malformed('The request is not well-formed HTTP');
+    const body = JSON.stringify(answer.toResponseBody());
+    if (socket.writable)
+      socket.write(
+        `HTTP/1.1 ${answer.statusCode} Error\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+      );
+    socket.destroy(error);
+  },
+};

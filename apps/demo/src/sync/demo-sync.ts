@@ -1,9 +1,8 @@
 import { syncEntity, syncKeySchema, syncMembership } from '@sluice/sync';
 import { z } from 'zod';
 import { Activity, CustomerOrder, genders, Person, Product, Status } from '../db/entities/index.ts';
-import { countryCode, isoDay } from '../http/schemas.ts';
+import { countryCode, int32, isoDay } from '../http/schemas.ts';
 
-const int32 = z.number().int().min(0).max(2_147_483_647);
 const now = () => {
   const at = new Date();
   return { createdAt: at, updatedAt: at };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { Activity, ActivityType } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { errorBody, idParam, isoDay } from '../schemas.ts';
+import { errorBody, idParam, int32, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 import { findPerson } from './people.ts';
@@ -34,8 +34,8 @@ export function toActivityDto(activity: Activity): z.infer<typeof activityDto> {
 }
 
 const activityFields = {
-  personId: z.number().int().positive(),
-  typeId: z.number().int().positive(),
+  personId: int32.positive(),
+  typeId: int32.positive(),
   date: isoDay,
   durationMinutes: z
     .number()

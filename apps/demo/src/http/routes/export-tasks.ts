@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportUser } from '../../exports/export-user.ts';
-import { errorBody } from '../schemas.ts';
+import { errorBody, idParam } from '../schemas.ts';
 
 /** What the export-task routes need. */
 export interface ExportTaskRouteOptions {
@@ -39,7 +39,7 @@ const taskDto = z.object({
   updatedBy: z.string(),
 });
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const idParams = z.object({ id: idParam });
 const live = new Set<string>(['queued', 'running']);
 
 /** `Content-Disposition` for a generated name: plain ASCII, plus the RFC 5987 form. */
