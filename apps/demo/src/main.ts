@@ -28,6 +28,7 @@ const app = await buildApp({
   logger: { level: config.logLevel },
   exportTasks: tasks.service,
   sync: await startDemoSync(orm.em),
+  loginThrottle: { redisUrl: config.redisUrl },
 });
 
 const em = orm.em.fork();

@@ -9,6 +9,7 @@ import { openDatabase } from '../src/db/open-orm.ts';
 import type { DatabaseDialect } from '../src/db/orm-config.ts';
 import { type DemoExportTasks, type DemoTaskOptions, startDemoExportTasks } from '../src/exports/export-tasks.ts';
 import { buildApp } from '../src/http/build-app.ts';
+import type { LoginThrottleOptions } from '../src/http/login-throttle.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 import { startDemoSync } from '../src/sync/sync-server.ts';
 
@@ -31,7 +32,7 @@ export interface TestApp {
 /** Starts the app on a new database with `people` generated people (seed 7). */
 export async function startTestApp(
   dialect: Dialect,
-  options: { people?: number; sessionTtlSeconds?: number; tasks?: Partial<DemoTaskOptions> } = {},
+  options: { people?: number; sessionTtlSeconds?: number; tasks?: Partial<DemoTaskOptions>; loginThrottle?: Partial<LoginThrottleOptions> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
@@ -47,6 +48,8 @@ export async function startTestApp(
     exportTasks: tasks.service,
     eventPollMs: 50,
     sync: await startDemoSync(orm.em),
+    // Suites log in often; the throttle's own test sets low limits.
+    loginThrottle: { perAddress: 10_000, perAccount: 10_000, ...options.loginThrottle },
   });
   const request: TestApp['request'] = (token, method, url, payload) =>
     app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });

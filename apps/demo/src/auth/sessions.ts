@@ -16,10 +16,12 @@ export async function authenticate(em: EntityManager, username: string, password
   return ok && user ? user : null;
 }
 
-/** Starts a session for `user` and returns its bearer token (shown once, stored hashed). */
+/** Starts a session for `user` and returns its bearer token (shown once, stored hashed); purges expired sessions. */
 export async function openSession(em: EntityManager, user: AppUser, ttlSeconds: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
+  // Every login adds a row: expired ones go here (indexed on expires_at), so the table stays small.
+  await em.nativeDelete(AppSession, { expiresAt: { $lt: now } });
   em.create(AppSession, { tokenHash: hashToken(token), user, createdAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
   await em.flush();
   return token;

@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CurrentUser } from '../auth/current-user.ts';
 import { authenticate, closeSession, openSession, resolveSession } from '../auth/sessions.ts';
+import { errorBody } from './schemas.ts';
 
 /** Name of the session cookie set by `POST /api/login`. */
 export const sessionCookie = 'sluice_session';
@@ -43,11 +44,13 @@ async function auth(app: FastifyInstance, options: { sessionTtlSeconds: number }
     '/api/login',
     {
       config: { public: true },
+      onRequest: app.loginThrottle.perAddress,
+      preHandler: app.loginThrottle.perAccount,
       schema: {
         tags: ['auth'],
         summary: 'Log in; returns a bearer token and sets a session cookie',
         body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
-        response: { 200: z.object({ token: z.string() }) },
+        response: { 200: z.object({ token: z.string() }), 401: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth-plugin.ts';
 import { frameworkErrorOptions, registerErrorHandling } from './error-handler.ts';
+import { type LoginThrottleOptions, loginThrottlePlugin } from './login-throttle.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { exportTaskRoutes } from './routes/export-tasks.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -40,6 +41,8 @@ export interface AppDependencies {
   eventPollMs?: number;
   /** The sync protocol behind `/api/sync` (initialised). */
   sync: SyncServer;
+  /** Login attempts allowed per client address and per account (default 30 and 10 a minute). */
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 /** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
@@ -68,6 +71,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.addHook('onRequest', async (request) => {
     request.em = dependencies.orm.em.fork();
   });
+  await app.register(loginThrottlePlugin, { perAddress: 30, perAccount: 10, windowMs: 60_000, ...dependencies.loginThrottle });
   await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds });
   await app.register(healthRoutes);
   const routeOptions = { cursorSecret: dependencies.cursorSecret };
