@@ -1,3 +1,4 @@
+import { ExportTask } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -157,5 +158,22 @@ describeEachDialect('export tasks API', (dialect) => {
     expect(body.error?.code).toBe('RATE_LIMITED');
     expect(body.error?.details.retryAfterSeconds).toBeGreaterThan(0);
     expect((await t.request(alice, 'POST', '/api/export-tasks', { export: 'count_people', formatter: { alias: 'csv' } })).statusCode).toBe(202);
+  });
+
+  it('holds the per-minute limit when 50 requests arrive at once', async () => {
+    const bob = await startTestApp(dialect, { people: 10, tasks: { workers: 0, tuning: { rateLimit: { maxPerWindow: 8, windowMs: 60_000, maxLive: 50 } } } });
+    try {
+      const token = await bob.login('admin');
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => bob.request(token, 'POST', '/api/export-tasks', { export: 'count_people', formatter: { alias: 'csv' } })),
+      );
+      const statuses = responses.map((response) => response.statusCode);
+      expect(statuses.filter((status) => status !== 202 && status !== 429).map((_, i) => responses[i]?.body)).toEqual([]);
+      expect(statuses.filter((status) => status === 202)).toHaveLength(8);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(42);
+      expect(await bob.orm.em.fork().count(ExportTask, {})).toBe(8);
+    } finally {
+      await bob.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { ExportUser } from './elements.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
 import { ExportTask, type ExportTaskStatus, freshRun } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
+import { ensureTaskOwner, lockTaskOwner } from './export-task-owner.ts';
 import { discardTaskFile, isTaskFileExpired } from './task-file.ts';
 
 /** A task as its owner (or an admin) sees it. */
@@ -60,25 +61,30 @@ export class ExportTaskService {
     if (remark !== null && (typeof remark !== 'string' || remark.length > 500))
       throw ValidationError.field('remark', 'must be a string of at most 500 characters');
     const prepared = this.config.registry.prepare(body, user);
-    const em = this.config.em.fork();
-    await this.#checkRate(em, user);
-    const now = new Date();
-    const task = em.create(ExportTask, {
-      ownerId: user.id,
-      ownerName: user.username,
-      request: prepared.request,
-      remark,
-      status: 'queued',
-      processedCount: 0,
-      attempts: 0,
-      maxAttempts: this.config.maxAttempts,
-      runAfter: now,
-      createdAt: now,
-      updatedAt: now,
-      createdBy: user.username,
-      updatedBy: user.username,
+    // Check and insert under the owner's lock: concurrent requests take turns, so the limit holds.
+    await ensureTaskOwner(this.config.em, user.id);
+    const task = await this.config.em.fork().transactional(async (em) => {
+      await lockTaskOwner(em, user.id);
+      await this.#checkRate(em, user);
+      const now = new Date();
+      const created = em.create(ExportTask, {
+        ownerId: user.id,
+        ownerName: user.username,
+        request: prepared.request,
+        remark,
+        status: 'queued',
+        processedCount: 0,
+        attempts: 0,
+        maxAttempts: this.config.maxAttempts,
+        runAfter: now,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: user.username,
+        updatedBy: user.username,
+      });
+      await em.flush();
+      return created;
     });
-    await em.flush();
     await this.config.dispatcher?.dispatch(task.id);
     return task;
   }

@@ -21,6 +21,7 @@ export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult,
 export { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig, type TaskDispatcher } from './export-task-config.ts';
 export { ExportTask, type ExportTaskStatus, exportTaskStatuses, type TaskCheckpoint } from './export-task-entity.ts';
 export { ExportTaskError, exportTaskErrorCodes } from './export-task-error.ts';
+export { ExportTaskOwner } from './export-task-owner.ts';
 export { ExportTaskRunner, newWorkerId, type RunTaskOptions, type TaskProgress } from './export-task-runner.ts';
 export { ExportTaskService, type ExportTaskView, type TaskFile } from './export-task-service.ts';
 export { FileSink } from './file-sink.ts';

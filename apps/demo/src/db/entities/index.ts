@@ -1,5 +1,5 @@
 import { auditEntities } from '@sluice/audit';
-import { ExportTask } from '@sluice/export';
+import { ExportTask, ExportTaskOwner } from '@sluice/export';
 import { syncEntities } from '@sluice/sync';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
@@ -28,6 +28,7 @@ export const entities = [
   Product,
   CustomerOrder,
   ExportTask,
+  ExportTaskOwner,
   ...auditEntities,
   ...syncEntities,
 ];

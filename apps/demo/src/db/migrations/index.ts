@@ -4,14 +4,17 @@ import { Migration20261121044450_init as Mariadb_Init } from './mariadb/Migratio
 import { Migration20261121062217_audit as Mariadb_Audit } from './mariadb/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Mariadb_ExportTasks } from './mariadb/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Mariadb_Sync } from './mariadb/Migration20261130001730_sync.ts';
+import { Migration20261130003117_export_task_owner as Mariadb_ExportTaskOwner } from './mariadb/Migration20261130003117_export_task_owner.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Postgresql_ExportTasks } from './postgresql/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Postgresql_Sync } from './postgresql/Migration20261130001730_sync.ts';
+import { Migration20261130003117_export_task_owner as Postgresql_ExportTaskOwner } from './postgresql/Migration20261130003117_export_task_owner.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Sqlite_ExportTasks } from './sqlite/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Sqlite_Sync } from './sqlite/Migration20261130001730_sync.ts';
+import { Migration20261130003116_export_task_owner as Sqlite_ExportTaskOwner } from './sqlite/Migration20261130003116_export_task_owner.ts';
 
 const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
   sqlite: [
@@ -19,18 +22,21 @@ const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
     { name: 'Migration20261121062217_audit', class: Sqlite_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Sqlite_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Sqlite_Sync },
+    { name: 'Migration20261130003116_export_task_owner', class: Sqlite_ExportTaskOwner },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
     { name: 'Migration20261121062217_audit', class: Postgresql_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Postgresql_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Postgresql_Sync },
+    { name: 'Migration20261130003117_export_task_owner', class: Postgresql_ExportTaskOwner },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
     { name: 'Migration20261121062217_audit', class: Mariadb_Audit },
     { name: 'Migration20261121063657_export_tasks', class: Mariadb_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Mariadb_Sync },
+    { name: 'Migration20261130003117_export_task_owner', class: Mariadb_ExportTaskOwner },
   ],
 };
 
