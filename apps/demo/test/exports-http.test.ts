@@ -41,8 +41,8 @@ describeEachDialect('exports API', (dialect) => {
     expect(response.statusCode, response.body).toBe(200);
     const preview = response.json();
     expect(preview.columns).toEqual([
-      { key: 'person_gender', label: 'Gender' },
-      { key: 'count', label: 'Number of people' },
+      { key: 'person_gender', label: 'Gender', type: 'text' },
+      { key: 'count', label: 'Number of people', type: 'integer' },
     ]);
     expect(preview.description).toEqual(['Count people', 'Filtered by birthdate between 01-01-1980 and 31-12-1999', 'Grouped by gender']);
     expect(preview.rows[0][0]).toMatchObject({ value: 'female', label: 'Female' });

@@ -145,14 +145,12 @@ describeEachDialect('OpenAPI-driven fuzzing', (dialect) => {
     const ops = operations(t.app.swagger() as never);
     expect(ops.length).toBeGreaterThan(30);
     const request = fc.record({
-      op: fc
-        .constantFrom(...ops)
-        .chain((op) =>
-          fc.record({
-            op: fc.constant({ method: op.method, path: op.path, hasBody: op.hasBody }),
-            shaped: op.bodies.map((body) => JSON.stringify(body) ?? 'null'),
-          }),
-        ),
+      op: fc.constantFrom(...ops).chain((op) =>
+        fc.record({
+          op: fc.constant({ method: op.method, path: op.path, hasBody: op.hasBody }),
+          shaped: op.bodies.map((body) => JSON.stringify(body) ?? 'null'),
+        }),
+      ),
       // Mostly users who may act, so requests get past authentication to the code that stores data.
       token: fc.constantFrom(tokens[0], tokens[0], tokens[2], ...tokens),
       params: fc.array(fc.oneof({ weight: 2, arbitrary: fc.constantFrom('1', '2', '3', 'people', 'orders') }, { weight: 1, arbitrary: nasty }), {

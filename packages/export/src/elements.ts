@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
 import type { SqlDialect } from '@sluice/pagination';
 import type { z } from 'zod';
+import type { ColumnType } from './column-type.ts';
 import type { ExportResult, ListResult } from './export-result.ts';
 
 /** Who runs an export. The application decides what its roles mean per center. */
@@ -45,6 +46,8 @@ export interface ElementBase<Params> {
 export interface ResultColumn {
   key: string;
   label: string;
+  /** `text` when omitted. Values are normalised to it per dialect before any formatter sees them. */
+  type?: ColumnType;
 }
 
 /** A selected SQL expression under a result key. Expressions are trusted code, never user input. */

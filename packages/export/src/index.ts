@@ -1,3 +1,4 @@
+export { CalendarDate, type ColumnType, typedValue } from './column-type.ts';
 export { csvFormatter, csvListFormatter } from './csv-formatter.ts';
 export type {
   AggregatorDefinition,

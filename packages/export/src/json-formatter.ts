@@ -8,9 +8,9 @@ export interface JsonCell {
   label: string | null;
 }
 
-/** Tabular result as `{columns:[{key,label}], rows:[[{value,label}...]], description}` (previews, charts). */
+/** Tabular result as `{columns:[{key,label,type}], rows:[[{value,label}...]], description}` (previews, charts). */
 export function tabularJson(result: TabularResult, limit = Number.POSITIVE_INFINITY) {
-  const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label }) => ({ key, label }));
+  const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label, type }) => ({ key, label, type: type ?? 'text' }));
   const rows = result.rows
     .slice(0, limit)
     .map((row) => [

@@ -1,3 +1,4 @@
+import { CalendarDate } from './column-type.ts';
 import type { FormatterDefinition } from './elements.ts';
 import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
@@ -5,7 +6,7 @@ import type { ZipWriter } from './zip-writer.ts';
 const mimeType = 'application/vnd.oasis.opendocument.spreadsheet';
 const xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const namespaces =
-  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"';
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"';
 
 function cellXml(value: unknown, style: string): string {
   if (value === null || value === undefined || value === '') return '<table:table-cell/>';
@@ -13,8 +14,15 @@ function cellXml(value: unknown, style: string): string {
     return `<table:table-cell${style} office:value-type="float" office:value="${value}"><text:p>${value}</text:p></table:table-cell>`;
   if (typeof value === 'boolean')
     return `<table:table-cell${style} office:value-type="boolean" office:boolean-value="${value}"><text:p>${value ? 'TRUE' : 'FALSE'}</text:p></table:table-cell>`;
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return `<table:table-cell${style} office:value-type="string"><text:p>${xmlText(text)}</text:p></table:table-cell>`;
+  if (value instanceof CalendarDate)
+    return `<table:table-cell${style || ' table:style-name="date"'} office:value-type="date" office:date-value="${value.iso}"><text:p>${value.iso}</text:p></table:table-cell>`;
+  if (value instanceof Date) {
+    // ODS date-times carry no zone: the instant in UTC, as every other format writes it.
+    const utc = value.toISOString().slice(0, 19);
+    return `<table:table-cell${style || ' table:style-name="datetime"'} office:value-type="date" office:date-value="${utc}"><text:p>${utc.replace('T', ' ')}</text:p></table:table-cell>`;
+  }
+  // String cells are text, never evaluated: nothing in them is altered (formula guards belong to CSV).
+  return `<table:table-cell${style} office:value-type="string"><text:p>${xmlText(String(value))}</text:p></table:table-cell>`;
 }
 
 /** OpenDocument spreadsheet: every table streams through one content.xml. */
@@ -26,7 +34,7 @@ const odsFormat: SheetFormat = {
   leadingEntries: (zip: ZipWriter) => zip.addStored('mimetype', Buffer.from(mimeType)),
   singleEntry: {
     path: 'content.xml',
-    prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:spreadsheet>`,
+    prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><number:date-style style:name="day"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style><number:date-style style:name="instant"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/><number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/><number:text>:</number:text><number:seconds number:style="long"/></number:date-style><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style><style:style style:name="date" style:family="table-cell" style:data-style-name="day"/><style:style style:name="datetime" style:family="table-cell" style:data-style-name="instant"/></office:automatic-styles><office:body><office:spreadsheet>`,
     suffix: '</office:spreadsheet></office:body></office:document-content>',
   },
   sheetPath: () => 'content.xml',

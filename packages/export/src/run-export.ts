@@ -1,6 +1,7 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { mikroOrmDialect, paginateQueryBuilder } from '@sluice/pagination';
+import { rowTyper, typedValue } from './column-type.ts';
 import type { ExportContext, SelectedExpression } from './elements.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
@@ -76,6 +77,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
     const query = paginateQueryBuilder(em, qb, { orderings: {}, tiebreaker: { name: 'row', ...rowKey } }, { hydrate: false, walkPrimaryKey: true });
     let read = 0;
     const keys = columns.map((column) => column.key);
+    const typed = rowTyper(columns);
     async function* pages(): AsyncGenerator<unknown[][]> {
       let count = 0;
       const walk = query.iteratePages({
@@ -88,7 +90,8 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
         if (options.signal?.aborted) throw options.signal.reason;
         count += page.length;
         read += page.length;
-        yield page.map((row) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null));
+        const cells = page.map((row) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null));
+        yield typed ? cells.map(typed) : cells;
       }
     }
     async function* rows(): AsyncGenerator<unknown[]> {
@@ -97,7 +100,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
     const result: ListResult = {
       ...info,
       kind: 'list',
-      columns: columns.map(({ key, label }) => ({ key, label })),
+      columns: columns.map(({ key, label, type }) => ({ key, label, type })),
       rows: rows(),
       pages: pages(),
       csvLines: copySql
@@ -133,7 +136,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
   const rows = (await qb.execute<Record<string, unknown>[]>('all', { mapResults: false })).map((row) => {
     const out: Record<string, unknown> = {};
     for (const group of groups) out[group.key.key] = numeric(row[group.key.key] ?? null);
-    for (const column of columns) out[column.key] = numeric(row[column.key] ?? null);
+    for (const column of columns) out[column.key] = column.type ? typedValue(column.type, row[column.key]) : numeric(row[column.key] ?? null);
     return out;
   });
   rows.sort((a, b) => {
@@ -152,7 +155,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
     ...info,
     kind: 'tabular',
     groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: key.label, aggregator: aggregator.definition.alias })),
-    valueColumns: columns.map(({ key, label }) => ({ key, label })),
+    valueColumns: columns.map(({ key, label, type }) => ({ key, label, type })),
     rows,
     labels,
   };

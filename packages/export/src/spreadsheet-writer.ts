@@ -3,14 +3,12 @@ import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import type { FormatterDefinition, ResumableListWriter } from './elements.ts';
 import type { ExportResult, ListResult } from './export-result.ts';
-import { neutraliseFormula } from './spreadsheet-cell.ts';
 import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { type ZipState, ZipWriter } from './zip-writer.ts';
 
 /** Parameters shared by the XLSX and ODS formatters. */
 export const spreadsheetParams = z.strictObject({
   header: z.boolean().default(false).describe('Title, element sentences, time and user above the table'),
-  neutraliseFormulas: z.boolean().default(true),
   pivot: pivotSchema.optional(),
   /** Rows per sheet before a new sheet starts with the column header repeated (Excel's limit by default). */
   maxRowsPerSheet: z.number().int().min(2).max(1_048_576).default(1_048_576),
@@ -106,12 +104,8 @@ class SheetWriter {
     if (!this.#format.singleEntry) await this.#zip.endEntry();
   }
 
-  #shown(cells: readonly unknown[]): readonly unknown[] {
-    return this.#params.neutraliseFormulas ? cells.map((value) => (typeof value === 'string' ? neutraliseFormula(value) : value)) : cells;
-  }
-
   async #row(cells: readonly unknown[], header: boolean): Promise<void> {
-    await this.#zip.write(this.#format.row(this.#shown(cells), header));
+    await this.#zip.write(this.#format.row(cells, header));
     this.#rowsInSheet++;
   }
 
@@ -126,7 +120,7 @@ class SheetWriter {
         await this.#startSheet();
         for (const header of this.#columnHeader) await this.#row(header, true);
       }
-      text += this.#format.row(this.#shown(cells), false);
+      text += this.#format.row(cells, false);
       this.#rowsInSheet++;
     }
     await this.#zip.write(text);

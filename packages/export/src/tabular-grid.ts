@@ -85,5 +85,7 @@ export function toGrid(result: TabularResult, pivot: Pivot = { rows: [], columns
 
 /** Lines above the table when a header block is asked for: title, element sentences, time, user. */
 export function headerBlock(info: ResultInfo): string[] {
-  return [info.title, ...info.description, `Generated at ${info.generatedAt.toISOString()}`, `By ${info.username}`];
+  // The export's own sentence often is its title ("Count people"): print it once.
+  const description = info.description.filter((line, index) => index > 0 || line !== info.title);
+  return [info.title, ...description, `Generated at ${info.generatedAt.toISOString()}`, `By ${info.username}`];
 }

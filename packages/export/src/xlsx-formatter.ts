@@ -1,3 +1,4 @@
+import { CalendarDate } from './column-type.ts';
 import type { FormatterDefinition } from './elements.ts';
 import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
@@ -6,13 +7,36 @@ const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const relationships = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
+// Spreadsheet dates are days since 1899-12-30 (Excel's epoch, its 1900 leap-year bug included).
+const excelEpoch = Date.UTC(1899, 11, 30);
+const dayMs = 86_400_000;
+// Cell styles (cellXfs below): 1 header, 2 date, 3 date-time.
+const dateStyle = ' s="2"';
+const dateTimeStyle = ' s="3"';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 cannot hold are the point
+const unwritable = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|_x[0-9A-Fa-f]{4}_/g;
+
+/**
+ * Text for SpreadsheetML: control characters XML cannot hold are written as OOXML's `_xHHHH_`
+ * escapes (Excel reads them back as the character), and text that already looks like an escape is
+ * protected by escaping its underscore.
+ */
+function xlsxText(value: string): string {
+  return xmlText(
+    value.replace(unwritable, (match) => (match.length === 1 ? `_x${match.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_` : `_x005F${match}`)),
+  );
+}
+
 function cellXml(value: unknown, style: string): string {
   if (value === null || value === undefined || value === '') return `<c${style}/>`;
   if (typeof value === 'number' && Number.isFinite(value)) return `<c${style}><v>${value}</v></c>`;
   if (typeof value === 'boolean') return `<c${style} t="b"><v>${value ? 1 : 0}</v></c>`;
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  // Inline strings stream without a shared-string table held in memory.
-  return `<c${style} t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
+  if (value instanceof CalendarDate) return `<c${style || dateStyle}><v>${(Date.parse(`${value.iso}T00:00:00Z`) - excelEpoch) / dayMs}</v></c>`;
+  if (value instanceof Date) return `<c${style || dateTimeStyle}><v>${(value.getTime() - excelEpoch) / dayMs}</v></c>`;
+  // Inline strings stream without a shared-string table held in memory. They are text, never
+  // evaluated, so nothing in them is altered (formula guards belong to CSV).
+  return `<c${style} t="inlineStr"><is><t xml:space="preserve">${xlsxText(String(value))}</t></is></c>`;
 }
 
 /** SpreadsheetML (Office Open XML) parts around streamed worksheets. */
@@ -50,7 +74,7 @@ const xlsxFormat: SheetFormat = {
     );
     await add(
       'xl/styles.xml',
-      `${xml}<styleSheet xmlns="${main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`,
+      `${xml}<styleSheet xmlns="${main}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
     );
   },
 };

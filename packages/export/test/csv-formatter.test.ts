@@ -62,9 +62,16 @@ describe('csv formatter', () => {
       },
     );
     expect(text.startsWith('\uFEFF')).toBe(true);
-    const cells = parse(text.slice(1), { delimiter: ';', relax_column_count: true });
-    expect(cells.slice(0, 5)).toEqual([['Count people'], ['Count people'], ['Grouped by gender'], ['Generated at 2026-01-02T03:04:05.000Z'], ['By alice']]);
-    expect(cells.slice(6)).toEqual([
+    // Strict RFC 4180 parsing: every line, the header block too, has the table's field count; the title once.
+    const cells = parse(text.slice(1), { delimiter: ';' });
+    expect(cells.slice(0, 5)).toEqual([
+      ['Count people', '', ''],
+      ['Grouped by gender', '', ''],
+      ['Generated at 2026-01-02T03:04:05.000Z', '', ''],
+      ['By alice', '', ''],
+      ['', '', ''],
+    ]);
+    expect(cells.slice(5)).toEqual([
       ['Id', 'Name', 'Score'],
       ['1', '\'=HYPERLINK("http://evil")', '-5'],
       ['2', "'+1", '0'],
@@ -74,6 +81,20 @@ describe('csv formatter', () => {
     ]);
     const raw = parse(await format(list([[1, '=1+1', 0]]), { neutraliseFormulas: false }));
     expect(raw[1]).toEqual(['1', '=1+1', '0']);
+  });
+
+  it('has an excel preset (BOM, ";", decimal commas) whose options can be overridden, and checks them', async () => {
+    const text = await format(list([[1, 'a', 1.5]]), { preset: 'excel' });
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(parse(text.slice(1), { delimiter: ';' })).toEqual([
+      ['Id', 'Name', 'Score'],
+      ['1', 'a', '1,5'],
+    ]);
+    expect(parse(await format(list([[1, 'a', 1.5]]), { preset: 'excel', decimalComma: false, bom: false }), { delimiter: ';' })[1]).toEqual(['1', 'a', '1.5']);
+    expect(csvFormatter.check?.(csvFormatter.params.parse({ decimalComma: true }), [])).toEqual([
+      { path: 'decimalComma', message: expect.stringContaining('";"') },
+    ]);
+    expect(csvListFormatter.params.safeParse({ pivot: { rows: [], columns: ['nope'] } }).success).toBe(false);
   });
 
   it('respects back-pressure on large lists', async () => {

@@ -29,7 +29,7 @@ export const countActivities: ExportDefinition<Record<string, never>> = {
   describe: () => 'Count activities',
   kind: 'tabular',
   initiateQuery: activities,
-  columns: () => [{ key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)' }],
+  columns: () => [{ key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)', type: 'integer' }],
 };
 
 export const averageActivityDuration: ExportDefinition<Record<string, never>> = {
@@ -42,8 +42,8 @@ export const averageActivityDuration: ExportDefinition<Record<string, never>> = 
   initiateQuery: activities,
   columns: () => [
     // `* 1e0` averages doubles: MariaDB's AVG of integers is a DECIMAL cut to 4 places.
-    { key: 'average_minutes', label: 'Average duration (minutes)', expression: 'avg(a.duration_minutes * 1e0)' },
-    { key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)' },
+    { key: 'average_minutes', label: 'Average duration (minutes)', expression: 'avg(a.duration_minutes * 1e0)', type: 'decimal' },
+    { key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)', type: 'integer' },
   ],
 };
 
@@ -56,11 +56,11 @@ export const listActivities: ExportDefinition<Record<string, never>> = {
   kind: 'list',
   initiateQuery: (ctx) => activities(ctx).join('a.type', 't'),
   columns: () => [
-    { key: 'id', label: 'Id', expression: 'a.id' },
-    { key: 'date', label: 'Date', expression: 'a.date' },
+    { key: 'id', label: 'Id', expression: 'a.id', type: 'integer' },
+    { key: 'date', label: 'Date', expression: 'a.date', type: 'date' },
     { key: 'type', label: 'Type', expression: 't.name' },
-    { key: 'duration_minutes', label: 'Duration (minutes)', expression: 'a.duration_minutes' },
-    { key: 'person_id', label: 'Person id', expression: 'p.id' },
+    { key: 'duration_minutes', label: 'Duration (minutes)', expression: 'a.duration_minutes', type: 'integer' },
+    { key: 'person_id', label: 'Person id', expression: 'p.id', type: 'integer' },
     { key: 'person_name', label: 'Person', expression: "concat(p.first_name, ' ', p.last_name)" },
   ],
   rowKey: { expression: 'a.id', type: 'integer' },

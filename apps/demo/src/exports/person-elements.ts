@@ -21,7 +21,7 @@ export const countPeople: ExportDefinition<Record<string, never>> = {
   requiredRole: 'EXPORT',
   accepts: ['person'],
   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Person, 'p').where({ center: { $in: [...ctx.centers] } }),
-  columns: () => [{ key: 'count', label: 'Number of people', expression: 'count(distinct p.id)' }],
+  columns: () => [{ key: 'count', label: 'Number of people', expression: 'count(distinct p.id)', type: 'integer' }],
 };
 
 export const listPeople: ExportDefinition<Record<string, never>> = {
@@ -40,11 +40,11 @@ export const listPeople: ExportDefinition<Record<string, never>> = {
       .join('p.center', 'c')
       .where({ center: { $in: [...ctx.centers] } }),
   columns: () => [
-    { key: 'id', label: 'Id', expression: 'p.id' },
+    { key: 'id', label: 'Id', expression: 'p.id', type: 'integer' },
     { key: 'first_name', label: 'First name', expression: 'p.first_name' },
     { key: 'last_name', label: 'Last name', expression: 'p.last_name' },
     { key: 'gender', label: 'Gender', expression: 'p.gender' },
-    { key: 'birthdate', label: 'Birthdate', expression: 'p.birthdate' },
+    { key: 'birthdate', label: 'Birthdate', expression: 'p.birthdate', type: 'date' },
     { key: 'nationality', label: 'Nationality', expression: 'p.nationality' },
     { key: 'center', label: 'Center', expression: 'c.name' },
   ],

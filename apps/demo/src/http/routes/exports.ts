@@ -31,7 +31,7 @@ function preview(result: ExportResult) {
 
 const cell = z.object({ value: z.unknown(), label: z.string().nullable() });
 const previewDto = z.object({
-  columns: z.array(z.object({ key: z.string(), label: z.string() })),
+  columns: z.array(z.object({ key: z.string(), label: z.string(), type: z.enum(['text', 'integer', 'decimal', 'date', 'datetime', 'boolean']).optional() })),
   rows: z.array(z.array(cell)),
   description: z.array(z.string()),
   truncated: z.boolean(),
