@@ -113,6 +113,21 @@ describeEachDialect('history API', (dialect) => {
     expect(future.items).toEqual([]);
   });
 
+  it('applies one rule to an entity’s history and the feed: visible while the entity is in the caller’s centers', async () => {
+    const moved = (await t.request(alice, 'POST', '/api/people', { firstName: 'Moving', lastName: 'Away', centerId: 2 })).json().id;
+    const entriesOf = async () =>
+      (await t.request(alice, 'GET', '/api/history?entity=people&limit=500'))
+        .json()
+        .items.filter((entry: { entityId: string }) => entry.entityId === String(moved));
+    expect(await entriesOf()).toHaveLength(1);
+    expect((await t.request(alice, 'GET', `/api/history/people/${moved}`)).statusCode).toBe(200);
+    expect((await t.request(admin, 'PATCH', `/api/people/${moved}`, { centerId: 3 })).statusCode).toBe(200);
+    expect((await t.request(alice, 'GET', `/api/history/people/${moved}`)).statusCode).toBe(404);
+    expect(await entriesOf()).toEqual([]);
+    expect((await t.request(admin, 'PATCH', `/api/people/${moved}`, { centerId: 1 })).statusCode).toBe(200);
+    expect(await entriesOf()).toHaveLength(3);
+  });
+
   it('attributes concurrent requests to their own users', async () => {
     const ids = await Promise.all(
       [1, 2, 3, 4].map(async () => (await t.request(admin, 'POST', '/api/orders', { personId, totalPrice: 1 })).json().id as number),

@@ -27,7 +27,11 @@ export interface FeedFilter {
   actorId?: number;
   from?: Date;
   to?: Date;
-  /** Only changes whose scope is one of these (e.g. the reader's center ids). */
+  /**
+   * Only changes of entities whose latest scope is one of these (e.g. the reader's center ids): the
+   * same rule as an entity's own history, so an entity that moved out of the reader's scopes vanishes
+   * from the feed too, old entries included.
+   */
   scopes?: string[];
 }
 
@@ -82,11 +86,10 @@ export class HistoryReader {
     for (const type of filter.entityTypes ?? []) this.tracked(type);
     const where: Record<string, unknown> = {};
     if (filter.entityTypes) where.entity_type = { $in: filter.entityTypes };
-    if (filter.scopes) where.scope = { $in: filter.scopes };
     const revision: Record<string, unknown> = {};
     if (filter.actorId !== undefined) revision.actorId = filter.actorId;
     if (filter.from || filter.to) revision.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
-    return this.#query(em, where, revision).paginate(pager);
+    return this.#query(em, where, revision, filter.scopes).paginate(pager);
   }
 
   /** The latest scope recorded for an entity (who may read its history), or `undefined` without history. */
@@ -112,7 +115,12 @@ export class HistoryReader {
     return { revision: latest.revision.id, at: latest.revision.createdAt.toISOString(), state: latest.state };
   }
 
-  #query(em: EntityManager, where: Record<string, unknown>, revision: Record<string, unknown> = {}): ConfiguredQuery<AuditChange, HistoryEntry> {
+  #query(
+    em: EntityManager,
+    where: Record<string, unknown>,
+    revision: Record<string, unknown> = {},
+    scopes?: string[],
+  ): ConfiguredQuery<AuditChange, HistoryEntry> {
     const qb = em
       .createQueryBuilder(AuditChange, 'c')
       .select([
@@ -125,6 +133,13 @@ export class HistoryReader {
       .join('c.revision', 'r')
       .where(where as never);
     if (Object.keys(revision).length > 0) qb.andWhere({ revision } as never);
+    if (scopes) {
+      // The entity's latest scope, read through the (entity_type, entity_id, revision) index.
+      const latest =
+        '(select c2.scope from audit_change c2 where c2.entity_type = c.entity_type and c2.entity_id = c.entity_id order by c2.revision_id desc, c2.id desc limit 1)';
+      if (scopes.length === 0) qb.andWhere('1 = 0');
+      else qb.andWhere(`${latest} in (${scopes.map(() => '?').join(', ')})`, scopes);
+    }
     return paginateQueryBuilder(
       em,
       qb,
