@@ -1,11 +1,40 @@
 import { z } from 'zod';
 import { isCountryCode } from '../countries.ts';
 
-/** The largest value of a 32-bit integer column (every id and integer column of the demo). */
-export const int32Max = 2_147_483_647;
+/** The largest value of a 32-bit integer column. */
+const int32Max = 2_147_483_647;
 
-/** A non-negative value that fits a 32-bit integer column. */
-export const int32 = z.number().int().min(0).max(int32Max);
+// Ranges of MikroORM's integer column types, signed as every dialect stores them.
+const integerRanges: Record<string, [number, number]> = {
+  TinyIntType: [-128, 127],
+  SmallIntType: [-32_768, 32_767],
+  MediumIntType: [-8_388_608, 8_388_607],
+  IntegerType: [-2_147_483_648, int32Max],
+  BigIntType: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+interface DefinedEntity {
+  meta: { className?: string; properties: Record<string, { type?: unknown; entity?: () => DefinedEntity; kind?: string }> };
+}
+
+/**
+ * An integer schema whose range is the column's, read from the entity definition (a many-to-one: the
+ * related primary key's), so a value the database would refuse is a 400, never a 500.
+ *
+ * @example
+ * ```ts
+ * integerColumn(CustomerOrder, 'totalPrice').min(0); // at most 2,147,483,647
+ * ```
+ */
+export function integerColumn(entity: { meta: unknown }, property: string): z.ZodNumber {
+  const definition = (entity as DefinedEntity).meta.properties[property];
+  if (!definition) throw new TypeError(`no property ${property}`);
+  if (definition.kind === 'm:1' && definition.entity) return integerColumn(definition.entity(), 'id');
+  const name = (definition.type as { name?: string } | undefined)?.name ?? '';
+  const range = integerRanges[name];
+  if (!range) throw new TypeError(`${property} is not an integer column (${name})`);
+  return z.number().int().min(range[0]).max(range[1]);
+}
 
 /** A positive integer id taken from a path segment: digits only (no `0x2`, `1e1`, ` 2` or `2.0`). */
 export const idParam = z

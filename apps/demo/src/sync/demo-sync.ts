@@ -1,7 +1,7 @@
 import { syncEntity, syncKeySchema, syncMembership } from '@sluice/sync';
 import { z } from 'zod';
 import { Activity, CustomerOrder, genders, Person, Product, Status } from '../db/entities/index.ts';
-import { countryCode, int32, isoDay } from '../http/schemas.ts';
+import { countryCode, integerColumn, isoDay } from '../http/schemas.ts';
 
 const now = () => {
   const at = new Date();
@@ -24,7 +24,7 @@ export const demoSyncMappings = [
         gender: z.enum(genders).nullable().default(null),
         birthdate: isoDay.nullable().default(null),
         nationality: countryCode.nullable().default(null),
-        center_id: int32.positive(),
+        center_id: integerColumn(Person, 'center').positive(),
       }),
       defaults: () => ({ createdAt: new Date() }),
     },
@@ -36,7 +36,14 @@ export const demoSyncMappings = [
     scope: 'person.center',
     parents: ['person'],
     push: {
-      schema: z.object({ person_id: syncKeySchema, type_id: int32.positive(), date: isoDay, duration_minutes: int32.max(24 * 60) }),
+      schema: z.object({
+        person_id: syncKeySchema,
+        type_id: integerColumn(Activity, 'type').positive(),
+        date: isoDay,
+        duration_minutes: integerColumn(Activity, 'durationMinutes')
+          .min(0)
+          .max(24 * 60),
+      }),
       defaults: () => ({ createdAt: new Date() }),
     },
   }),
@@ -50,7 +57,7 @@ export const demoSyncMappings = [
       schema: z.object({
         person_id: syncKeySchema,
         status_id: syncKeySchema,
-        total_price: int32,
+        total_price: integerColumn(CustomerOrder, 'totalPrice').min(0),
         delivery_date: isoDay.nullable().default(null),
         product_ids: z.array(syncKeySchema).max(100).default([]),
       }),

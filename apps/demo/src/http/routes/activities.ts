@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { Activity, ActivityType } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { errorBody, idParam, int32, isoDay } from '../schemas.ts';
+import { errorBody, idParam, integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 import { findPerson } from './people.ts';
@@ -34,8 +34,8 @@ export function toActivityDto(activity: Activity): z.infer<typeof activityDto> {
 }
 
 const activityFields = {
-  personId: int32.positive(),
-  typeId: int32.positive(),
+  personId: integerColumn(Activity, 'person').positive(),
+  typeId: integerColumn(Activity, 'type').positive(),
   date: isoDay,
   durationMinutes: z
     .number()

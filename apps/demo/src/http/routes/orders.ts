@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { CustomerOrder, Product, Status, statusNames } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { errorBody, idParam, int32, isoDay } from '../schemas.ts';
+import { errorBody, idParam, integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 import { findPerson } from './people.ts';
@@ -59,7 +59,7 @@ async function findProduct(em: EntityManager, id: number): Promise<Product> {
 
 const updateOrder = z.strictObject({
   status: z.enum(statusNames),
-  totalPrice: int32,
+  totalPrice: integerColumn(CustomerOrder, 'totalPrice').min(0),
   deliveryDate: isoDay.nullable(),
 });
 
@@ -98,11 +98,11 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
       schema: {
         tags,
         body: z.strictObject({
-          personId: int32.positive(),
+          personId: integerColumn(CustomerOrder, 'person').positive(),
           status: z.enum(statusNames).default('New'),
-          totalPrice: int32.default(0),
+          totalPrice: integerColumn(CustomerOrder, 'totalPrice').min(0).default(0),
           deliveryDate: isoDay.nullable().default(null),
-          productIds: z.array(int32.positive()).max(100).default([]),
+          productIds: z.array(integerColumn(Product, 'id').positive()).max(100).default([]),
         }),
         response: { 201: orderDto, 400: errorBody, 404: errorBody },
       },
@@ -146,7 +146,14 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
 
   routes.post(
     '/api/orders/:id/products',
-    { schema: { tags, params, body: z.strictObject({ productId: int32.positive() }), response: { 200: orderDto, 400: errorBody, 404: errorBody } } },
+    {
+      schema: {
+        tags,
+        params,
+        body: z.strictObject({ productId: integerColumn(Product, 'id').positive() }),
+        response: { 200: orderDto, 400: errorBody, 404: errorBody },
+      },
+    },
     async (request) => {
       const order = await findOrder(request.em, request.user, request.params.id);
       order.products.add(await findProduct(request.em, request.body.productId));

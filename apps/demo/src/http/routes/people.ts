@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { type CurrentUser, canUseCenter } from '../../auth/current-user.ts';
 import { Center, genders, Person } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { countryCode, errorBody, idParam, int32, isoDay } from '../schemas.ts';
+import { countryCode, errorBody, idParam, integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 
@@ -42,7 +42,7 @@ const personFields = {
   gender: z.enum(genders).nullable(),
   birthdate: isoDay.nullable(),
   nationality: countryCode.nullable(),
-  centerId: int32.positive(),
+  centerId: integerColumn(Person, 'center').positive(),
 };
 const createPerson = z.strictObject({
   ...personFields,
