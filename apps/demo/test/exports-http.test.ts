@@ -88,10 +88,18 @@ describeEachDialect('exports API', (dialect) => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-disposition']).toContain(`.${alias}"`);
-      const book = XLSX.read(response.rawPayload, { type: 'buffer' });
+      const book = XLSX.read(response.rawPayload, { type: 'buffer', cellDates: true });
       const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0] as string] as never, { header: 1 });
       expect(rows).toHaveLength(Number(count?.n) + 1);
       expect(rows[0]).toEqual(['Id', 'First name', 'Last name', 'Gender', 'Birthdate', 'Nationality', 'Center']);
+      // An independent reader sees ids as numbers and birthdates as date cells of the very day stored.
+      const [first] = await t.orm.em
+        .getConnection()
+        .execute('select id, birthdate from person where center_id in (1, 2) and birthdate is not null order by id limit 1');
+      const row = rows.find((cells) => cells[0] === Number(first?.id)) as unknown[];
+      expect(row[4]).toBeInstanceOf(Date);
+      const stored = first?.birthdate instanceof Date ? first.birthdate.toISOString() : String(first?.birthdate);
+      expect((row[4] as Date).toISOString().slice(0, 10)).toBe(stored.slice(0, 10));
     }
   });
 
