@@ -107,9 +107,10 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
     [mapping.name, at.version, at.version, at.id, context.watermark, ...(scoped ?? []), ...(scoped ?? [])],
     limit + 1,
   );
-  // A prune may have run since the horizon was read: what it deleted is missing from `log`.
-  if (Number((await context.run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0) > at.version)
-    return { changes: [], deletes: [], newItems: [], next: checkpoint, hasMore: true, stale: true };
+  // A prune may have run since the horizon was read: what it deleted is missing from `log`. The page
+  // read the horizon in its own statement; an empty page asks again.
+  const horizon = log[0]?.horizon ?? Number((await context.run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0);
+  if (horizon > at.version) return { changes: [], deletes: [], newItems: [], next: checkpoint, hasMore: true, stale: true };
   const hasMore = log.length > limit;
   const page = log.slice(0, limit);
   const last = page.at(-1);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { ageInMs } from '@sluice/core';
-import { clockFor, ensureClockRow, readClockRow } from './sync-clock.ts';
+import { ensureClockRow, readClockRow } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import { sqlRunner, syncDialect } from './sync-sql.ts';
 
@@ -22,9 +22,9 @@ export async function pruneSyncLog(em: EntityManager, olderThan: Date, batchSize
   await ensureClockRow(run, dialect);
   const cutoff = dialect === 'sqlite' ? olderThan.getTime() : olderThan;
   const [oldest] = await run('select max(version) as v from sync_change where created_at < ?', [cutoff]);
-  const { horizon: current, counter } = await readClockRow(run);
+  const { horizon: current, watermark } = await readClockRow(run, dialect);
   if (oldest?.v === null || oldest?.v === undefined) return { pruned: 0, horizon: current };
-  const horizon = Math.max(current, Math.min(Number(oldest.v) + 1, await clockFor(dialect).watermark(run, counter)));
+  const horizon = Math.max(current, Math.min(Number(oldest.v) + 1, watermark));
   await run('update sync_clock set horizon_version = ? where id = 1 and horizon_version < ?', [horizon, horizon]);
   let pruned = 0;
   for (;;) {

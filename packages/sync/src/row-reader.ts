@@ -12,9 +12,12 @@ export interface LogEntry {
   rowId: string;
   uuid: string | null;
   found: ScopedRow | null;
+  /** The log's horizon as the same statement saw it: a prune that raced this page shows here. */
+  horizon: number;
 }
 
 const uuidJoin = ' left join sync_item i on i.mapping = c.mapping and i.row_id = c.row_id';
+const horizonColumn = '(select horizon_version from sync_clock where id = 1) as sluice_h';
 const integerType = { postgresql: 'bigint', sqlite: 'integer', mysql: 'signed' } as const;
 
 function logFields(record: Record<string, unknown>, id: string, version: string, rowId: string, uuid: string) {
@@ -23,6 +26,7 @@ function logFields(record: Record<string, unknown>, id: string, version: string,
     version: Number(record[version]),
     rowId: String(record[rowId]),
     uuid: record[uuid] === null || record[uuid] === undefined ? null : String(record[uuid]),
+    horizon: Number(record.sluice_h ?? 0),
   };
 }
 
@@ -130,7 +134,7 @@ export class RowReader {
   async logPage(mapping: ResolvedMapping, where: string, params: unknown[], limit: number): Promise<LogEntry[]> {
     const tail = ` order by c.version, c.id limit ${Number(limit)}`;
     if (mapping.kind === 'membership') {
-      const log = await this.#run(`select c.id, c.version, c.row_id, i.uuid from sync_change c${uuidJoin} where ${where}${tail}`, params);
+      const log = await this.#run(`select c.id, c.version, c.row_id, i.uuid, ${horizonColumn} from sync_change c${uuidJoin} where ${where}${tail}`, params);
       const current = await this.byIds(
         mapping,
         log.map((entry) => String(entry.row_id)),
@@ -142,7 +146,7 @@ export class RowReader {
       mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? `cast(c.row_id as ${integerType[this.#dialect]})` : 'c.row_id';
     const records = await this.#selectEntities(mapping, {
       from: `sync_change c left join ${this.#q(mapping.table)} t0 on ${pk} = ${key}`,
-      columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', 'i.uuid as sluice_uuid'],
+      columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', 'i.uuid as sluice_uuid', horizonColumn],
       joins: uuidJoin,
       where,
       params,

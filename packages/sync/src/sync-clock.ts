@@ -13,18 +13,30 @@ export interface SyncClock {
    */
   stamp(run: SqlRun): Promise<string>;
   /**
-   * Every change with a version below this is committed and readable; none will appear there later.
-   * `counter` is the clock row's version, read just before (in the same request).
+   * SQL read with the clock row (`version` is its counter): every change with a version below it is
+   * committed and readable, and none will appear there later.
    */
-  watermark(run: SqlRun, counter: number): Promise<number>;
+  watermark: string;
 }
 
 const clockRow = 1;
 
-/** PostgreSQL: the writer's transaction id; readable once below the oldest running transaction's (xmin). */
+/**
+ * PostgreSQL: the writer's transaction id. Readable once no transaction with a smaller id can still
+ * write here: the smallest id among the transactions in progress that hold a lock in this database
+ * (a transaction writes only its own database, and holds a lock on what it wrote until it ends), or
+ * the snapshot's xmax when there is none. Unlike the cluster-wide xmin, a long transaction in another
+ * database of the same server does not hold it back.
+ */
 const postgresClock: SyncClock = {
   stamp: async () => 'pg_current_xact_id()::text::bigint',
-  watermark: async (run) => Number((await run('select pg_snapshot_xmin(pg_current_snapshot())::text as w'))[0]?.w),
+  watermark: `(select least(pg_snapshot_xmax(s.snap)::text::bigint, coalesce((
+      select min(x::text::bigint) from pg_snapshot_xip(s.snap) as x
+      where exists (
+        select 1 from pg_locks l join pg_locks r on r.virtualtransaction = l.virtualtransaction
+        where l.locktype = 'transactionid' and l.transactionid::text::bigint = x::text::bigint % 4294967296
+          and r.locktype = 'relation' and r.database = (select oid from pg_database where datname = current_database()))
+    ), 9223372036854775807)) from (select pg_current_snapshot() as snap) s)`,
 };
 
 /**
@@ -38,7 +50,7 @@ const mariadbClock: SyncClock = {
     // Read back rather than inline: the insert that follows generates ids of its own.
     return String(Number((await run('select last_insert_id() as v'))[0]?.v));
   },
-  watermark: async (_run, counter) => counter + 1,
+  watermark: 'version + 1',
 };
 
 /** SQLite: one writer at a time, so a counter taken inside the write transaction is commit order. */
@@ -63,8 +75,13 @@ export async function ensureClockRow(run: SqlRun, dialect: SyncDialect): Promise
   else await run(`insert into sync_clock ${columns} values (?, ?, ?, ?, ?) on conflict do nothing`, values);
 }
 
-/** The clock row: this database's id, its checkpoint secret, the pruned horizon and the last version handed out. */
-export async function readClockRow(run: SqlRun): Promise<{ databaseId: string; secret: string; horizon: number; counter: number }> {
-  const [row] = await run('select database_id, secret, horizon_version, version from sync_clock where id = ?', [clockRow]);
-  return { databaseId: String(row?.database_id), secret: String(row?.secret), horizon: Number(row?.horizon_version ?? 0), counter: Number(row?.version ?? 0) };
+/** The clock row, one query: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
+export async function readClockRow(run: SqlRun, dialect: SyncDialect): Promise<{ databaseId: string; secret: string; horizon: number; watermark: number }> {
+  const [row] = await run(`select database_id, secret, horizon_version, ${clockFor(dialect).watermark} as watermark from sync_clock where id = ?`, [clockRow]);
+  return {
+    databaseId: String(row?.database_id),
+    secret: String(row?.secret),
+    horizon: Number(row?.horizon_version ?? 0),
+    watermark: Number(row?.watermark ?? 1),
+  };
 }

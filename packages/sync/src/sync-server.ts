@@ -4,8 +4,8 @@ import { type MappingPull, type PullContext, pullMapping } from './pull.ts';
 import { applyPush, type PushContext, type PushRequest, type PushResponse } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
-import { scopeGeneration } from './scope-generation.ts';
-import { clockFor, ensureClockRow, readClockRow } from './sync-clock.ts';
+import { ScopeGenerations } from './scope-generation.ts';
+import { ensureClockRow, readClockRow } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncMapping, SyncSubject } from './sync-mapping.ts';
 import { type SqlRun, type SyncDialect, sqlRunner, syncDialect } from './sync-sql.ts';
@@ -57,6 +57,7 @@ export interface SyncSummary {
 export class SyncServer {
   readonly #options: SyncServerOptions;
   #state: { mappings: MappingSet; dialect: SyncDialect; codec: CheckpointCodec; databaseId: string } | undefined;
+  readonly #generations = new ScopeGenerations();
 
   constructor(options: SyncServerOptions) {
     this.#options = options;
@@ -68,7 +69,7 @@ export class SyncServer {
     const dialect = syncDialect(em);
     const run = sqlRunner(em);
     await ensureClockRow(run, dialect);
-    const { databaseId, secret } = await readClockRow(run);
+    const { databaseId, secret } = await readClockRow(run, dialect);
     this.#state = { mappings, dialect, codec: new CheckpointCodec(this.#options.secret ?? secret, databaseId), databaseId };
   }
 
@@ -93,9 +94,8 @@ export class SyncServer {
   async pullContext(em: EntityManager, subject: SyncSubject): Promise<PullContext> {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
-    const generation = await scopeGeneration(run, dialect, subject);
-    const { horizon, counter } = await readClockRow(run);
-    const watermark = await clockFor(dialect).watermark(run, counter);
+    const generation = await this.#generations.of(run, dialect, subject);
+    const { horizon, watermark } = await readClockRow(run, dialect);
     return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark };
   }
 

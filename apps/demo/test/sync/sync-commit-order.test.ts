@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { SyncServer } from '@sluice/sync';
-import { describeEachDialect } from '@sluice/test-utils';
+import { createTestDatabase, describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Center, CustomerOrder, Person } from '../../src/db/entities/index.ts';
+import { openDatabase } from '../../src/db/open-orm.ts';
 import { startDemoSync } from '../../src/sync/sync-server.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 
@@ -132,6 +133,41 @@ describeEachDialect('sync commit order', (dialect) => {
     seen.push(...(await pull()));
     expect(seen).toContain(`${first}:111`);
     expect(seen).toContain(`${second}:222`);
+  });
+
+  it('is not held back by a transaction open in another database of the same server', async () => {
+    const other = await createTestDatabase(dialect);
+    const { orm } = await openDatabase(other.url);
+    try {
+      const pull = puller('orders', (row) => `${row.id}:${row.total_price}`);
+      await pull();
+      const [first] = (await t.orm.em.fork().find(CustomerOrder, {}, { orderBy: { id: 'desc' }, limit: 1 })).map((order) => order.id) as [number];
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let wrote = () => {};
+      const written = new Promise<void>((resolve) => {
+        wrote = resolve;
+      });
+      // A writer elsewhere on the server, open for the whole test: PostgreSQL's xmin would wait for it.
+      const elsewhere = orm.em.fork().transactional(async (em) => {
+        await em.getConnection().execute("insert into center (id, name) values (999, 'Held')", [], 'run', em.getTransactionContext());
+        wrote();
+        await held;
+      });
+      await written;
+      try {
+        await t.orm.em.fork().transactional((em) => setPrice(em, first, 4343));
+        expect(await pull()).toContain(`${first}:4343`);
+      } finally {
+        release();
+        await elsewhere;
+      }
+    } finally {
+      await orm.close(true);
+      await other.drop();
+    }
   });
 
   it('receives every committed change and none rolled back, with 16 writers holding transactions open', async () => {
