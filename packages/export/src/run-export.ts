@@ -154,7 +154,8 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
   const result: TabularResult = {
     ...info,
     kind: 'tabular',
-    groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: key.label, aggregator: aggregator.definition.alias })),
+    // Group values stay raw (labels are looked up by them); their type still reaches the formatters.
+    groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: key.label, type: key.type, aggregator: aggregator.definition.alias })),
     valueColumns: columns.map(({ key, label, type }) => ({ key, label, type })),
     rows,
     labels,
