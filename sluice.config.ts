@@ -7,7 +7,7 @@ import { demoTaskConfig } from './apps/demo/src/exports/export-tasks.ts';
 const config = loadConfig();
 
 export default defineSluiceConfig({
-  openOrm: async () => (await openDatabase(config.databaseUrl)).orm,
+  openOrm: async (options) => (await openDatabase(config.databaseUrl, {}, options)).orm,
   exportTasks: (orm) => demoTaskConfig(orm.em, { directory: config.exportDirectory }),
   redisUrl: config.redisUrl,
 });

@@ -53,6 +53,6 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
       stderr: string;
     };
     expect(failure.code).toBe(2);
-    expect(failure.stderr).toMatch(/VALIDATION_FAILED/);
+    expect(failure.stderr).toMatch(/CLI_USAGE/);
   });
 });

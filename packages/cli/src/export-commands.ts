@@ -15,6 +15,7 @@ import {
   runExport,
 } from '@sluice/export';
 import type { BullmqTaskDispatcher } from '@sluice/export/bullmq';
+import { CliError } from './cli-error.ts';
 import type { Command, CommandContext } from './command.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 
@@ -30,7 +31,7 @@ interface TaskContext {
 
 async function withTasks(context: CommandContext, work: (tasks: TaskContext) => Promise<number>): Promise<number> {
   if (!context.config.exportTasks) throw ConfigError.invalid('sluice config', 'export commands need `exportTasks` in sluice.config.ts');
-  const orm = await context.config.openOrm();
+  const orm = await context.config.openOrm({ readOnly: context.readOnly });
   // Loaded only with Redis: without it the CLI never carries BullMQ.
   const queue = context.config.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(context.config.redisUrl) : null;
   try {
@@ -42,11 +43,13 @@ async function withTasks(context: CommandContext, work: (tasks: TaskContext) => 
   }
 }
 
-function integerArgument(name: string, raw: string | boolean | undefined, fallback?: number): number {
+/** A whole-number option or argument; out of range is refused, never silently changed. */
+function integerArgument(name: string, raw: string | boolean | undefined, fallback?: number, min = 0): number {
   if (raw === undefined && fallback !== undefined) return fallback;
+  if (raw === undefined) throw CliError.usage(`${name} is required`);
   const value = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(value))
-    throw ValidationError.field(name, `expected a non-negative integer, got "${String(raw)}"`);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min)
+    throw CliError.usage(`${name} must be a whole number of at least ${min}, got "${String(raw)}"`);
   return value;
 }
 
@@ -75,7 +78,7 @@ export const exportCommands: Record<string, Command> = {
   'export:process': {
     usage: 'sluice export:process <task-id> [--force]',
     description: 'Run one export task now; --force runs a finished (succeeded, failed, cancelled) task again from the start',
-    options: { force: { type: 'boolean' } },
+    options: { force: { type: 'boolean', description: 'Re-run a task that already ended (succeeded, failed or cancelled), from the start' } },
     positionals: 1,
     run: (context) =>
       withTasks(context, async ({ config }) => {
@@ -88,7 +91,10 @@ export const exportCommands: Record<string, Command> = {
   'export:process-all': {
     usage: 'sluice export:process-all [--limit=10] [--force]',
     description: 'Run due queued tasks one after another (--limit=0: all); --force also re-runs failed tasks and those waiting for a retry',
-    options: { limit: { type: 'string' }, force: { type: 'boolean' } },
+    options: {
+      limit: { type: 'string', value: 'n', description: 'Run at most n tasks (default 10; 0: all due tasks)' },
+      force: { type: 'boolean', description: 'Also take failed tasks and tasks waiting for a retry' },
+    },
     run: (context) =>
       withTasks(context, async ({ config }) => {
         const limit = integerArgument('limit', context.options.limit, 10);
@@ -117,10 +123,10 @@ export const exportCommands: Record<string, Command> = {
   'export:worker': {
     usage: 'sluice export:worker [--concurrency=1]',
     description: 'Run tasks as they come until SIGINT/SIGTERM: BullMQ jobs when the config names Redis, else by polling the database',
-    options: { concurrency: { type: 'string' } },
+    options: { concurrency: { type: 'string', value: 'n', description: 'Tasks run at once, 1 or more (default 1)' } },
     run: (context) =>
       withTasks(context, async ({ config, queue }) => {
-        const concurrency = Math.max(1, integerArgument('concurrency', context.options.concurrency, 1));
+        const concurrency = integerArgument('concurrency', context.options.concurrency, 1, 1);
         const runner = new ExportTaskRunner(config);
         const events = {
           concurrency,
@@ -146,11 +152,15 @@ export const exportCommands: Record<string, Command> = {
   'export:run': {
     usage: 'sluice export:run --request <request.json> --out <file> --user <user-id>',
     description: 'Run an export request directly into a file, as the given user, without a task',
-    options: { request: { type: 'string' }, out: { type: 'string' }, user: { type: 'string' } },
+    options: {
+      request: { type: 'string', value: 'file.json', description: 'The export request (as POST /api/exports/download takes it)' },
+      out: { type: 'string', value: 'file', description: 'Where the file is written' },
+      user: { type: 'string', value: 'user-id', description: 'Run as this user: their roles and centers apply' },
+    },
     run: (context) =>
       withTasks(context, async ({ config }) => {
-        const { request: requestFile, out } = context.options;
-        if (typeof requestFile !== 'string' || typeof out !== 'string') throw ValidationError.field('request', '--request and --out are required');
+        for (const name of ['request', 'out', 'user']) if (typeof context.options[name] !== 'string') throw CliError.usage(`--${name} is required`);
+        const { request: requestFile, out } = context.options as { request: string; out: string };
         let body: unknown;
         try {
           body = JSON.parse(await readFile(requestFile, 'utf8'));
@@ -182,13 +192,17 @@ export const exportCommands: Record<string, Command> = {
   'export:list': {
     usage: 'sluice export:list [--status=queued|running|succeeded|failed|cancelled] [--limit=20]',
     description: 'Show the newest tasks with their status and progress',
-    options: { status: { type: 'string' }, limit: { type: 'string' } },
+    readOnly: true,
+    options: {
+      status: { type: 'string', value: 'status', description: `Only tasks in this status: ${exportTaskStatuses.join(', ')}` },
+      limit: { type: 'string', value: 'n', description: 'How many of the newest tasks, 1 or more (default 20)' },
+    },
     run: (context) =>
       withTasks(context, async ({ config }) => {
         const status = context.options.status;
         if (status !== undefined && !exportTaskStatuses.includes(status as never))
           throw ValidationError.field('status', `expected one of ${exportTaskStatuses.join(', ')}`);
-        const limit = Math.max(1, integerArgument('limit', context.options.limit, 20));
+        const limit = integerArgument('limit', context.options.limit, 20, 1);
         const tasks = await config.em.fork().find(ExportTask, status ? { status: status as ExportTask['status'] } : {}, { orderBy: { id: 'desc' }, limit });
         context.log(['id', 'status', 'export', 'owner', 'progress', 'attempts', 'created'].join('\t'));
         for (const task of tasks) {

@@ -1,7 +1,8 @@
+export { CliError, cliErrorCodes } from './cli-error.ts';
 export { cliMain } from './cli-main.ts';
-export type { Command, CommandContext } from './command.ts';
+export type { Command, CommandContext, CommandOption } from './command.ts';
 export { commands } from './commands.ts';
-export { loadSluiceConfig } from './load-config.ts';
+export { configPaths, defaultConfigPaths, findSluiceConfig, loadSluiceConfig } from './load-config.ts';
 export { type ProgressOutput, ProgressReporter } from './progress-reporter.ts';
-export { type CliOptions, runCli } from './run-cli.ts';
+export { type CliOptions, commandHelp, generalHelp, runCli } from './run-cli.ts';
 export { defineSluiceConfig, type SluiceConfig } from './sluice-config.ts';

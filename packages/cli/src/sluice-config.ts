@@ -4,8 +4,11 @@ import type { ExportTaskConfig } from '@sluice/export';
 
 /** What an application tells the `sluice` CLI, in `sluice.config.ts` at its root. */
 export interface SluiceConfig {
-  /** Opens the application's ORM (migrated); the CLI closes it when done. */
-  openOrm(): Promise<MikroORM<AbstractSqlDriver, EntityManager>>;
+  /**
+   * Opens the application's ORM; the CLI closes it when done. `readOnly` (e.g. `export:list`): open an
+   * existing database as it is, never create or migrate one.
+   */
+  openOrm(options?: { readOnly?: boolean }): Promise<MikroORM<AbstractSqlDriver, EntityManager>>;
   /** Export tasks over that ORM (registry, storage, users); needed by the `export:*` commands. */
   exportTasks?(orm: MikroORM<AbstractSqlDriver, EntityManager>): ExportTaskConfig;
   /** When set, `export:worker` takes jobs from BullMQ on this Redis instead of polling the database. */

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
+import { ConfigError } from '@sluice/core';
 import { SyncSubscriber } from '@sluice/sync';
 import { type DatabaseDialect, dialectOf, ormOptions } from './orm-config.ts';
 
@@ -10,13 +13,22 @@ export interface Database {
   dialect: DatabaseDialect;
 }
 
-/** Opens the database at `databaseUrl` and applies pending migrations. */
-export async function openDatabase(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Promise<Database> {
+/**
+ * Opens the database at `databaseUrl` and applies pending migrations; `readOnly` opens an existing
+ * database as it is (a missing SQLite file is an error, not a new database).
+ */
+export async function openDatabase(
+  databaseUrl: string,
+  overrides: Partial<Options<AbstractSqlDriver>> = {},
+  options: { readOnly?: boolean } = {},
+): Promise<Database> {
+  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : null;
+  if (options.readOnly && file && file !== ':memory:' && !existsSync(file)) throw ConfigError.invalid('DATABASE_URL', `no SQLite database at ${resolve(file)}`);
   const orm = (await MikroORM.init(await ormOptions(databaseUrl, overrides))) as MikroORM<AbstractSqlDriver, EntityManager>;
   // A history or sync configuration that does not match the entities fails here, not on the first flush.
   for (const subscriber of orm.config.get('subscribers')) {
     if (subscriber instanceof AuditSubscriber || subscriber instanceof SyncSubscriber) subscriber.assertConfiguration(orm.getMetadata());
   }
-  await orm.migrator.up();
+  if (!options.readOnly) await orm.migrator.up();
   return { orm, dialect: dialectOf(databaseUrl) };
 }

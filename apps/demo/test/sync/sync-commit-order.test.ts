@@ -66,6 +66,15 @@ async function stress(
   return result;
 }
 
+/** A promise a test opens when it is ready: `opened` settles once `open()` is called. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 const missed = (result: StressResult) => [...result.committed].filter((mark) => !result.received.has(mark));
 
 describeEachDialect('sync commit order', (dialect) => {
@@ -103,20 +112,14 @@ describeEachDialect('sync commit order', (dialect) => {
     const [first, second] = (await t.orm.em.fork().find(CustomerOrder, {}, { orderBy: { id: 'asc' }, limit: 2 })).map((order) => order.id) as [number, number];
     const pull = puller('orders', (row) => `${row.id}:${row.total_price}`);
     await pull();
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let flushed = () => {};
-    const written = new Promise<void>((resolve) => {
-      flushed = resolve;
-    });
+    const held = gate();
+    const written = gate();
     const t1 = t.orm.em.fork().transactional(async (em) => {
       await setPrice(em, first, 111);
-      flushed();
-      await held;
+      written.open();
+      await held.opened;
     });
-    await written;
+    await written.opened;
     const t2 = t.orm.em.fork().transactional((em) => setPrice(em, second, 222));
     const seen: string[] = [];
     try {
@@ -127,7 +130,7 @@ describeEachDialect('sync commit order', (dialect) => {
         expect(seen).not.toContain(`${first}:111`);
       }
     } finally {
-      release();
+      held.open();
       await Promise.all([t1, t2]);
     }
     seen.push(...(await pull()));
@@ -142,26 +145,20 @@ describeEachDialect('sync commit order', (dialect) => {
       const pull = puller('orders', (row) => `${row.id}:${row.total_price}`);
       await pull();
       const [first] = (await t.orm.em.fork().find(CustomerOrder, {}, { orderBy: { id: 'desc' }, limit: 1 })).map((order) => order.id) as [number];
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let wrote = () => {};
-      const written = new Promise<void>((resolve) => {
-        wrote = resolve;
-      });
+      const held = gate();
+      const written = gate();
       // A writer elsewhere on the server, open for the whole test: PostgreSQL's xmin would wait for it.
       const elsewhere = orm.em.fork().transactional(async (em) => {
         await em.getConnection().execute("insert into center (id, name) values (999, 'Held')", [], 'run', em.getTransactionContext());
-        wrote();
-        await held;
+        written.open();
+        await held.opened;
       });
-      await written;
+      await written.opened;
       try {
         await t.orm.em.fork().transactional((em) => setPrice(em, first, 4343));
         expect(await pull()).toContain(`${first}:4343`);
       } finally {
-        release();
+        held.open();
         await elsewhere;
       }
     } finally {
