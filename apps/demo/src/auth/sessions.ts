@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { AppSession, AppUser, Center } from '../db/entities/index.ts';
 import type { CurrentUser } from './current-user.ts';
 import { verifyPassword } from './password.ts';
+import type { SessionCache } from './session-cache.ts';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -27,15 +28,22 @@ export async function openSession(em: EntityManager, user: AppUser, ttlSeconds: 
   return token;
 }
 
-/** Ends the session of `token`, if any. */
-export async function closeSession(em: EntityManager, token: string): Promise<void> {
+/** Ends the session of `token`, if any, here and in `cache`. */
+export async function closeSession(em: EntityManager, token: string, cache?: SessionCache): Promise<void> {
+  cache?.delete(hashToken(token));
   await em.nativeDelete(AppSession, { tokenHash: hashToken(token) });
 }
 
-/** The user behind a live session token, or `null` when it is unknown or expired. */
-export async function resolveSession(em: EntityManager, token: string): Promise<CurrentUser | null> {
-  const session = await em.findOne(AppSession, { tokenHash: hashToken(token), expiresAt: { $gt: new Date() } }, { populate: ['user.centers'] });
-  return session ? currentUserOf(em, session.user) : null;
+/** The user behind a live session token, or `null` when it is unknown or expired; `cache` spares the database. */
+export async function resolveSession(em: EntityManager, token: string, cache?: SessionCache): Promise<CurrentUser | null> {
+  const tokenHash = hashToken(token);
+  const cached = cache?.get(tokenHash);
+  if (cached) return cached;
+  const session = await em.findOne(AppSession, { tokenHash, expiresAt: { $gt: new Date() } }, { populate: ['user.centers'] });
+  if (!session) return null;
+  const user = await currentUserOf(em, session.user);
+  cache?.set(tokenHash, user, session.expiresAt);
+  return user;
 }
 
 /** User `id` as a request would see them now, or `null` when there is no such user (export tasks run as their owner). */

@@ -5,6 +5,7 @@ import fastifyPlugin from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CurrentUser } from '../auth/current-user.ts';
+import { SessionCache } from '../auth/session-cache.ts';
 import { authenticate, closeSession, openSession, resolveSession } from '../auth/sessions.ts';
 import { errorBody } from './schemas.ts';
 
@@ -28,12 +29,14 @@ function sessionToken(request: FastifyRequest): string | undefined {
   return request.cookies[sessionCookie] || undefined;
 }
 
-async function auth(app: FastifyInstance, options: { sessionTtlSeconds: number }): Promise<void> {
+async function auth(app: FastifyInstance, options: { sessionTtlSeconds: number; sessionCacheMs?: number }): Promise<void> {
+  // Resolved sessions are remembered for a few seconds (see SessionCache): no query per request.
+  const sessions = new SessionCache(options.sessionCacheMs);
   app.decorateRequest('user', null as unknown as CurrentUser);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || request.is404 || !request.url.startsWith('/api/')) return;
     const token = sessionToken(request);
-    const user = token ? await resolveSession(request.em, token) : null;
+    const user = token ? await resolveSession(request.em, token, sessions) : null;
     if (!user) throw AccessError.unauthenticated();
     request.user = user;
     setAuditActor({ id: user.id, username: user.username });
@@ -63,7 +66,7 @@ async function auth(app: FastifyInstance, options: { sessionTtlSeconds: number }
   );
   routes.post('/api/logout', { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: z.null() } } }, async (request, reply) => {
     const token = sessionToken(request);
-    if (token) await closeSession(request.em, token);
+    if (token) await closeSession(request.em, token, sessions);
     reply.clearCookie(sessionCookie, { path: '/' });
     return reply.code(204).send(null);
   });
