@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { authPlugin } from './auth-plugin.ts';
 import { frameworkErrorOptions, registerErrorHandling } from './error-handler.ts';
 import { type LoginThrottleOptions, loginThrottlePlugin } from './login-throttle.ts';
+import { documentRoute } from './openapi-conventions.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { exportTaskRoutes } from './routes/export-tasks.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -53,10 +54,17 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  app.addHook('onRoute', documentRoute);
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'sluice demo API', version: '0.1.0', description: 'Reference app of the sluice toolkit' },
+      info: {
+        title: 'sluice demo API',
+        version: '0.1.0',
+        description: 'Reference app of the sluice toolkit. Errors answer `{"error":{"code","message","details"?}}`; docs/errors.md lists every code.',
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

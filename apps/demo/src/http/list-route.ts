@@ -15,6 +15,8 @@ export interface RouteOptions {
 export interface ListRoute<Entity, Dto> {
   url: string;
   tags: string[];
+  /** One line for the OpenAPI document. */
+  summary: string;
   item: z.ZodType<Dto>;
   /** The configured query of the rows this request may see. */
   query: (request: FastifyRequest) => ConfiguredQuery<Entity>;
@@ -27,14 +29,19 @@ export interface ListRoute<Entity, Dto> {
  * `@sluice/pagination`'s `pagerQuerySchema`) and answering a page.
  */
 export function registerListRoute<Entity, Dto>(app: FastifyInstance, route: ListRoute<Entity, Dto>): void {
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get(
-      route.url,
-      { schema: { tags: route.tags, querystring: pagerQuerySchema(), response: { 200: pageResponseSchema(route.item), 400: errorBody } } },
-      async (request) => {
-        const page = await route.query(request).paginate(toPager(request.query));
-        return { ...page, items: await route.present(request.em, page.items) };
+  app.withTypeProvider<ZodTypeProvider>().get(
+    route.url,
+    {
+      schema: {
+        tags: route.tags,
+        summary: route.summary,
+        querystring: pagerQuerySchema(),
+        response: { 200: pageResponseSchema(route.item), 400: errorBody },
       },
-    );
+    },
+    async (request) => {
+      const page = await route.query(request).paginate(toPager(request.query));
+      return { ...page, items: await route.present(request.em, page.items) };
+    },
+  );
 }

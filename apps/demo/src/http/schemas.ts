@@ -54,3 +54,15 @@ export const countryCode = z
 
 /** `{"error":{...}}`, documented on every route for OpenAPI readers. */
 export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+/** A file answered as bytes (downloads), for the OpenAPI document; the route streams it. */
+export const fileResponse = {
+  description: 'The file, with its content type, length and file name (Content-Disposition)',
+  content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+};
+
+/** A server-sent event stream, for the OpenAPI document. */
+export const eventStreamResponse = {
+  description: '`progress` events with the task on every change, then one `end` event; the stream closes after it',
+  content: { 'text/event-stream': { schema: z.string() } },
+};

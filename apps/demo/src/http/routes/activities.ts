@@ -66,6 +66,7 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
   registerListRoute(app, {
     url: '/api/activities',
     tags,
+    summary: 'Activities of your people, paginated and sortable',
     item: activityDto,
     query: ({ em, user }) =>
       paginateQueryBuilder(em, em.createQueryBuilder(Activity, 'a').where(activityScope(user.centerIds)), {
@@ -78,13 +79,15 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
     present: (_, activities) => activities.map(toActivityDto),
   });
 
-  routes.get('/api/activities/:id', { schema: { tags, params, response: { 200: activityDto, 404: errorBody } } }, async (request) =>
-    toActivityDto(await findActivity(request.em, request.user, request.params.id)),
+  routes.get(
+    '/api/activities/:id',
+    { schema: { summary: 'One activity of a person of your centers', tags, params, response: { 200: activityDto, 404: errorBody } } },
+    async (request) => toActivityDto(await findActivity(request.em, request.user, request.params.id)),
   );
 
   routes.post(
     '/api/activities',
-    { schema: { tags, body: z.strictObject(activityFields), response: { 201: activityDto, 400: errorBody, 404: errorBody } } },
+    { schema: { summary: 'Record an activity', tags, body: z.strictObject(activityFields), response: { 201: activityDto, 400: errorBody, 404: errorBody } } },
     async (request, reply) => {
       const { personId, typeId, ...fields } = request.body;
       const person = await findPerson(request.em, request.user, personId);
@@ -96,7 +99,15 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
 
   routes.patch(
     '/api/activities/:id',
-    { schema: { tags, params, body: z.strictObject(activityFields).partial(), response: { 200: activityDto, 400: errorBody, 404: errorBody } } },
+    {
+      schema: {
+        summary: 'Change an activity',
+        tags,
+        params,
+        body: z.strictObject(activityFields).partial(),
+        response: { 200: activityDto, 400: errorBody, 404: errorBody },
+      },
+    },
     async (request) => {
       const activity = await findActivity(request.em, request.user, request.params.id);
       const { personId, typeId, ...fields } = request.body;
@@ -108,9 +119,13 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
     },
   );
 
-  routes.delete('/api/activities/:id', { schema: { tags, params, response: { 204: z.null(), 404: errorBody } } }, async (request, reply) => {
-    request.em.remove(await findActivity(request.em, request.user, request.params.id));
-    await request.em.flush();
-    return reply.code(204).send(null);
-  });
+  routes.delete(
+    '/api/activities/:id',
+    { schema: { summary: 'Delete an activity', tags, params, response: { 204: z.null(), 404: errorBody } } },
+    async (request, reply) => {
+      request.em.remove(await findActivity(request.em, request.user, request.params.id));
+      await request.em.flush();
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportUser } from '../../exports/export-user.ts';
-import { errorBody, idParam } from '../schemas.ts';
+import { errorBody, eventStreamResponse, fileResponse, idParam } from '../schemas.ts';
 
 /** What the export-task routes need. */
 export interface ExportTaskRouteOptions {
@@ -61,7 +61,14 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
   routes.post(
     '/api/export-tasks',
     // The export request is validated by the registry, which names the element and field of a problem.
-    { schema: { tags, body: z.record(z.string(), z.unknown()), response: { 202: taskDto, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Queue an export request as a background task',
+        body: z.record(z.string(), z.unknown()),
+        response: { 202: taskDto, ...errors, 429: errorBody },
+      },
+    },
     async (request, reply) => {
       const { remark, ...exportRequest } = request.body;
       const user = exportUser(request.user);
@@ -72,7 +79,14 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
 
   routes.get(
     '/api/export-tasks',
-    { schema: { tags, querystring: pagerQuerySchema(), response: { 200: pageResponseSchema(taskDto), 400: errorBody } } },
+    {
+      schema: {
+        summary: 'Your export tasks, newest first, paginated',
+        tags,
+        querystring: pagerQuerySchema(),
+        response: { 200: pageResponseSchema(taskDto), 400: errorBody },
+      },
+    },
     async (request) => {
       const user = exportUser(request.user);
       const pager = toPager(request.query);
@@ -83,74 +97,94 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     },
   );
 
-  routes.get('/api/export-tasks/:id', { schema: { tags, params: idParams, response: { 200: taskDto, ...errors } } }, async (request) => {
-    const user = exportUser(request.user);
-    return service.view(await service.get(request.params.id, user), user);
-  });
+  routes.get(
+    '/api/export-tasks/:id',
+    { schema: { summary: 'One export task: status, progress, file, error', tags, params: idParams, response: { 200: taskDto, ...errors } } },
+    async (request) => {
+      const user = exportUser(request.user);
+      return service.view(await service.get(request.params.id, user), user);
+    },
+  );
 
-  routes.get('/api/export-tasks/:id/events', { schema: { tags, params: idParams, response: errors } }, async (request, reply) => {
-    const user = exportUser(request.user);
-    let view: ExportTaskView = service.view(await service.get(request.params.id, user), user);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    let open = true;
-    request.raw.on('close', () => {
-      open = false;
-    });
-    const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    let last = '';
-    let sinceWrite = 0;
-    const pollMs = options.eventPollMs ?? 500;
-    while (open) {
-      const snapshot = JSON.stringify([view.status, view.processedCount, view.totalCount, view.cancelRequested, view.attempts]);
-      if (snapshot !== last) {
-        send('progress', view);
-        last = snapshot;
-        sinceWrite = 0;
-      } else {
-        sinceWrite += pollMs;
-        if (sinceWrite >= 15_000) {
-          raw.write(': keep-alive\n\n'); // proxies close silent streams
+  routes.get(
+    '/api/export-tasks/:id/events',
+    { schema: { summary: 'Server-sent progress events of a task until it ends', tags, params: idParams, response: { 200: eventStreamResponse, ...errors } } },
+    async (request, reply) => {
+      const user = exportUser(request.user);
+      let view: ExportTaskView = service.view(await service.get(request.params.id, user), user);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      let open = true;
+      request.raw.on('close', () => {
+        open = false;
+      });
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let last = '';
+      let sinceWrite = 0;
+      const pollMs = options.eventPollMs ?? 500;
+      while (open) {
+        const snapshot = JSON.stringify([view.status, view.processedCount, view.totalCount, view.cancelRequested, view.attempts]);
+        if (snapshot !== last) {
+          send('progress', view);
+          last = snapshot;
           sinceWrite = 0;
+        } else {
+          sinceWrite += pollMs;
+          if (sinceWrite >= 15_000) {
+            raw.write(': keep-alive\n\n'); // proxies close silent streams
+            sinceWrite = 0;
+          }
+        }
+        if (!live.has(view.status)) {
+          send('end', view);
+          break;
+        }
+        await new Promise((wake) => setTimeout(wake, pollMs));
+        try {
+          view = service.view(await service.get(request.params.id, user), user);
+        } catch (error) {
+          send('error', { message: error instanceof Error ? error.message : 'task unavailable' });
+          break;
         }
       }
-      if (!live.has(view.status)) {
-        send('end', view);
-        break;
-      }
-      await new Promise((wake) => setTimeout(wake, pollMs));
-      try {
-        view = service.view(await service.get(request.params.id, user), user);
-      } catch (error) {
-        send('error', { message: error instanceof Error ? error.message : 'task unavailable' });
-        break;
-      }
-    }
-    raw.end();
-  });
+      raw.end();
+    },
+  );
 
-  routes.get('/api/export-tasks/:id/download', { schema: { tags, params: idParams, response: errors } }, async (request, reply) => {
-    const file = await service.file(request.params.id, exportUser(request.user));
-    return reply
-      .header('content-type', file.contentType)
-      .header('content-length', String(file.size))
-      .header('content-disposition', attachment(file.fileName))
-      .send(file.stream as never); // a stream is sent as is, never serialised
-  });
+  routes.get(
+    '/api/export-tasks/:id/download',
+    { schema: { summary: 'Download the file of a succeeded task', tags, params: idParams, response: { 200: fileResponse, ...errors } } },
+    async (request, reply) => {
+      const file = await service.file(request.params.id, exportUser(request.user));
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-length', String(file.size))
+        .header('content-disposition', attachment(file.fileName))
+        .send(file.stream as never); // a stream is sent as is, never serialised
+    },
+  );
 
-  routes.post('/api/export-tasks/:id/cancel', { schema: { tags, params: idParams, response: { 200: taskDto, ...errors } } }, async (request) => {
-    const user = exportUser(request.user);
-    return service.view(await service.cancel(request.params.id, user), user);
-  });
+  routes.post(
+    '/api/export-tasks/:id/cancel',
+    { schema: { summary: 'Cancel a queued or running task', tags, params: idParams, response: { 200: taskDto, ...errors } } },
+    async (request) => {
+      const user = exportUser(request.user);
+      return service.view(await service.cancel(request.params.id, user), user);
+    },
+  );
 
-  routes.post('/api/export-tasks/:id/retry', { schema: { tags, params: idParams, response: { 202: taskDto, ...errors } } }, async (request, reply) => {
-    const user = exportUser(request.user);
-    return reply.code(202).send(service.view(await service.retry(request.params.id, user), user));
-  });
+  routes.post(
+    '/api/export-tasks/:id/retry',
+    { schema: { summary: 'Queue a failed or cancelled task again', tags, params: idParams, response: { 202: taskDto, ...errors } } },
+    async (request, reply) => {
+      const user = exportUser(request.user);
+      return reply.code(202).send(service.view(await service.retry(request.params.id, user), user));
+    },
+  );
 }

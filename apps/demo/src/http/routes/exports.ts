@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { demoExportRegistry } from '../../exports/demo-exports.ts';
 import { exportUser } from '../../exports/export-user.ts';
-import { errorBody } from '../schemas.ts';
+import { errorBody, fileResponse } from '../schemas.ts';
 
 /** Rows a preview returns at most. */
 export const previewLimit = 1_000;
@@ -45,27 +45,52 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
   // The request is validated by the registry, which names the element and field of every problem.
   const body = z.record(z.string(), z.unknown());
 
-  routes.get('/api/exports', { schema: { tags, response: { 200: z.object({ exports: z.array(z.unknown()) }) } } }, async (request) => ({
-    exports: registry.available(exportUser(request.user)),
-  }));
+  routes.get(
+    '/api/exports',
+    {
+      schema: {
+        summary: 'Exports, filters, aggregators and formatters you may use, with their parameter JSON Schemas',
+        tags,
+        response: { 200: z.object({ exports: z.array(z.unknown()) }) },
+      },
+    },
+    async (request) => ({
+      exports: registry.available(exportUser(request.user)),
+    }),
+  );
 
-  routes.post('/api/exports/preview', { schema: { tags, body, response: { 200: previewDto, 400: errorBody, 403: errorBody } } }, async (request) => {
-    const prepared = registry.prepare(request.body, exportUser(request.user));
-    return preview(await runExport(prepared, request.em, { pageSize: previewLimit + 1 }));
-  });
+  routes.post(
+    '/api/exports/preview',
+    {
+      schema: {
+        summary: 'Run an export request now and answer its rows as JSON (at most 1,000)',
+        tags,
+        body,
+        response: { 200: previewDto, 400: errorBody, 403: errorBody },
+      },
+    },
+    async (request) => {
+      const prepared = registry.prepare(request.body, exportUser(request.user));
+      return preview(await runExport(prepared, request.em, { pageSize: previewLimit + 1 }));
+    },
+  );
 
-  routes.post('/api/exports/download', { schema: { tags, body, response: { 400: errorBody, 403: errorBody } } }, async (request, reply) => {
-    const prepared = registry.prepare(request.body, exportUser(request.user));
-    const result = await runExport(prepared, request.em);
-    const formatter = prepared.formatter.definition;
-    const stream = new PassThrough();
-    formatter.write(result, stream, prepared.formatter.params).catch((error: unknown) => {
-      request.log.error({ err: error }, 'export failed while streaming');
-      stream.destroy(error as Error);
-    });
-    return reply
-      .header('content-type', formatter.contentType)
-      .header('content-disposition', `attachment; filename="${exportFileName(prepared.export.definition.alias, formatter.extension)}"`)
-      .send(stream as never); // a stream is sent as is, never serialised
-  });
+  routes.post(
+    '/api/exports/download',
+    { schema: { summary: 'Run an export request and stream the formatted file', tags, body, response: { 200: fileResponse, 400: errorBody, 403: errorBody } } },
+    async (request, reply) => {
+      const prepared = registry.prepare(request.body, exportUser(request.user));
+      const result = await runExport(prepared, request.em);
+      const formatter = prepared.formatter.definition;
+      const stream = new PassThrough();
+      formatter.write(result, stream, prepared.formatter.params).catch((error: unknown) => {
+        request.log.error({ err: error }, 'export failed while streaming');
+        stream.destroy(error as Error);
+      });
+      return reply
+        .header('content-type', formatter.contentType)
+        .header('content-disposition', `attachment; filename="${exportFileName(prepared.export.definition.alias, formatter.extension)}"`)
+        .send(stream as never); // a stream is sent as is, never serialised
+    },
+  );
 }

@@ -68,7 +68,15 @@ export async function historyRoutes(app: FastifyInstance, options: RouteOptions)
 
   routes.get(
     '/api/history/:entity/:id',
-    { schema: { tags, params, querystring: pagerQuerySchema(), response: { 200: pageResponseSchema(entryDto), 400: errorBody, 404: errorBody } } },
+    {
+      schema: {
+        summary: 'History of one entity, newest first',
+        tags,
+        params,
+        querystring: pagerQuerySchema(),
+        response: { 200: pageResponseSchema(entryDto), 400: errorBody, 404: errorBody },
+      },
+    },
     async (request) => {
       await assertVisible(request, request.params.entity, request.params.id);
       const { orderBy: _, ...pager } = toPager(request.query);
@@ -81,6 +89,7 @@ export async function historyRoutes(app: FastifyInstance, options: RouteOptions)
     '/api/history/:entity/:id/as-of',
     {
       schema: {
+        summary: 'The tracked state of an entity at a past time',
         tags,
         params,
         querystring: z.object({ at: z.iso.datetime({ offset: true }) }),
@@ -101,6 +110,7 @@ export async function historyRoutes(app: FastifyInstance, options: RouteOptions)
     '/api/history',
     {
       schema: {
+        summary: 'Changes across entities of your centers, newest first',
         tags,
         querystring: pagerQuerySchema().and(
           z.object({

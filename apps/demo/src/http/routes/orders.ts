@@ -72,6 +72,7 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
   registerListRoute(app, {
     url: '/api/orders',
     tags,
+    summary: 'Orders of your people, paginated and sortable',
     item: orderDto,
     query: ({ em, user }) =>
       paginateQueryBuilder(em, em.createQueryBuilder(CustomerOrder, 'o').where(orderScope(user.centerIds)), {
@@ -88,14 +89,17 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
     },
   });
 
-  routes.get('/api/orders/:id', { schema: { tags, params, response: { 200: orderDto, 404: errorBody } } }, async (request) =>
-    toOrderDto(await findOrder(request.em, request.user, request.params.id)),
+  routes.get(
+    '/api/orders/:id',
+    { schema: { summary: 'One order with its products', tags, params, response: { 200: orderDto, 404: errorBody } } },
+    async (request) => toOrderDto(await findOrder(request.em, request.user, request.params.id)),
   );
 
   routes.post(
     '/api/orders',
     {
       schema: {
+        summary: 'Place an order',
         tags,
         body: z.strictObject({
           personId: integerColumn(CustomerOrder, 'person').positive(),
@@ -127,7 +131,15 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
 
   routes.patch(
     '/api/orders/:id',
-    { schema: { tags, params, body: updateOrder.partial(), response: { 200: orderDto, 400: errorBody, 404: errorBody } } },
+    {
+      schema: {
+        summary: 'Change an order: status, delivery date, total price',
+        tags,
+        params,
+        body: updateOrder.partial(),
+        response: { 200: orderDto, 400: errorBody, 404: errorBody },
+      },
+    },
     async (request) => {
       const order = await findOrder(request.em, request.user, request.params.id);
       const { status, ...fields } = request.body;
@@ -138,16 +150,21 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
     },
   );
 
-  routes.delete('/api/orders/:id', { schema: { tags, params, response: { 204: z.null(), 404: errorBody } } }, async (request, reply) => {
-    request.em.remove(await findOrder(request.em, request.user, request.params.id));
-    await request.em.flush();
-    return reply.code(204).send(null);
-  });
+  routes.delete(
+    '/api/orders/:id',
+    { schema: { summary: 'Delete an order', tags, params, response: { 204: z.null(), 404: errorBody } } },
+    async (request, reply) => {
+      request.em.remove(await findOrder(request.em, request.user, request.params.id));
+      await request.em.flush();
+      return reply.code(204).send(null);
+    },
+  );
 
   routes.post(
     '/api/orders/:id/products',
     {
       schema: {
+        summary: 'Add a product to an order',
         tags,
         params,
         body: z.strictObject({ productId: integerColumn(Product, 'id').positive() }),
@@ -164,7 +181,14 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
 
   routes.delete(
     '/api/orders/:id/products/:productId',
-    { schema: { tags, params: z.object({ id: idParam, productId: idParam }), response: { 200: orderDto, 404: errorBody } } },
+    {
+      schema: {
+        summary: 'Remove a product from an order',
+        tags,
+        params: z.object({ id: idParam, productId: idParam }),
+        response: { 200: orderDto, 404: errorBody },
+      },
+    },
     async (request) => {
       const order = await findOrder(request.em, request.user, request.params.id);
       const product = order.products.getItems().find((item) => item.id === request.params.productId);

@@ -73,6 +73,7 @@ export async function peopleRoutes(app: FastifyInstance, options: RouteOptions):
   registerListRoute(app, {
     url: '/api/people',
     tags,
+    summary: 'Your people (of your centers), paginated and sortable',
     item: personDto,
     query: ({ em, user }) =>
       paginateQueryBuilder(em, em.createQueryBuilder(Person, 'p').where(personScope(user.centerIds)), {
@@ -88,21 +89,27 @@ export async function peopleRoutes(app: FastifyInstance, options: RouteOptions):
     present: (_, people) => people.map(toPersonDto),
   });
 
-  routes.get('/api/people/:id', { schema: { tags, params, response: { 200: personDto, 404: errorBody } } }, async (request) =>
-    toPersonDto(await findPerson(request.em, request.user, request.params.id)),
+  routes.get(
+    '/api/people/:id',
+    { schema: { summary: 'One person of your centers', tags, params, response: { 200: personDto, 404: errorBody } } },
+    async (request) => toPersonDto(await findPerson(request.em, request.user, request.params.id)),
   );
 
-  routes.post('/api/people', { schema: { tags, body: createPerson, response: { 201: personDto, 400: errorBody, 403: errorBody } } }, async (request, reply) => {
-    const { centerId, ...fields } = request.body;
-    assertCenter(request.user, centerId);
-    const person = request.em.create(Person, { ...fields, center: request.em.getReference(Center, centerId), createdAt: new Date() });
-    await request.em.flush();
-    return reply.code(201).send(toPersonDto(person));
-  });
+  routes.post(
+    '/api/people',
+    { schema: { summary: 'Create a person in one of your centers', tags, body: createPerson, response: { 201: personDto, 400: errorBody, 403: errorBody } } },
+    async (request, reply) => {
+      const { centerId, ...fields } = request.body;
+      assertCenter(request.user, centerId);
+      const person = request.em.create(Person, { ...fields, center: request.em.getReference(Center, centerId), createdAt: new Date() });
+      await request.em.flush();
+      return reply.code(201).send(toPersonDto(person));
+    },
+  );
 
   routes.patch(
     '/api/people/:id',
-    { schema: { tags, params, body: updatePerson, response: { 200: personDto, 400: errorBody, 404: errorBody } } },
+    { schema: { summary: 'Change a person', tags, params, body: updatePerson, response: { 200: personDto, 400: errorBody, 404: errorBody } } },
     async (request) => {
       const person = await findPerson(request.em, request.user, request.params.id);
       const { centerId, ...fields } = request.body;
@@ -116,10 +123,14 @@ export async function peopleRoutes(app: FastifyInstance, options: RouteOptions):
     },
   );
 
-  routes.delete('/api/people/:id', { schema: { tags, params, response: { 204: z.null(), 404: errorBody } } }, async (request, reply) => {
-    const person = await findPerson(request.em, request.user, request.params.id);
-    request.em.remove(person);
-    await request.em.flush();
-    return reply.code(204).send(null);
-  });
+  routes.delete(
+    '/api/people/:id',
+    { schema: { summary: 'Delete a person (and their activities and orders)', tags, params, response: { 204: z.null(), 404: errorBody } } },
+    async (request, reply) => {
+      const person = await findPerson(request.em, request.user, request.params.id);
+      request.em.remove(person);
+      await request.em.flush();
+      return reply.code(204).send(null);
+    },
+  );
 }
