@@ -1,10 +1,10 @@
-import { type ExportTask, type ExportTaskService, type ExportTaskView, exportTaskStatuses } from '@sluice/export';
+import { type ExportTask, type ExportTaskService, type ExportTaskView, exportRequestSchema, exportTaskStatuses } from '@sluice/export';
 import { pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportUser } from '../../exports/export-user.ts';
-import { errorBody, eventStreamResponse, fileResponse, idParam } from '../schemas.ts';
+import { documentedOnly, errorBody, eventStreamResponse, fileResponse, idParam } from '../schemas.ts';
 
 /** What the export-task routes need. */
 export interface ExportTaskRouteOptions {
@@ -60,19 +60,23 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
 
   routes.post(
     '/api/export-tasks',
-    // The export request is validated by the registry, which names the element and field of a problem.
     {
+      ...documentedOnly,
       schema: {
         tags,
         summary: 'Queue an export request as a background task',
-        body: z.record(z.string(), z.unknown()),
-        response: { 202: taskDto, ...errors, 429: errorBody },
+        body: exportRequestSchema.extend({ remark: z.string().max(500).nullable().optional() }),
+        response: { 202: taskDto, ...errors },
       },
     },
     async (request, reply) => {
-      const { remark, ...exportRequest } = request.body;
+      // Not validated here (documentedOnly): anything but an object goes to the registry as it is.
+      const body: unknown = request.body;
+      const { remark = null, ...exportRequest } = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
       const user = exportUser(request.user);
-      const task = await service.create(exportRequest, user, { remark: remark as string | null | undefined });
+      const task = await service.create(typeof body === 'object' && body !== null && !Array.isArray(body) ? exportRequest : body, user, {
+        remark: remark as string | null,
+      });
       return reply.code(202).header('location', `/api/export-tasks/${task.id}`).send(service.view(task, user));
     },
   );

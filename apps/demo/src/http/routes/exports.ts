@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { type ExportResult, exportFileName, type ListResult, runExport, tabularJson } from '@sluice/export';
+import { type ExportResult, exportFileName, exportRequestSchema, type ListResult, runExport, tabularJson } from '@sluice/export';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { demoExportRegistry } from '../../exports/demo-exports.ts';
 import { exportUser } from '../../exports/export-user.ts';
-import { errorBody, fileResponse } from '../schemas.ts';
+import { documentedOnly, errorBody, fileResponse } from '../schemas.ts';
 
 /** Rows a preview returns at most. */
 export const previewLimit = 1_000;
@@ -42,8 +42,7 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
   const registry = demoExportRegistry();
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['exports'];
-  // The request is validated by the registry, which names the element and field of every problem.
-  const body = z.record(z.string(), z.unknown());
+  const body = exportRequestSchema;
 
   routes.get(
     '/api/exports',
@@ -62,6 +61,7 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
   routes.post(
     '/api/exports/preview',
     {
+      ...documentedOnly,
       schema: {
         summary: 'Run an export request now and answer its rows as JSON (at most 1,000)',
         tags,
@@ -77,7 +77,10 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
 
   routes.post(
     '/api/exports/download',
-    { schema: { summary: 'Run an export request and stream the formatted file', tags, body, response: { 200: fileResponse, 400: errorBody, 403: errorBody } } },
+    {
+      ...documentedOnly,
+      schema: { summary: 'Run an export request and stream the formatted file', tags, body, response: { 200: fileResponse, 400: errorBody, 403: errorBody } },
+    },
     async (request, reply) => {
       const prepared = registry.prepare(request.body, exportUser(request.user));
       const result = await runExport(prepared, request.em);
