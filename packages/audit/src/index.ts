@@ -5,6 +5,5 @@ export { AuditError, auditErrorCodes } from './audit-error.ts';
 export { AuditSubscriber } from './audit-subscriber.ts';
 export { type BulkChange, recordBulkChange } from './bulk-change.ts';
 export { type CollectionChangeView, describeCollectionChange, describeFieldChange, type FieldChangeView } from './change-text.ts';
-export { auditContextPlugin } from './fastify-plugin.ts';
 export { type FeedFilter, type HistoryEntry, HistoryReader, type StateAsOf } from './history-reader.ts';
 export { parseAge, pruneHistory } from './retention.ts';

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { SelectedExpression } from './elements.ts';
 import type { DatabaseCsvFormat } from './export-result.ts';
 
@@ -160,6 +159,8 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
   const separator = format.separator.charCodeAt(0);
   const delimiter = format.separator === '\t' ? "E'\\t'" : `'${format.separator}'`;
   let total = 0;
+  // An optional peer: only apps that export CSV lists from PostgreSQL install it.
+  const { to: copyTo } = await import('pg-copy-streams');
   for (;;) {
     if (source.signal?.aborted) throw source.signal.reason;
     const where = `q.sluice_k <= ${bound}${after === null ? '' : ` and q.sluice_k > ${after}`}`;

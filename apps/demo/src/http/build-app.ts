@@ -3,7 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import { auditContextPlugin } from '@sluice/audit';
+import { auditContextPlugin } from '@sluice/audit/fastify';
 import type { ExportTaskService } from '@sluice/export';
 import type { SyncServer } from '@sluice/sync';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';

@@ -1,0 +1,19 @@
+/**
+ * Builds every publishable package into its `dist/` (JavaScript + `.d.ts`, with tsc), dependencies first:
+ * what `npm install` runs (`prepare`), so the packages install and load outside this repository, where
+ * Node does not strip types. Inside the repository, code runs from `src/` (the `development` export
+ * condition, set by the npm scripts).
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const started = Date.now();
+for (const name of ['core', 'pagination', 'audit', 'export', 'sync', 'cli']) {
+  const directory = join(root, 'packages', name);
+  rmSync(join(directory, 'dist'), { recursive: true, force: true });
+  execFileSync(process.execPath, [tsc, '-p', join(directory, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+console.log(`build-packages: 6 packages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
