@@ -33,13 +33,13 @@ describe('the packed packages in an app of its own (SQLite)', () => {
         private: true,
         type: 'module',
         dependencies: { ...local, '@mikro-orm/core': '7.2.2', '@mikro-orm/sql': '7.2.2', '@mikro-orm/sqlite': '7.2.2', kysely: '^0.29.6', zod: '^4.6.7' },
-        devDependencies: { '@types/node': '24.19.2' },
+        devDependencies: { '@types/node': '24.19.2', esbuild: '0.28.2' },
         // The tarballs depend on each other by version; these resolve them to the local files.
         overrides: Object.fromEntries(Object.keys(local).map((name) => [name, `$${name}`])),
-        allowScripts: { 'better-sqlite3': false },
+        allowScripts: { 'better-sqlite3': false, esbuild: false },
       }),
     );
-    for (const file of ['app.ts', 'tsconfig.json']) await copyFile(join(import.meta.dirname, 'consumer', file), join(app, file));
+    for (const file of ['app.ts', 'sluice.config.ts', 'tsconfig.json']) await copyFile(join(import.meta.dirname, 'consumer', file), join(app, file));
     await npm(['install', '--no-audit', '--no-fund'], app);
   }, 300_000);
   afterAll(() => rm(app, { recursive: true, force: true }));
@@ -55,13 +55,24 @@ describe('the packed packages in an app of its own (SQLite)', () => {
   });
 
   it('runs a program with its own entities: cursor walk, CSV and XLSX, history, an export task', async () => {
-    const { stdout } = await run(process.execPath, ['app.ts'], { cwd: app, env: { ...process.env, NODE_OPTIONS: '' } });
+    await mkdir(join(app, 'data'));
+    const { stdout } = await run(process.execPath, ['app.ts'], { cwd: app, env: { ...process.env, NODE_OPTIONS: '', APP_DIR: join(app, 'data') } });
     const seen = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(seen.walked).toBe(250);
     expect(seen.files.csv_list).toBeGreaterThan(250 * 10);
     expect(seen.files.xlsx).toBeGreaterThan(1_000);
     expect(seen.sentence).toBe('Price changed from 70 to 75');
     expect(seen.task).toEqual({ status: 'succeeded', rows: 250 });
+  });
+
+  it('runs the installed sluice CLI with the app’s own config, and bundles the two into one file', async () => {
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const listed = await run('npx', ['sluice', 'export:list'], { cwd: app, env });
+    expect(listed.stdout).toMatch(/\tsucceeded\tlist_books\treader\t250\/250/);
+    const bundled = await run('npx', ['sluice', 'bundle', '--outdir', 'dist'], { cwd: app, env });
+    expect(bundled.stdout).toContain('dist/sluice.mjs');
+    const fromBundle = await run(process.execPath, ['--no-experimental-strip-types', 'dist/sluice.mjs', 'export:list'], { cwd: app, env });
+    expect(fromBundle.stdout).toBe(listed.stdout);
   });
 
   it('type-checks (tsc --noEmit) against the published declarations', async () => {

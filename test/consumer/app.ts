@@ -35,7 +35,7 @@ const Book = defineEntity({
 });
 
 const audit = { entities: [trackEntity({ entity: Book, type: 'books', label: 'Book', fields: { price: { label: 'Price' } } })] };
-const directory = await mkdtemp(join(tmpdir(), 'sluice-consumer-'));
+const directory = process.env.APP_DIR ?? (await mkdtemp(join(tmpdir(), 'sluice-consumer-')));
 const orm = await MikroORM.init({
   driver: SqliteDriver,
   dbName: join(directory, 'app.sqlite'),
