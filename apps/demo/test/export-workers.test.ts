@@ -145,9 +145,28 @@ describeEachDialect('export task workers', (dialect) => {
     await new Promise((wake) => setTimeout(wake, 150));
     const reaper = new ExportTaskRunner(config);
     expect(await reaper.reap()).toEqual([task.id]);
-    expect(await load(task.id)).toMatchObject({ status: 'queued', leaseOwner: null, attempts: 1 });
+    // A crash is not a failure: the attempt is given back and the crash counted instead.
+    expect(await load(task.id)).toMatchObject({ status: 'queued', leaseOwner: null, attempts: 0, crashes: 1 });
     const ended = await reaper.run(await reaper.claim(task.id));
-    expect(ended).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(ended).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('fails a task that crashes its worker every time (poison), with its own code, and export:process respects the cap', async () => {
+    const task = await service.create(listPeople, alice);
+    const capped = { ...config, maxCrashes: 3, leaseMs: 50 };
+    const crash = async () => {
+      await new ExportTaskRunner(capped, 'crashing-worker').claim(task.id);
+      await new Promise((wake) => setTimeout(wake, 80));
+    };
+    await crash();
+    expect(await new ExportTaskRunner(capped).reap()).toEqual([task.id]);
+    await crash();
+    // A claim by id of a crashed task counts as its crash too, and refuses past the cap without force.
+    await expect(new ExportTaskRunner(capped).claim(task.id)).resolves.toMatchObject({ status: 'running', crashes: 2, attempts: 1 });
+    await new Promise((wake) => setTimeout(wake, 80));
+    await expect(new ExportTaskRunner(capped).claim(task.id)).rejects.toMatchObject({ code: 'EXPORT_TASK_NOT_CLAIMABLE' });
+    expect(await new ExportTaskRunner(capped).reap()).toEqual([]);
+    expect(await load(task.id)).toMatchObject({ status: 'failed', crashes: 3, attempts: 1, errorCode: 'EXPORT_TASK_CRASH_LOOP', fileKey: null });
   });
 
   it('stops at the next batch on shutdown and gives the task back without using an attempt', async () => {

@@ -56,7 +56,8 @@ function integerArgument(name: string, raw: string | boolean | undefined, fallba
 function summary(task: ExportTask): string {
   const rows = `${task.processedCount.toLocaleString('en-US')} rows`;
   if (task.status === 'succeeded') return `succeeded, ${rows}, ${(task.fileSize ?? 0).toLocaleString('en-US')} bytes`;
-  if (task.status === 'queued') return `failed (attempt ${task.attempts} of ${task.maxAttempts}), will retry: ${task.errorMessage ?? ''}`;
+  if (task.status === 'queued' && task.errorMessage) return `failed (attempt ${task.attempts} of ${task.maxAttempts}), will retry: ${task.errorMessage}`;
+  if (task.status === 'queued') return `requeued: it resumes from its checkpoint (${rows} so far; no attempt used)`;
   return `${task.status}${task.errorMessage ? `: ${task.errorMessage}` : ''}`;
 }
 

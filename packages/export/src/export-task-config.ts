@@ -20,8 +20,13 @@ export interface ExportTaskConfig {
    */
   loadUser(em: EntityManager, userId: number): Promise<ExportUser | null>;
   dispatcher?: TaskDispatcher;
-  /** Runs before a task fails for good (default 5). */
+  /** Runs that end in an error before a task fails for good (default 5). A crash is not one. */
   maxAttempts?: number;
+  /**
+   * Crashes in a row (the worker stopped heart-beating) without a new checkpoint before a task fails
+   * as a poison task with `EXPORT_TASK_CRASH_LOOP` (default 10).
+   */
+  maxCrashes?: number;
   /** A running task whose heartbeat stops for this long is requeued by the reaper (default 30 s). */
   leaseMs?: number;
   /** Heartbeat, progress and cancel check interval (default 1 s). */
@@ -46,6 +51,7 @@ export type ResolvedTaskConfig = Required<Omit<ExportTaskConfig, 'dispatcher'>> 
 export function resolveTaskConfig(config: ExportTaskConfig): ResolvedTaskConfig {
   return {
     maxAttempts: 5,
+    maxCrashes: 10,
     leaseMs: 30_000,
     heartbeatMs: 1_000,
     checkpointMs: 1_000,

@@ -43,6 +43,8 @@ export const ExportTask = defineEntity({
     errorStack: p.text().nullable(),
     attempts: p.integer().default(0),
     maxAttempts: p.integer(),
+    /** Crashes since the last checkpoint: a lost lease gives its attempt back and counts here instead. */
+    crashes: p.integer().default(0),
     /** A queued task is not claimed before this time (retry back-off). */
     runAfter: p.datetime(3),
     createdAt: p.datetime(3),
@@ -67,6 +69,7 @@ export type ExportTask = InferEntity<typeof ExportTask>;
 /** What a task starts over from when it is retried or forced to run again: no progress, no outcome. */
 export const freshRun = {
   processedCount: 0,
+  crashes: 0,
   totalCount: null,
   cancelRequestedAt: null,
   finishedAt: null,

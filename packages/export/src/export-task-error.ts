@@ -18,9 +18,10 @@ export const exportTaskErrorCodes = defineErrorCatalog({
     description: 'A worker could not take the task: it is running under a live lease, already ended (use --force to re-run it) or missing.',
   },
   EXPORT_TASK_FILE_KEY_INVALID: { statusCode: 500, description: 'A stored file key is not one the storage generated; the file is not touched.' },
-  EXPORT_TASK_LEASE_LOST: {
+  EXPORT_TASK_CRASH_LOOP: {
     statusCode: 409,
-    description: 'The worker lost its lease (it expired and another worker took the task); it stops without writing.',
+    description:
+      'Recorded on a task, never answered over HTTP: its worker stopped responding too many times in a row without a new checkpoint (a poison task).',
   },
 });
 

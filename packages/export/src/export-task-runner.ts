@@ -124,7 +124,14 @@ export class ExportTaskRunner {
     } else if (task.status === 'running') {
       if (task.leaseExpiresAt && task.leaseExpiresAt.getTime() > now.getTime())
         throw ExportTaskError.notClaimable(id, `running under the live lease of ${task.leaseOwner}`);
-      claimed = await em.nativeUpdate(ExportTask, { id, status: 'running', leaseOwner: task.leaseOwner, attempts: task.attempts }, this.#claimData(task, now));
+      // Its worker crashed: like the reaper, give the attempt back and count the crash, up to the cap.
+      if (task.crashes + 1 >= this.config.maxCrashes && !options.force)
+        throw ExportTaskError.notClaimable(id, `its worker crashed ${task.crashes + 1} times in a row (use --force to run it anyway)`);
+      claimed = await em.nativeUpdate(
+        ExportTask,
+        { id, status: 'running', leaseOwner: task.leaseOwner, attempts: task.attempts },
+        { ...this.#claimData(task, now), attempts: task.attempts, crashes: task.crashes + 1 },
+      );
     } else {
       if (!options.force) throw ExportTaskError.notClaimable(id, `already ${task.status} (use --force to run it again)`);
       if (task.fileKey) await this.config.storage.remove(task.fileKey);
@@ -148,8 +155,10 @@ export class ExportTaskRunner {
   }
 
   /**
-   * Requeues running tasks whose lease expired (their worker died or hung), or ends them: cancelled
-   * when a cancel was requested, failed when no attempt is left. Returns the ids requeued.
+   * Requeues running tasks whose lease expired (their worker died or hung), keeping their checkpoint
+   * and giving their attempt back: a crash is not a failure. Ends them instead when a cancel was
+   * requested (cancelled) or when they crashed `maxCrashes` times in a row without a new checkpoint
+   * (failed, `EXPORT_TASK_CRASH_LOOP`). Returns the ids requeued.
    */
   async reap(): Promise<number[]> {
     const em = this.config.em.fork();
@@ -162,19 +171,22 @@ export class ExportTaskRunner {
       if (task.cancelRequestedAt) {
         if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'cancelled', finishedAt: now })) === 1)
           await this.#discard(em, task.id, task.fileKey);
-      } else if (task.attempts >= task.maxAttempts) {
-        const message = `The worker running it stopped responding (attempt ${task.attempts} of ${task.maxAttempts})`;
+      } else if (task.crashes + 1 >= this.config.maxCrashes) {
+        const message = `Its worker stopped responding ${task.crashes + 1} times in a row without progress: the task may crash its worker`;
         if (
           (await em.nativeUpdate(ExportTask, where, {
             ...stamp,
             status: 'failed',
             finishedAt: now,
-            errorCode: 'EXPORT_TASK_LEASE_LOST',
+            crashes: task.crashes + 1,
+            errorCode: 'EXPORT_TASK_CRASH_LOOP',
             errorMessage: message,
           })) === 1
         )
           await this.#discard(em, task.id, task.fileKey);
-      } else if ((await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'queued', runAfter: now })) === 1) {
+      } else if (
+        (await em.nativeUpdate(ExportTask, where, { ...stamp, status: 'queued', runAfter: now, attempts: task.attempts - 1, crashes: task.crashes + 1 })) === 1
+      ) {
         requeued.push(task.id);
         await this.config.dispatcher?.dispatch(task.id);
       }
@@ -293,7 +305,8 @@ export class ExportTaskRunner {
           const formatterState = await writer.checkpoint();
           const bytes = await out.sync();
           const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState };
-          if (!(await renewLease({ checkpoint: saved }))) throw new RunStopped('lease-lost');
+          // Progress: the crashes before it were not this task's fault.
+          if (!(await renewLease({ checkpoint: saved, crashes: 0 }))) throw new RunStopped('lease-lost');
           lastCheckpoint = Date.now();
           report();
         },

@@ -5,16 +5,19 @@ import { Migration20261121062217_audit as Mariadb_Audit } from './mariadb/Migrat
 import { Migration20261121063657_export_tasks as Mariadb_ExportTasks } from './mariadb/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Mariadb_Sync } from './mariadb/Migration20261130001730_sync.ts';
 import { Migration20261130003117_export_task_owner as Mariadb_ExportTaskOwner } from './mariadb/Migration20261130003117_export_task_owner.ts';
+import { Migration20261130011732_export_task_crashes as Mariadb_ExportTaskCrashes } from './mariadb/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Postgresql_ExportTasks } from './postgresql/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Postgresql_Sync } from './postgresql/Migration20261130001730_sync.ts';
 import { Migration20261130003117_export_task_owner as Postgresql_ExportTaskOwner } from './postgresql/Migration20261130003117_export_task_owner.ts';
+import { Migration20261130011732_export_task_crashes as Postgresql_ExportTaskCrashes } from './postgresql/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Sqlite_ExportTasks } from './sqlite/Migration20261121063657_export_tasks.ts';
 import { Migration20261130001730_sync as Sqlite_Sync } from './sqlite/Migration20261130001730_sync.ts';
 import { Migration20261130003116_export_task_owner as Sqlite_ExportTaskOwner } from './sqlite/Migration20261130003116_export_task_owner.ts';
+import { Migration20261130011731_export_task_crashes as Sqlite_ExportTaskCrashes } from './sqlite/Migration20261130011731_export_task_crashes.ts';
 
 const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
   sqlite: [
@@ -23,6 +26,7 @@ const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
     { name: 'Migration20261121063657_export_tasks', class: Sqlite_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Sqlite_Sync },
     { name: 'Migration20261130003116_export_task_owner', class: Sqlite_ExportTaskOwner },
+    { name: 'Migration20261130011731_export_task_crashes', class: Sqlite_ExportTaskCrashes },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
@@ -30,6 +34,7 @@ const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
     { name: 'Migration20261121063657_export_tasks', class: Postgresql_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Postgresql_Sync },
     { name: 'Migration20261130003117_export_task_owner', class: Postgresql_ExportTaskOwner },
+    { name: 'Migration20261130011732_export_task_crashes', class: Postgresql_ExportTaskCrashes },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
@@ -37,6 +42,7 @@ const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
     { name: 'Migration20261121063657_export_tasks', class: Mariadb_ExportTasks },
     { name: 'Migration20261130001730_sync', class: Mariadb_Sync },
     { name: 'Migration20261130003117_export_task_owner', class: Mariadb_ExportTaskOwner },
+    { name: 'Migration20261130011732_export_task_crashes', class: Mariadb_ExportTaskCrashes },
   ],
 };
 
