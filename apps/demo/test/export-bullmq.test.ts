@@ -12,7 +12,7 @@ const countPeople = { export: 'count_people', aggregators: { person_gender: {} }
 const tuning = { rateLimit: { maxPerWindow: 1_000, windowMs: 60_000, maxLive: 1_000 }, heartbeatMs: 50 };
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 20_000;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((wake) => setTimeout(wake, 20));
@@ -74,6 +74,58 @@ describeEachDialect('export tasks on BullMQ (real Redis)', (dialect) => {
       await until(async () => (await t.orm.em.fork().findOneOrFail(ExportTask, { id: task.id })).status === 'succeeded', 'the swept task');
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('stops at the next batch on SIGTERM (stop with interrupt) and requeues the task with its checkpoint, as the polling worker does', async () => {
+    const { SlowStorage } = await import('./fixtures/slow-storage.ts');
+    // Enough rows that the export is still running when the worker is told to stop.
+    const t = await startTestApp(dialect, { people: 2_000, tasks: { workers: 0 } });
+    // A queue of its own: jobs other tests left behind must not keep this worker busy.
+    const ownQueue = uniqueQueueName();
+    const dispatcher = new BullmqTaskDispatcher(testRedisUrl(), ownQueue);
+    const config = {
+      ...demoTaskConfig(t.orm.em, { directory: t.exportDirectory, tuning: { ...tuning, checkpointMs: 20 } }),
+      storage: new SlowStorage(t.exportDirectory, 40),
+      pageSize: 50,
+    };
+    const service = new ExportTaskService({ ...config, dispatcher });
+    const task = await service.create({ export: 'list_people', formatter: { alias: 'csv_list' } }, alice);
+    const worker = new BullmqTaskWorker(new ExportTaskRunner({ ...config, dispatcher }), dispatcher, testRedisUrl(), {
+      queueName: ownQueue,
+      sweepMs: 60_000,
+    }).start();
+    const load = () => t.orm.em.fork().findOneOrFail(ExportTask, task.id);
+    await until(async () => (await load()).processedCount >= 100, 'the task to be under way').catch(async (error) => {
+      const seen = await load();
+      throw new Error(`${error.message}: ${JSON.stringify({ status: seen.status, processed: seen.processedCount, error: seen.errorMessage })}`);
+    });
+    const started = Date.now();
+    await worker.stop({ interrupt: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const stopped = await load();
+    expect(stopped, JSON.stringify({ status: stopped.status, error: stopped.errorMessage })).toMatchObject({ status: 'queued', attempts: 0, leaseOwner: null });
+    expect(stopped.checkpoint?.rows).toBeGreaterThan(0);
+    // Requeued as a job: another worker picks it up and finishes from the checkpoint.
+    const next = new BullmqTaskWorker(
+      new ExportTaskRunner({ ...config, storage: demoTaskConfig(t.orm.em, { directory: t.exportDirectory }).storage, dispatcher }),
+      dispatcher,
+      testRedisUrl(),
+      { queueName: ownQueue },
+    ).start();
+    try {
+      await until(async () => (await load()).status === 'succeeded', 'the requeued task to finish').catch(async (error) => {
+        const seen = await load();
+        throw new Error(`${error.message}: ${JSON.stringify({ status: seen.status, processed: seen.processedCount, error: seen.errorMessage })}`);
+      });
+      const [people] = await t.orm.em.fork().getConnection().execute('select count(*) as n from person where center_id in (1, 2)');
+      const ended = await load();
+      expect({ attempts: ended.attempts, rowCount: ended.rowCount, crashes: ended.crashes }).toEqual({ attempts: 1, rowCount: Number(people?.n), crashes: 0 });
+    } finally {
+      await next.stop();
+      await dispatcher.queue.obliterate({ force: true });
+      await dispatcher.close();
+      await t.close();
     }
   });
 });

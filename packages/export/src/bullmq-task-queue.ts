@@ -4,7 +4,7 @@ import type { TaskDispatcher } from './export-task-config.ts';
 import { ExportTask } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
 import type { ExportTaskRunner } from './export-task-runner.ts';
-import type { WorkerBasics } from './task-worker.ts';
+import type { TaskWorker, WorkerBasics } from './task-worker.ts';
 
 /** The BullMQ queue export tasks travel on unless told otherwise. */
 export const defaultExportQueue = 'sluice-export-tasks';
@@ -55,8 +55,9 @@ export interface BullmqWorkerOptions extends WorkerBasics {
  * `sluice export:worker` on Redis: takes jobs from the queue and runs their tasks through the runner,
  * whose atomic claim makes any number of these workers, on any machines, safe together.
  */
-export class BullmqTaskWorker {
+export class BullmqTaskWorker implements TaskWorker {
   readonly #runner: ExportTaskRunner;
+  readonly #interrupt = new AbortController();
   readonly #dispatcher: BullmqTaskDispatcher;
   readonly #options: BullmqWorkerOptions;
   readonly #redis: Redis;
@@ -80,7 +81,7 @@ export class BullmqTaskWorker {
       if (error instanceof ExportTaskError && error.code === 'EXPORT_TASK_NOT_CLAIMABLE') return;
       throw error;
     }
-    const ended = await this.#runner.run(task, { onProgress: this.#options.onProgress });
+    const ended = await this.#runner.run(task, { onProgress: this.#options.onProgress, signal: this.#interrupt.signal });
     this.#options.onTaskEnd?.(ended);
   }
 
@@ -105,9 +106,14 @@ export class BullmqTaskWorker {
     return this;
   }
 
-  /** Stops taking jobs and waits for the running ones. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking jobs and waits for the running ones: to their end, or with `interrupt` (SIGTERM) to
+   * their next batch, after which they are requeued with their checkpoint, as a new job, without using
+   * an attempt; exactly like the polling worker.
+   */
+  async stop(options: { interrupt?: boolean } = {}): Promise<void> {
     if (this.#sweeper) clearInterval(this.#sweeper);
+    if (options.interrupt) this.#interrupt.abort();
     await this.#worker?.close();
     this.#redis.disconnect();
   }

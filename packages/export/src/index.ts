@@ -34,5 +34,5 @@ export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.
 export { tuneForStreaming } from './streaming-memory.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
 export { DirectoryTaskStorage, type TaskStorage } from './task-storage.ts';
-export { ExportTaskWorker, type TaskWorkerOptions, type WorkerBasics } from './task-worker.ts';
+export { ExportTaskWorker, type TaskWorker, type TaskWorkerOptions, type WorkerBasics } from './task-worker.ts';
 export { xlsxFormatter } from './xlsx-formatter.ts';

@@ -24,7 +24,14 @@ export interface TaskWorkerOptions extends WorkerBasics {
  * by {@link dispatch} when a task is created in the same process. This is the embedded default, and
  * what `sluice export:worker` runs without Redis.
  */
-export class ExportTaskWorker implements TaskDispatcher {
+/** What both kinds of worker (polling, BullMQ) do: take tasks until stopped. */
+export interface TaskWorker {
+  start(): this;
+  /** Waits for running tasks to end, or with `interrupt` to their next batch (then requeued, no attempt used). */
+  stop(options?: { interrupt?: boolean }): Promise<void>;
+}
+
+export class ExportTaskWorker implements TaskDispatcher, TaskWorker {
   readonly #runner: ExportTaskRunner;
   readonly #options: Required<Omit<TaskWorkerOptions, 'onTaskEnd' | 'onProgress' | 'onError'>> & TaskWorkerOptions;
   readonly #running = new Set<Promise<unknown>>();
