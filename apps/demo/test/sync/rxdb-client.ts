@@ -68,10 +68,17 @@ export class RxdbClient {
     await this.replication.awaitInitialReplication();
   }
 
-  /** Pulls and pushes until both sides agree. */
-  async settle(): Promise<void> {
-    this.replication.reSync();
-    await this.replication.awaitInSync();
+  /**
+   * Pulls and pushes until both sides agree and `done` holds: a reSync asked for while a cycle is
+   * under way may be folded into it, so a test waits for what it expects (a few rounds at most).
+   */
+  async settle(done: () => boolean | Promise<boolean> = () => true): Promise<void> {
+    for (let round = 0; round < 50; round++) {
+      this.replication.reSync();
+      await this.replication.awaitInSync();
+      if (await done()) return;
+      await new Promise((wake) => setTimeout(wake, 50));
+    }
   }
 
   async #request(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {

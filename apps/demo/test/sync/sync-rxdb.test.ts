@@ -44,13 +44,13 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
     await (await client.people.findOne(a?.key).exec())?.incrementalPatch({ last_name: 'FromRx' });
     await (await client.people.findOne(b?.key).exec())?.remove();
     await t.request(admin, 'PATCH', `/api/people/${c?.id}`, { firstName: 'FromServer' });
-    await client.settle();
+    await client.settle(async () => (await client.people.findOne(c?.key).exec())?.first_name === 'FromServer');
     expect((await sql("select center_id from person where first_name = 'Rx' and last_name = 'Created'")).map((row) => Number(row.center_id))).toEqual([1]);
     expect((await sql('select last_name from person where id = ?', [a?.id]))[0]?.last_name).toBe('FromRx');
     expect(await sql('select id from person where id = ?', [b?.id])).toHaveLength(0);
     expect((await client.people.findOne(c?.key).exec())?.first_name).toBe('FromServer');
     // The created document keeps its key and learns its server id.
-    await client.settle();
+    await client.settle(async () => typeof (await client.people.findOne('rx-new-1').exec())?.id === 'number');
     expect((await client.people.findOne('rx-new-1').exec())?.id).toEqual(expect.any(Number));
     expect((await local()).filter((doc) => doc.first_name === 'Rx')).toHaveLength(1);
   });
@@ -59,7 +59,7 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
     const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.first_name !== 'Rx');
     await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { lastName: 'ServerWins' });
     await (await client.people.findOne(doc?.key).exec())?.incrementalPatch({ last_name: 'ClientLoses' });
-    await client.settle();
+    await client.settle(async () => (await client.people.findOne(doc?.key).exec())?.last_name === 'ServerWins');
     expect(client.pushStatuses).toContain(409);
     expect((await sql('select last_name from person where id = ?', [doc?.id]))[0]?.last_name).toBe('ServerWins');
     expect((await client.people.findOne(doc?.key).exec())?.last_name).toBe('ServerWins');
@@ -68,7 +68,7 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
   it('removes a person who left the caller’s centers', async () => {
     const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.center_id === 2);
     await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { centerId: 3 });
-    await client.settle();
+    await client.settle(async () => (await client.people.findOne(doc?.key).exec()) === null);
     expect(await client.people.findOne(doc?.key).exec()).toBeNull();
   });
 });
