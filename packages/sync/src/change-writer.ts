@@ -205,7 +205,9 @@ export class ChangeWriter {
     const rows = [...merged.values()];
     if (rows.length === 0) return;
     if (!this.#clockReady) {
-      await ensureClockRow(run, this.#dialect);
+      // A plain read first: creating the row takes locks (MariaDB's INSERT IGNORE keeps a shared lock
+      // to commit), and two writers each holding one while waiting to update the row deadlock.
+      if ((await run('select id from sync_clock where id = 1')).length === 0) await ensureClockRow(run, this.#dialect);
       this.#clockReady = true;
     }
     const version = await clockFor(this.#dialect).stamp(run);
