@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `sluice` command: a plain JavaScript shim (present before the build, so npm links it) over the built CLI.
-import "../dist/bin.js";
+import '../dist/bin.js';
