@@ -9,9 +9,7 @@
  * 4. initial sync of `--initial` rows by a new client over HTTP against a server in its own process:
  *    time, and the server's peak RSS (VmHWM) before and after.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { SyncServer, SyncSubscriber } from '@sluice/sync';
@@ -20,6 +18,7 @@ import { Center, Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
 import { demoSyncMappings } from '../apps/demo/src/sync/demo-sync.ts';
+import { login, startDemoServer } from './demo-server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,15 +51,6 @@ async function interleaved(sides: Record<string, () => Promise<unknown>>, rounds
   return times;
 }
 
-async function login(base: string, username: string): Promise<string> {
-  const response = await fetch(`${base}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: username }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
 async function httpPull(base: string, token: string, mapping: string, checkpoint: string | null, limit: number) {
   const response = await fetch(`${base}/api/sync/pull`, {
     method: 'POST',
@@ -90,31 +80,6 @@ async function drain(base: string, token: string, mapping: string, checkpoint: s
   return { rows, checkpoint: at };
 }
 
-async function startServer(url: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../apps/demo/src/main.ts')], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), EXPORT_WORKERS: '0', LOG_LEVEL: 'warn', DEMO_PEOPLE: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      if (attempt > 300) throw new Error('server did not start');
-      await sleep(100);
-    }
-  }
-  return {
-    base,
-    pid: child.pid as number,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-
 async function peakRss(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024);
@@ -131,7 +96,7 @@ async function run(dialect: Dialect): Promise<void> {
     await seedPeople(orm.em.fork(), dialect, { people: Math.max(initial, 10_000), seed: 5 });
     const sync = new SyncServer({ mappings: demoSyncMappings });
     await sync.init(orm.em.fork());
-    const server = await startServer(database.url);
+    const server = await startDemoServer(database.url);
     try {
       const token = await login(server.base, 'admin');
       console.log(`## ${dialect}`);

@@ -12,6 +12,8 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** How long a login session lasts. */
   sessionTtlSeconds: number;
+  /** How long each server remembers a resolved session (0: read it from the database on every request). */
+  sessionCacheMs: number;
   /** Signs pagination cursors; a random one per start when unset (cursors then end with the process). */
   cursorSecret: string;
   /** Where export task files are written (default `apps/demo/var/exports`). */
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST || '127.0.0.1',
     redisUrl: env.REDIS_URL || undefined,
     sessionTtlSeconds: positiveInteger(env, 'SESSION_TTL_SECONDS', 8 * 3600),
+    sessionCacheMs: positiveInteger(env, 'SESSION_CACHE_MS', 5_000),
     cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString('base64url'),
     exportDirectory: resolve(env.EXPORT_DIR || resolve(import.meta.dirname, '../var/exports')),
     // With Redis, `sluice export:worker` processes take the jobs; the server only queues them.

@@ -24,6 +24,7 @@ const tasks = await startDemoExportTasks(orm.em, {
 const app = await buildApp({
   orm,
   sessionTtlSeconds: config.sessionTtlSeconds,
+  sessionCacheMs: config.sessionCacheMs,
   cursorSecret: config.cursorSecret,
   logger: { level: config.logLevel },
   exportTasks: tasks.service,

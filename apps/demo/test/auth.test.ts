@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AppSession } from '../src/db/entities/index.ts';
 import { sessionCookie } from '../src/http/auth-plugin.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
@@ -72,6 +74,24 @@ describeEachDialect('authentication', (dialect) => {
     const token = await t.login('bob');
     expect((await t.request(token, 'POST', '/api/logout')).statusCode).toBe(204);
     expect((await t.request(token, 'GET', '/api/people/1')).statusCode).toBe(401);
+  });
+
+  it('sees a logout through another instance within the session cache time, at once without the cache', async () => {
+    const uncached = await startTestApp(dialect, { people: 0, sessionCacheMs: 0 });
+    try {
+      for (const [app, cached] of [
+        [t, true],
+        [uncached, false],
+      ] as const) {
+        const token = await app.login('bob');
+        expect((await app.request(token, 'GET', '/api/people/1')).statusCode).not.toBe(401);
+        // What a logout on another server instance does: the row goes, this instance is not told.
+        await app.orm.em.fork().nativeDelete(AppSession, { tokenHash: createHash('sha256').update(token).digest('hex') });
+        expect((await app.request(token, 'GET', '/api/people/1')).statusCode === 401).toBe(!cached);
+      }
+    } finally {
+      await uncached.close();
+    }
   });
 
   it('refuses an expired session', async () => {

@@ -32,7 +32,13 @@ export interface TestApp {
 /** Starts the app on a new database with `people` generated people (seed 7). */
 export async function startTestApp(
   dialect: Dialect,
-  options: { people?: number; sessionTtlSeconds?: number; tasks?: Partial<DemoTaskOptions>; loginThrottle?: Partial<LoginThrottleOptions> } = {},
+  options: {
+    people?: number;
+    sessionTtlSeconds?: number;
+    sessionCacheMs?: number;
+    tasks?: Partial<DemoTaskOptions>;
+    loginThrottle?: Partial<LoginThrottleOptions>;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
@@ -44,6 +50,7 @@ export async function startTestApp(
   const app = await buildApp({
     orm,
     sessionTtlSeconds: options.sessionTtlSeconds ?? 3600,
+    sessionCacheMs: options.sessionCacheMs,
     cursorSecret: 'test-secret',
     exportTasks: tasks.service,
     eventPollMs: 50,

@@ -33,6 +33,8 @@ declare module 'fastify' {
 export interface AppDependencies {
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
   sessionTtlSeconds: number;
+  /** How long a resolved session is remembered (default 5 s; 0 turns the cache off). */
+  sessionCacheMs?: number;
   /** Signs pagination cursors. */
   cursorSecret: string;
   logger?: FastifyServerOptions['logger'];
@@ -80,7 +82,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     request.em = dependencies.orm.em.fork();
   });
   await app.register(loginThrottlePlugin, { perAddress: 30, perAccount: 10, windowMs: 60_000, ...dependencies.loginThrottle });
-  await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds });
+  await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds, sessionCacheMs: dependencies.sessionCacheMs });
   await app.register(healthRoutes);
   const routeOptions = { cursorSecret: dependencies.cursorSecret };
   await app.register(peopleRoutes, routeOptions);

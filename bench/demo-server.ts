@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A demo server in its own process, as users run it. */
+export interface DemoServer {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `apps/demo/src/main.ts` on `url` (no in-process export worker, no demo people) and waits for
+ * its health check; `env` adds or overrides settings.
+ * @example const server = await startDemoServer(database.url, { SESSION_CACHE_MS: '0' });
+ */
+export async function startDemoServer(url: string, env: Record<string, string> = {}): Promise<DemoServer> {
+  const port = env.PORT ?? String(3800 + Math.floor(Math.random() * 190));
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../apps/demo/src/main.ts')], {
+    env: { ...process.env, DATABASE_URL: url, EXPORT_WORKERS: '0', LOG_LEVEL: 'warn', DEMO_PEOPLE: '0', ...env, PORT: port },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      if (attempt > 300) throw new Error('server did not start');
+      await sleep(100);
+    }
+  }
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return { base, pid: child.pid as number, stop };
+}
+
+/** Logs in as a demo user (password = user name) and returns the bearer token. */
+export async function login(base: string, username: string): Promise<string> {
+  const response = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: username }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
