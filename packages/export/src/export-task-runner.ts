@@ -300,8 +300,10 @@ export class ExportTaskRunner {
         copyChunkRows: this.config.pageSize * 10,
         signal: stop.signal,
         onCheckpoint: async (cursor, rows) => {
-          checkStop();
-          if (!resumable || !writer || Date.now() - lastCheckpoint < this.config.checkpointMs) return;
+          // An interrupted run (worker shutting down) saves where it stands first: its successor resumes there.
+          const interrupted = stop.signal.aborted && (stop.signal.reason as RunStopped).reason === 'interrupted';
+          if (!interrupted) checkStop();
+          if (!resumable || !writer || (!interrupted && Date.now() - lastCheckpoint < this.config.checkpointMs)) return checkStop();
           const formatterState = await writer.checkpoint();
           const bytes = await out.sync();
           const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState };
@@ -309,6 +311,7 @@ export class ExportTaskRunner {
           if (!(await renewLease({ checkpoint: saved, crashes: 0 }))) throw new RunStopped('lease-lost');
           lastCheckpoint = Date.now();
           report();
+          checkStop();
         },
       });
       total = result.kind === 'list' ? await result.count() : result.rows.length;
