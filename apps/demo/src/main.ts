@@ -8,6 +8,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open-orm.ts';
 import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
+import { webUiBuilt, webUiDirectory } from './http/web-ui.ts';
 import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
 import { startDemoSync } from './sync/sync-server.ts';
 
@@ -30,7 +31,9 @@ const app = await buildApp({
   exportTasks: tasks.service,
   sync: await startDemoSync(orm.em),
   loginThrottle: { redisUrl: config.redisUrl },
+  webUiDirectory: webUiBuilt() ? webUiDirectory : undefined,
 });
+if (!webUiBuilt()) app.log.warn('the web UI is not built (npm run build -w @sluice/web): serving the API only');
 
 const em = orm.em.fork();
 if (await isDatabaseEmpty(em)) {

@@ -45,6 +45,24 @@ describeEachDialect('authentication', (dialect) => {
     expect(byBearer.statusCode).toBe(byCookie.statusCode);
   });
 
+  it('tells the UI who is logged in and what they may do (GET /api/me)', async () => {
+    expect((await t.request(await t.login('alice'), 'GET', '/api/me')).json()).toMatchObject({
+      username: 'alice',
+      roles: ['EXPORT', 'HISTORY', 'SYNC'],
+      may: { export: true, history: true, sync: true },
+      centers: [
+        { id: 1, name: 'Brussels' },
+        { id: 2, name: 'Antwerp' },
+      ],
+    });
+    expect((await t.request(await t.login('bob'), 'GET', '/api/me')).json()).toMatchObject({
+      may: { export: false, history: false, sync: false },
+      centers: [{ id: 3 }],
+    });
+    expect((await t.request(await t.login('admin'), 'GET', '/api/me')).json().centers).toHaveLength(4);
+    expect((await t.request(null, 'GET', '/api/me')).statusCode).toBe(401);
+  });
+
   it('rejects a wrong password and an unknown user alike', async () => {
     for (const payload of [
       { username: 'alice', password: 'wrong' },

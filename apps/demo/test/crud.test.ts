@@ -75,6 +75,13 @@ describeEachDialect('CRUD routes', (dialect) => {
     expect((await t.request(alice, 'GET', `/api/activities/${activity.id}`)).statusCode).toBe(404);
   });
 
+  it('lists the products an order can hold', async () => {
+    const { items } = (await t.request(alice, 'GET', '/api/products')).json();
+    expect(items.length).toBeGreaterThan(5);
+    expect(items[0]).toEqual({ id: 1, name: expect.any(String), price: expect.any(Number) });
+    expect((await t.request(null, 'GET', '/api/products')).statusCode).toBe(401);
+  });
+
   it('manages orders and their products', async () => {
     const person = (await t.request(alice, 'POST', '/api/people', { firstName: 'Alan', lastName: 'Turing', centerId: 1 })).json();
     const created = await t.request(alice, 'POST', '/api/orders', { personId: person.id, productIds: [2, 1], totalPrice: 100 });

@@ -31,6 +31,52 @@ describeEachDialect('exports API', (dialect) => {
     expect((await t.request(null, 'GET', '/api/exports')).statusCode).toBe(401);
   });
 
+  it('checks a request without running it: sentences when valid, field issues in words when not', async () => {
+    const valid = await t.request(alice, 'POST', '/api/exports/check', {
+      export: 'count_activities',
+      filters: { activity_type: { types: [1, 2] }, person_nationality: { countries: ['BE'] } },
+      aggregators: { activity_period: { granularity: 'year' } },
+      formatter: { alias: 'xlsx' },
+    });
+    expect(valid.json()).toEqual({
+      description: [
+        expect.any(String),
+        'Filtered by activity type: Home visit, Phone call',
+        'Filtered by nationality: Belgium',
+        'Grouped by year of the activity',
+      ],
+      formatter: 'Excel (XLSX)',
+    });
+    const invalid = await t.request(alice, 'POST', '/api/exports/check', {
+      export: 'count_people',
+      filters: { person_birthdate: { from: '2000-01-01', to: '1990-01-01' }, person_gender: {} },
+      formatter: { alias: 'csv' },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.details.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'filters.person_birthdate.to', message: '"to" must not be before "from"' },
+        { path: 'filters.person_gender.genders', message: 'choose at least one gender' },
+      ]),
+    );
+    expect((await t.request(bob, 'POST', '/api/exports/check', { export: 'count_people', formatter: { alias: 'csv' } })).statusCode).toBe(403);
+  });
+
+  it('serves parameter schemas a form library renders in words: titles, labelled choices, sets as unique items', async () => {
+    const { exports } = (await t.request(alice, 'GET', '/api/exports')).json();
+    const countActivities = exports.find((e: { alias: string }) => e.alias === 'count_activities');
+    const filter = (alias: string) => countActivities.filters.find((f: { alias: string }) => f.alias === alias).parameters;
+    expect(filter('activity_type').properties.types).toMatchObject({
+      title: 'Activity types',
+      uniqueItems: true,
+      items: { anyOf: expect.arrayContaining([{ const: 1, title: 'Home visit' }]) },
+    });
+    expect(filter('person_nationality').properties.countries.items.anyOf).toContainEqual({ const: 'BE', title: 'Belgium' });
+    expect(filter('person_nationality').properties.countries.items.anyOf).toHaveLength(249);
+    expect(filter('person_birthdate').properties.from.title).toBe('From');
+    expect(countActivities.formatters.find((f: { alias: string }) => f.alias === 'csv').parameters.properties.bom.title).toBe('Byte order mark');
+  });
+
   it('previews a tabular export with labels and sentences', async () => {
     const response = await t.request(alice, 'POST', '/api/exports/preview', {
       export: 'count_people',

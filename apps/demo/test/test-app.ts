@@ -10,6 +10,7 @@ import type { DatabaseDialect } from '../src/db/orm-config.ts';
 import { type DemoExportTasks, type DemoTaskOptions, startDemoExportTasks } from '../src/exports/export-tasks.ts';
 import { buildApp } from '../src/http/build-app.ts';
 import type { LoginThrottleOptions } from '../src/http/login-throttle.ts';
+import { webUiDirectory } from '../src/http/web-ui.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 import { startDemoSync } from '../src/sync/sync-server.ts';
 
@@ -38,6 +39,8 @@ export async function startTestApp(
     sessionCacheMs?: number;
     tasks?: Partial<DemoTaskOptions>;
     loginThrottle?: Partial<LoginThrottleOptions>;
+    /** Serve the built web UI (`apps/web/dist`) at `/`. */
+    webUi?: boolean;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
@@ -57,6 +60,7 @@ export async function startTestApp(
     sync: await startDemoSync(orm.em),
     // Suites log in often; the throttle's own test sets low limits.
     loginThrottle: { perAddress: 10_000, perAccount: 10_000, ...options.loginThrottle },
+    webUiDirectory: options.webUi ? webUiDirectory : undefined,
   });
   const request: TestApp['request'] = (token, method, url, payload) =>
     app.inject({ method: method as 'GET', url, payload: payload as never, headers: token ? { authorization: `Bearer ${token}` } : {} });

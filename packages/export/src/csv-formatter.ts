@@ -9,16 +9,22 @@ import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts'
 
 const listParams = z.strictObject({
   /** `excel`: what Excel in `;` locales opens as is (a BOM, `;`, decimal commas); any option set below wins. */
-  preset: z.enum(['standard', 'excel']).default('standard'),
-  separator: z.enum([',', ';', '\t']).optional().describe('"," by default, ";" with the excel preset'),
+  preset: z.enum(['standard', 'excel']).default('standard').meta({ title: 'Preset' }),
+  separator: z.enum([',', ';', '\t']).optional().meta({ title: 'Separator', description: '"," by default, ";" with the excel preset' }),
   /** A UTF-8 byte order mark, for spreadsheet applications that need it to detect the encoding. */
-  bom: z.boolean().optional().describe('Off by default, on with the excel preset'),
-  decimalComma: z.boolean().optional().describe('Decimals as 1,5 (needs ";" or tab as separator); on with the excel preset'),
-  header: z
+  bom: z.boolean().optional().meta({ title: 'Byte order mark', description: 'Off by default, on with the excel preset' }),
+  decimalComma: z
     .boolean()
-    .default(false)
-    .describe('Title, element sentences, time and user above the table, each line padded to the table width so strict parsers accept the file'),
-  neutraliseFormulas: z.boolean().default(true).describe('A leading = + - @ tab or CR gets a quote in front (OWASP CSV injection)'),
+    .optional()
+    .meta({ title: 'Decimal comma', description: 'Decimals as 1,5 (needs ";" or tab as separator); on with the excel preset' }),
+  header: z.boolean().default(false).meta({
+    title: 'Header',
+    description: 'Title, element sentences, time and user above the table, each line padded to the table width so strict parsers accept the file',
+  }),
+  neutraliseFormulas: z
+    .boolean()
+    .default(true)
+    .meta({ title: 'Neutralise formulas', description: 'A leading = + - @ tab or CR gets a quote in front (OWASP CSV injection)' }),
 });
 const csvParams = listParams.extend({ pivot: pivotSchema.optional() });
 type CsvParams = z.output<typeof csvParams>;

@@ -28,7 +28,7 @@ export { ExportTaskService, type ExportTaskView, type TaskFile } from './export-
 export { FileSink } from './file-sink.ts';
 export { type JsonCell, jsonFormatter, tabularJson } from './json-formatter.ts';
 export { odsFormatter } from './ods-formatter.ts';
-export { type RunOptions, runExport } from './run-export.ts';
+export { describeExport, type RunOptions, runExport } from './run-export.ts';
 export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.ts';
 export { tuneForStreaming } from './streaming-memory.ts';

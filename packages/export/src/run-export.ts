@@ -42,6 +42,20 @@ function compareGroups(a: unknown, b: unknown): number {
 }
 
 /**
+ * The request in sentences, one per element (export, then filters, then aggregators): what a file's
+ * header and a UI show, without running anything.
+ *
+ * @example describeExport(registry.prepare(request, user)) // ['Number of people', 'Born between …', 'By gender']
+ */
+export function describeExport(prepared: PreparedExport): string[] {
+  return [
+    prepared.export.definition.describe(prepared.export.params),
+    ...prepared.filters.map((f) => f.definition.describe(f.params)),
+    ...prepared.aggregators.map((a) => a.definition.describe(a.params)),
+  ];
+}
+
+/**
  * Runs a prepared export as one SQL query built by the database (WHERE, GROUP BY), plus one batched
  * label look-up per group key. Tabular results are collected; list results stream page by page with
  * keyset pagination, so memory stays flat whatever the row count.
@@ -53,11 +67,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
   for (const filter of prepared.filters) filter.definition.apply(qb, filter.params, ctx);
   const info: ResultInfo = {
     title: definition.title,
-    description: [
-      definition.describe(params),
-      ...prepared.filters.map((f) => f.definition.describe(f.params)),
-      ...prepared.aggregators.map((a) => a.definition.describe(a.params)),
-    ],
+    description: describeExport(prepared),
     generatedAt: options.now ?? new Date(),
     username: prepared.user.username,
   };

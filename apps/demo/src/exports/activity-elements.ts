@@ -1,6 +1,7 @@
 import type { AggregatorDefinition, ExportContext, ExportDefinition, FilterDefinition } from '@sluice/export';
 import { z } from 'zod';
 import { Activity, ActivityType } from '../db/entities/index.ts';
+import { activityTypeChoices, choiceOf, labelOf, setOf } from './choices.ts';
 import { dateRangeFilter } from './date-range.ts';
 import { periodOf } from './sql-dialect.ts';
 
@@ -75,13 +76,13 @@ export const activityDateFilter = dateRangeFilter({
   subject: 'activity date',
 });
 
-const typesParams = z.strictObject({ types: z.array(z.number().int().positive()).min(1) });
+const typesParams = z.strictObject({ types: setOf(choiceOf(z.number().int().positive(), activityTypeChoices), 'Activity types') });
 export const activityTypeFilter: FilterDefinition<z.output<typeof typesParams>> = {
   alias: 'activity_type',
   title: 'Activity type',
   description: 'Activities of the chosen types',
   params: typesParams,
-  describe: ({ types }) => `Filtered by activity type ${types.join(', ')}`,
+  describe: ({ types }) => `Filtered by activity type: ${types.map((type) => labelOf(activityTypeChoices, type)).join(', ')}`,
   applyOn: 'activity',
   apply: (qb, { types }) => {
     qb.andWhere(`a.type_id in (${types.map(() => '?').join(', ')})`, types);
@@ -102,7 +103,7 @@ export const activityTypeAggregator: AggregatorDefinition<Record<string, never>>
   },
 };
 
-const periodParams = z.strictObject({ granularity: z.enum(['week', 'month', 'year']).default('month') });
+const periodParams = z.strictObject({ granularity: z.enum(['week', 'month', 'year']).default('month').meta({ title: 'Period' }) });
 export const activityPeriodAggregator: AggregatorDefinition<z.output<typeof periodParams>> = {
   alias: 'activity_period',
   title: 'Activity period',

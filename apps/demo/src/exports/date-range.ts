@@ -4,7 +4,7 @@ import { rangeText } from './texts.ts';
 
 /** `{from?, to?}` with at least one bound and `to` not before `from`. */
 export const dateRange = z
-  .strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .strictObject({ from: z.iso.date().optional().meta({ title: 'From' }), to: z.iso.date().optional().meta({ title: 'To' }) })
   .refine((range) => range.from !== undefined || range.to !== undefined, { message: 'give "from", "to" or both' })
   .refine((range) => !range.from || !range.to || range.from <= range.to, { message: '"to" must not be before "from"', path: ['to'] });
 

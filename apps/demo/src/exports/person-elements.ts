@@ -3,6 +3,7 @@ import { whereExists } from '@sluice/export';
 import { z } from 'zod';
 import { countryName, isCountryCode } from '../countries.ts';
 import { Center, genders, Person } from '../db/entities/index.ts';
+import { activityTypeChoices, choiceOf, countryChoices, labelOf, setOf } from './choices.ts';
 import { dateRangeFilter, rangeCondition } from './date-range.ts';
 import { ageInYears, bracketStart } from './sql-dialect.ts';
 import { dayText, rangeText } from './texts.ts';
@@ -60,7 +61,8 @@ export const personBirthdateFilter = dateRangeFilter({
   subject: 'birthdate',
 });
 
-const gendersParams = z.strictObject({ genders: z.array(z.enum([...genders, 'unknown'])).min(1) });
+const genderChoices = [...genders, 'unknown' as const].map((gender) => [gender, genderLabels[gender] ?? 'Unknown'] as const);
+const gendersParams = z.strictObject({ genders: setOf(choiceOf(z.enum([...genders, 'unknown']), genderChoices), 'Genders') });
 export const personGenderFilter: FilterDefinition<z.output<typeof gendersParams>> = {
   alias: 'person_gender',
   title: 'Gender',
@@ -76,7 +78,9 @@ export const personGenderFilter: FilterDefinition<z.output<typeof gendersParams>
   },
 };
 
-const countriesParams = z.strictObject({ countries: z.array(z.string().refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 code')).min(1) });
+const countriesParams = z.strictObject({
+  countries: setOf(choiceOf(z.string().refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 code'), countryChoices), 'Nationalities'),
+});
 export const personNationalityFilter: FilterDefinition<z.output<typeof countriesParams>> = {
   alias: 'person_nationality',
   title: 'Nationality',
@@ -90,7 +94,11 @@ export const personNationalityFilter: FilterDefinition<z.output<typeof countries
 };
 
 const hasActivityParams = z
-  .strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional(), types: z.array(z.number().int().positive()).min(1).optional() })
+  .strictObject({
+    from: z.iso.date().optional().meta({ title: 'From' }),
+    to: z.iso.date().optional().meta({ title: 'To' }),
+    types: setOf(choiceOf(z.number().int().positive(), activityTypeChoices), 'Activity types').optional(),
+  })
   .refine((range) => range.from !== undefined || range.to !== undefined, { message: 'give "from", "to" or both' })
   .refine((range) => !range.from || !range.to || range.from <= range.to, { message: '"to" must not be before "from"', path: ['to'] });
 export const personHasActivityFilter: FilterDefinition<z.output<typeof hasActivityParams>> = {
@@ -98,7 +106,8 @@ export const personHasActivityFilter: FilterDefinition<z.output<typeof hasActivi
   title: 'Has an activity',
   description: 'People with at least one activity in a date range (and of given types)',
   params: hasActivityParams,
-  describe: (params) => `Filtered by having an activity ${rangeText(params.from, params.to)}${params.types ? ` of type ${params.types.join(', ')}` : ''}`,
+  describe: (params) =>
+    `Filtered by having an activity ${rangeText(params.from, params.to)}${params.types ? ` of type ${params.types.map((type) => labelOf(activityTypeChoices, type)).join(', ')}` : ''}`,
   applyOn: 'person',
   apply: (qb, params) => {
     const conditions = [rangeCondition('pa.date', params)];
@@ -144,9 +153,8 @@ export const personCenterAggregator: AggregatorDefinition<Record<string, never>>
 };
 
 const bracketParams = z.strictObject({
-  bracketSize: z.number().int().min(1).max(100).default(10),
-  /** Ages are computed on this day (default: today). */
-  at: z.iso.date().optional(),
+  bracketSize: z.number().int().min(1).max(100).default(10).meta({ title: 'Years per bracket' }),
+  at: z.iso.date().optional().meta({ title: 'Age on', description: 'Ages are computed on this day (default: today)' }),
 });
 export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof bracketParams>> = {
   alias: 'person_age_bracket',

@@ -17,10 +17,12 @@ import { exportTaskRoutes } from './routes/export-tasks.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
+import { meRoutes } from './routes/me.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { rejectUnstorableText } from './text-guard.ts';
+import { webUiPlugin } from './web-ui.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +48,8 @@ export interface AppDependencies {
   sync: SyncServer;
   /** Login attempts allowed per client address and per account (default 30 and 10 a minute). */
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** The built web UI (`apps/web/dist`) to serve at `/`; none by default. */
+  webUiDirectory?: string;
 }
 
 /** Builds the demo's Fastify app without listening, so tests can `inject()` into it. */
@@ -84,6 +88,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(loginThrottlePlugin, { perAddress: 30, perAccount: 10, windowMs: 60_000, ...dependencies.loginThrottle });
   await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds, sessionCacheMs: dependencies.sessionCacheMs });
   await app.register(healthRoutes);
+  await app.register(meRoutes);
   const routeOptions = { cursorSecret: dependencies.cursorSecret };
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
@@ -92,5 +97,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(exportRoutes);
   await app.register(exportTaskRoutes, { service: dependencies.exportTasks, cursorSecret: dependencies.cursorSecret, eventPollMs: dependencies.eventPollMs });
   await app.register(syncRoutes, { sync: dependencies.sync });
+  if (dependencies.webUiDirectory) await app.register(webUiPlugin, { directory: dependencies.webUiDirectory });
   return app;
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { type ExportResult, exportFileName, exportRequestSchema, type ListResult, runExport, tabularJson } from '@sluice/export';
+import { describeExport, type ExportResult, exportFileName, exportRequestSchema, type ListResult, runExport, tabularJson } from '@sluice/export';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -56,6 +56,22 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
     async (request) => ({
       exports: registry.available(exportUser(request.user)),
     }),
+  );
+
+  routes.post(
+    '/api/exports/check',
+    {
+      schema: {
+        summary: 'Validate an export request without running it, and answer it in sentences',
+        tags,
+        body,
+        response: { 200: z.object({ description: z.array(z.string()), formatter: z.string() }), 400: errorBody, 403: errorBody },
+      },
+    },
+    async (request) => {
+      const prepared = registry.prepare(request.body, exportUser(request.user));
+      return { description: describeExport(prepared), formatter: prepared.formatter.definition.title };
+    },
   );
 
   routes.post(

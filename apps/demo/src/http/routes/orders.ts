@@ -90,6 +90,20 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
   });
 
   routes.get(
+    '/api/products',
+    {
+      schema: {
+        summary: 'Products an order can hold (price in cents)',
+        tags,
+        response: { 200: z.object({ items: z.array(z.object({ id: z.number().int(), name: z.string(), price: z.number().int() })) }) },
+      },
+    },
+    async (request) => ({
+      items: (await request.em.find(Product, {}, { orderBy: { id: 'asc' } })).map(({ id, name, price }) => ({ id, name, price })),
+    }),
+  );
+
+  routes.get(
     '/api/orders/:id',
     { schema: { summary: 'One order with its products', tags, params, response: { 200: orderDto, 404: errorBody } } },
     async (request) => toOrderDto(await findOrder(request.em, request.user, request.params.id)),

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { hasRole } from '../../auth/current-user.ts';
+import { Center, userRoles } from '../../db/entities/index.ts';
+
+const meDto = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  roles: z.array(z.enum(userRoles)),
+  /** What the UI may offer: each is true when the user holds the role (`ADMIN` holds all). */
+  may: z.object({ export: z.boolean(), history: z.boolean(), sync: z.boolean() }),
+  centers: z.array(z.object({ id: z.number().int(), name: z.string() })),
+});
+
+/** `GET /api/me`: the caller, their roles and centers, so a UI offers only what is allowed. */
+export async function meRoutes(app: FastifyInstance): Promise<void> {
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/api/me', { schema: { tags: ['auth'], summary: 'The logged-in user, their roles and centers', response: { 200: meDto } } }, async (request) => {
+      const { user } = request;
+      const centers = await request.em.find(Center, { id: { $in: user.centerIds } }, { orderBy: { id: 'asc' } });
+      return {
+        id: user.id,
+        username: user.username,
+        roles: user.roles,
+        may: { export: hasRole(user, 'EXPORT'), history: hasRole(user, 'HISTORY'), sync: hasRole(user, 'SYNC') },
+        centers: centers.map(({ id, name }) => ({ id, name })),
+      };
+    });
+}

@@ -1,0 +1,83 @@
+import { type ReactNode, useEffect } from 'react';
+import { ExportBuilderPage } from './pages/export-builder-page.tsx';
+import { ListPage, listKinds } from './pages/list-page.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { OrderPage } from './pages/order-page.tsx';
+import { SyncPage } from './pages/sync-page.tsx';
+import { TasksPage } from './pages/tasks-page.tsx';
+import { Link, navigate, useLocation } from './router.tsx';
+import { type Me, useSession } from './session.tsx';
+
+/** The page for `path`, or null when the user may not see it. */
+function pageFor(path: string, me: Me): ReactNode {
+  if (path === '/exports' && me.may.export) return <ExportBuilderPage />;
+  if (path === '/tasks' && me.may.export) return <TasksPage />;
+  if (path === '/sync' && me.may.sync) return <SyncPage />;
+  const order = /^\/orders\/(\d+)$/.exec(path);
+  if (order) return <OrderPage id={Number(order[1])} />;
+  const kind = listKinds.find((candidate) => path === `/${candidate}`);
+  if (kind) return <ListPage kind={kind} />;
+  return null;
+}
+
+function Navigation({ me }: { me: Me }) {
+  const { path } = useLocation();
+  const { logout } = useSession();
+  const links: [string, string, boolean][] = [
+    ['/exports', 'Export builder', me.may.export],
+    ['/tasks', 'Tasks', me.may.export],
+    ['/people', 'People', true],
+    ['/activities', 'Activities', true],
+    ['/orders', 'Orders', true],
+    ['/sync', 'Sync', me.may.sync],
+  ];
+  return (
+    <header className="top">
+      <strong className="brand">sluice</strong>
+      <nav aria-label="Main">
+        {links
+          .filter(([, , allowed]) => allowed)
+          .map(([to, label]) => (
+            <Link key={to} to={to} aria-current={path.startsWith(to) ? 'page' : undefined}>
+              {label}
+            </Link>
+          ))}
+      </nav>
+      <span className="user">
+        {me.username}
+        <button type="button" className="link" onClick={() => void logout().then(() => navigate('/'))}>
+          Log out
+        </button>
+      </span>
+    </header>
+  );
+}
+
+/** Login until there is a session, then the page of the URL (or the user's first page). */
+export function App() {
+  const { me, loading } = useSession();
+  const { path } = useLocation();
+  const home = me?.may.export ? '/exports' : '/people';
+  const page = me ? pageFor(path, me) : null;
+  useEffect(() => {
+    if (me && path === '/') navigate(home, { replace: true });
+  }, [me, path, home]);
+  if (loading) return <main className="page" aria-busy="true" />;
+  if (!me) return <LoginPage />;
+  return (
+    <>
+      <Navigation me={me} />
+      <main className="page">
+        {page ??
+          (path === '/' ? null : (
+            <section>
+              <h1>Not here</h1>
+              <p>
+                There is no page at {path} for you. <Link to={home}>Go to your first page</Link>.
+              </p>
+            </section>
+          ))}
+      </main>
+    </>
+  );
+}

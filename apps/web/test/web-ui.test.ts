@@ -1,0 +1,192 @@
+import { describeEachDialect } from '@sluice/test-utils';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
+import { startTestApp, type TestApp } from '../../demo/test/test-app.ts';
+import { launchBrowser, logIn, screenshot, serve } from './browser.ts';
+
+describeEachDialect('web UI in Chromium', (dialect) => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestApp(dialect, { people: 1_500, webUi: true }), launchBrowser()]);
+    base = await serve(t);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  afterEach(async () => {
+    await context.close();
+    // An uncaught exception in the page is a failure even when the screen looked right.
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('is served at / with precompressed, year-cached assets; client routes get index.html, /api keeps JSON 404s', async () => {
+    const index = await t.app.inject({ method: 'GET', url: '/' });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(index.body)?.[1];
+    if (!script) throw new Error(`index.html names no script: ${index.body}`);
+    const asset = await t.app.inject({ method: 'GET', url: script, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(asset.headers).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'public, max-age=31536000, immutable' });
+    const route = await t.app.inject({ method: 'GET', url: '/orders/5?tab=history' });
+    expect(route.statusCode).toBe(200);
+    expect(route.body).toBe(index.body);
+    expect(route.headers['cache-control']).toBe('no-cache');
+    for (const url of ['/api/nothing', '/assets/missing-1234.js', '/docs/nothing']) {
+      const missing = await t.app.inject({ method: 'GET', url });
+      expect({ url, status: missing.statusCode, code: missing.json().error.code }).toEqual({ url, status: 404, code: 'ROUTE_NOT_FOUND' });
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/people' })).statusCode).toBe(401);
+  });
+
+  it('logs in (a wrong password answered in words) and out', async () => {
+    await page.goto(base);
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/invalid|wrong|password/i);
+    await screenshot(page, `${dialect}-login-error`);
+    await logIn(page, base, 'alice');
+    await page.getByRole('heading', { name: 'Export builder' }).waitFor();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+  });
+
+  it('builds count_people with a birthdate filter and two aggregators; the preview shows the API numbers, with a chart', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByRole('checkbox', { name: /^Birthdate/ }).check();
+    const birthdate = page.locator('[data-element="filters.person_birthdate"]');
+    await birthdate.getByLabel('From').fill('1960-01-01');
+    await birthdate.getByLabel('To').fill('1999-12-31');
+    const groupBy = page.getByRole('group', { name: 'Group by' });
+    await groupBy.getByRole('checkbox', { name: /^Gender/ }).check();
+    await groupBy.getByRole('checkbox', { name: /^Center/ }).check();
+    await expect.poll(() => page.getByTestId('sentence').textContent()).toMatch(/birthdate.*gender.*center.*as CSV/is);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('img', { name: /Chart/ }).waitFor();
+    const shown = await page
+      .locator('.preview-table tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
+    const token = await t.login('alice');
+    const api = (
+      await t.request(token, 'POST', '/api/exports/preview', {
+        export: 'count_people',
+        filters: { person_birthdate: { from: '1960-01-01', to: '1999-12-31' } },
+        aggregators: { person_gender: {}, person_center: {} },
+        formatter: { alias: 'csv', params: {} },
+      })
+    ).json() as { rows: { value: unknown; label: string | null }[][] };
+    expect(shown.length).toBeGreaterThan(2);
+    expect(shown).toEqual(api.rows.map((row) => row.map((cell) => cell.label ?? Number(cell.value).toLocaleString('en-US'))));
+    await screenshot(page, `${dialect}-export-builder-preview`);
+  });
+
+  it('shows a server validation message next to its field, in words', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByRole('checkbox', { name: /^Birthdate/ }).check();
+    const birthdate = page.locator('[data-element="filters.person_birthdate"]');
+    await birthdate.getByLabel('From').fill('2000-01-01');
+    await birthdate.getByLabel('To').fill('1990-01-01');
+    const toField = birthdate.locator('.form-group', { has: page.getByLabel('To') }).last();
+    await expect.poll(() => toField.textContent()).toContain('"to" must not be before "from"');
+    await screenshot(page, `${dialect}-export-builder-validation`);
+  });
+
+  it('runs list_people as an XLSX task, follows it to 100 % and downloads a file that opens', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByLabel('Format').selectOption({ label: 'Excel (XLSX)' });
+    await page.getByRole('button', { name: 'Run as a background task' }).click();
+    await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+    const task = page.locator('.task').first();
+    await task.locator('.badge.succeeded').waitFor({ timeout: 30_000 });
+    expect(await task.getByRole('progressbar').getAttribute('value')).toBe('100');
+    await screenshot(page, `${dialect}-tasks`);
+    const [download] = await Promise.all([page.waitForEvent('download'), task.getByRole('link', { name: /Download/ }).click()]);
+    const path = await download.path();
+    const sheet = XLSX.readFile(path).Sheets.People ?? Object.values(XLSX.readFile(path).Sheets)[0];
+    const rows = XLSX.utils.sheet_to_json(sheet as XLSX.WorkSheet, { header: 1 }) as unknown[][];
+    const [people] = await t.orm.em.fork().getConnection().execute('select count(*) as n from person where center_id in (1, 2)');
+    expect(rows.length - 1).toBe(Number(people?.n));
+  });
+
+  it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByRole('link', { name: 'People' }).click();
+    const firstIds = () => page.locator('tbody tr td:first-child').allTextContents();
+    await expect.poll(firstIds).toHaveLength(25);
+    const first = await firstIds();
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(firstIds).not.toEqual(first);
+    const second = await firstIds();
+    expect(page.url()).toContain('after=');
+    await page.reload();
+    await expect.poll(firstIds).toEqual(second);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(firstIds).toEqual(first);
+    await page.goBack();
+    await expect.poll(firstIds).toEqual(second);
+    await page.getByRole('button', { name: /Last name/ }).click();
+    await expect.poll(() => page.url()).toContain('orderBy=lastName');
+    await screenshot(page, `${dialect}-people`);
+  });
+
+  it('edits an order and shows the new history entry', async () => {
+    const token = await t.login('alice');
+    const [order] = (await t.request(token, 'GET', '/api/orders?limit=1').then((response) => response.json())).items as { id: number; status: string }[];
+    if (!order) throw new Error('the seed gave alice no order');
+    const next = order.status === 'Delivered' ? 'Cancelled' : 'Delivered';
+    await logIn(page, base, 'alice');
+    await page.goto(`${base}/orders/${order.id}`);
+    await page.getByLabel('Status').selectOption(next);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.timeline').getByText(`Status changed from ${order.status} to ${next}`).waitFor();
+    await page.goto(`${base}/orders/999999`);
+    await page
+      .getByRole('alert')
+      .getByText(/not found/)
+      .waitFor();
+    await page.goBack();
+    await page.locator('.timeline li').first().waitFor();
+    await screenshot(page, `${dialect}-order`);
+  });
+
+  it('offers no export builder to a user without the export role', async () => {
+    await logIn(page, base, 'bob');
+    await page.getByRole('heading', { name: 'People' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Export builder' }).count()).toBe(0);
+    await page.goto(`${base}/exports`);
+    await page.getByRole('heading', { name: 'Not here' }).waitFor();
+    await screenshot(page, `${dialect}-no-export-role`);
+  });
+
+  it('fits a 390 px phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await logIn(page, base, 'alice');
+    await page.getByRole('heading', { name: 'Export builder' }).waitFor();
+    for (const path of ['/exports', '/tasks', '/orders', '/sync']) {
+      await page.goto(`${base}${path}`);
+      await page.locator('main h1').waitFor();
+      if (path === '/exports') await expect.poll(() => page.getByTestId('sentence').textContent()).toMatch(/as CSV/);
+      // Runs in the page; a string keeps the DOM out of this Node-typed file.
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, path).toBeLessThanOrEqual(0);
+      await screenshot(page, `${dialect}-phone${path.replace('/', '-')}`);
+    }
+  });
+});
