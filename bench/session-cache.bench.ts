@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createTestDatabase, type Dialect, isDialect } from '@sluice/test-utils';
 import { login, startDemoServer } from './demo-server.ts';
+import { spread } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +37,6 @@ async function load(base: string, token: string, seconds: number, connections: n
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
-function spread(samples: number[], digits: number): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (index: number) => (sorted[index] as number).toFixed(digits);
-  return `${at(Math.floor(sorted.length / 2))} (${at(0)}-${at(sorted.length - 1)})`;
-}
 
 async function run(dialect: Dialect): Promise<void> {
   const database = await createTestDatabase(dialect);

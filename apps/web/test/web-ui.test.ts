@@ -1,7 +1,11 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeEachDialect } from '@sluice/test-utils';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
+import { SlowStorage } from '../../demo/test/fixtures/slow-storage.ts';
 import { startTestApp, type TestApp } from '../../demo/test/test-app.ts';
 import { launchBrowser, logIn, screenshot, serve } from './browser.ts';
 
@@ -13,7 +17,11 @@ describeEachDialect('web UI in Chromium', (dialect) => {
   let page: Page;
   let pageErrors: string[];
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestApp(dialect, { people: 1_500, webUi: true }), launchBrowser()]);
+    // Task files written slowly (a checkpoint, so a write, every 25 rows), so a running task can be
+    // watched (and photographed) on its way to 100 %.
+    const storage = new SlowStorage(await mkdtemp(join(tmpdir(), 'sluice-ui-tasks-')), 60);
+    const tasks = { tuning: { storage, checkpointMs: 0, pageSize: 25 }, worker: { pollMs: 50 } };
+    [t, browser] = await Promise.all([startTestApp(dialect, { people: 1_500, webUi: true, tasks }), launchBrowser()]);
     base = await serve(t);
   });
   afterAll(async () => {
@@ -96,6 +104,47 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await screenshot(page, `${dialect}-export-builder-preview`);
   });
 
+  it('downloads a small result at once (busy while it runs) and offers a big one as a task first', async () => {
+    await logIn(page, base, 'alice');
+    const download = page.getByRole('button', { name: /Download now|Downloading/ });
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click(), expect.poll(() => download.isDisabled()).toBe(true)]);
+    expect(file.suggestedFilename()).toMatch(/^count_people.*\.csv$/);
+    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByText(/more rows than a preview holds/).waitFor();
+    const actions = await page.locator('.builder-side .actions button').allTextContents();
+    expect(actions[0]).toBe('Run as a background task');
+    expect(await page.getByRole('button', { name: 'Download now' }).isDisabled()).toBe(true);
+    await page.getByText('Copy as curl or as a CLI command').click();
+    expect(await page.locator('.commands pre').last().textContent()).toContain('npx sluice export:run --request request.json');
+    await screenshot(page, `${dialect}-export-builder-large`);
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    await page.goto(base);
+    await page.getByLabel('Username').focus();
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Export builder' }).waitFor();
+    await page.getByRole('checkbox', { name: /^Birthdate/ }).focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-element="filters.person_birthdate"]').waitFor();
+  });
+
+  it('does not shift the layout while a list page loads', async () => {
+    await logIn(page, base, 'alice');
+    // Installed before the page's own scripts: every shift of the load counts (cumulative layout shift).
+    await page.addInitScript(
+      `window.__shift = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__shift += entry.value; }).observe({ type: 'layout-shift', buffered: true })`,
+    );
+    await page.goto(`${base}/orders`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(25);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate<number>('window.__shift')).toBeLessThan(0.1);
+  });
+
   it('shows a server validation message next to its field, in words', async () => {
     await logIn(page, base, 'alice');
     await page.getByRole('checkbox', { name: /^Birthdate/ }).check();
@@ -114,6 +163,10 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.getByRole('button', { name: 'Run as a background task' }).click();
     await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
     const task = page.locator('.task').first();
+    const progress = task.getByRole('progressbar');
+    await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(Number(await progress.getAttribute('value'))).toBeLessThan(100);
+    await screenshot(page, `${dialect}-task-running`);
     await task.locator('.badge.succeeded').waitFor({ timeout: 30_000 });
     expect(await task.getByRole('progressbar').getAttribute('value')).toBe('100');
     await screenshot(page, `${dialect}-tasks`);

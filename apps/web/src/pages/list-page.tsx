@@ -75,7 +75,8 @@ export function ListPage({ kind }: { kind: ListKind }) {
     <section>
       <h1>{titles[kind]}</h1>
       <ErrorMessage error={error} />
-      <div className="table-wrap" aria-busy={loading}>
+      {/* Room for a full page before it arrives: the pager below does not jump when rows come in. */}
+      <div className="table-wrap" aria-busy={loading} style={{ minHeight: `calc(${limit + 1} * var(--row) + 2px)` }}>
         <table>
           <thead>
             <tr>

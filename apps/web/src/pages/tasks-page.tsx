@@ -16,6 +16,7 @@ export interface Task {
   maxAttempts: number;
   file: { name: string; size: number; rows: number; expired: boolean } | null;
   error: { code: string | null; message: string } | null;
+  request: { formatter?: { alias?: string } };
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -74,7 +75,10 @@ function TaskRow({ initial, onChanged }: { initial: Task; onChanged: () => void 
       <div className="task-head">
         <strong>
           #{task.id} {task.export}
-        </strong>
+        </strong>{' '}
+        <span className="muted small">
+          as {task.request.formatter?.alias ?? '?'}, created {new Date(task.createdAt).toLocaleString()}
+        </span>
         <span className={`badge ${task.status}`}>{task.cancelRequested && live.has(task.status) ? 'cancelling' : task.status}</span>
       </div>
       <progress max={100} value={percent} aria-label={`Task ${task.id} progress`} />
