@@ -6,6 +6,7 @@
 import { tuneForStreaming } from '@sluice/export';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open-orm.ts';
+import { openTaskStorage } from './exports/demo-task-storage.ts';
 import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
 import { webUiBuilt, webUiDirectory } from './http/web-ui.ts';
@@ -18,6 +19,9 @@ const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
 const tasks = await startDemoExportTasks(orm.em, {
   directory: config.exportDirectory,
+  storage: await openTaskStorage(config),
+  queueName: config.exportQueue,
+  tuning: { leaseMs: config.exportTuning.leaseMs, checkpointMs: config.exportTuning.checkpointMs },
   redisUrl: config.redisUrl,
   workers: config.exportWorkers,
   worker: { onError: (error) => app.log.error({ err: error }, 'export worker error') },

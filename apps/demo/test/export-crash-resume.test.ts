@@ -7,34 +7,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { demoTaskConfig } from '../src/exports/export-tasks.ts';
 import { exportUser } from '../src/exports/export-user.ts';
+import { bulkPeople } from './fixtures/bulk-people.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 const rows = 200_000;
 const alice = exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] });
 const listPeople = { export: 'list_people', formatter: { alias: 'csv_list' } };
 
-/** 200,000 people in centers 1 and 2, some with names that need CSV quoting and formula neutralising. */
-function bulkPeople(dialect: string): string {
-  const gender = (i: string) => `case ${i} % 3 when 0 then 'female' when 1 then 'male' else null end`;
-  const last = (i: string, concat: (...parts: string[]) => string) => `case when ${i} % 997 = 0 then '=HYPERLINK("x"), ok' else ${concat("'Last'", i)} end`;
-  const columns = 'insert into person (first_name, last_name, gender, birthdate, nationality, center_id, created_at)';
-  if (dialect === 'postgresql') {
-    const concat = (...parts: string[]) => parts.join(' || ');
-    return `${columns} select 'First' || i, ${last('i', concat)}, ${gender('i')}, date '1950-01-01' + (i % 20000), 'BE', 1 + i % 2, now() from generate_series(1, ${rows}) as i`;
-  }
-  if (dialect === 'mariadb') {
-    const concat = (...parts: string[]) => `concat(${parts.join(', ')})`;
-    return `${columns} select concat('First', seq), ${last('seq', concat)}, ${gender('seq')}, date_add('1950-01-01', interval seq % 20000 day), 'BE', 1 + seq % 2, now(6) from seq_1_to_${rows}`;
-  }
-  const concat = (...parts: string[]) => parts.join(' || ');
-  return `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${rows}) ${columns} select 'First' || i, ${last('i', concat)}, ${gender('i')}, date('1950-01-01', '+' || (i % 20000) || ' days'), 'BE', 1 + i % 2, '2026-01-01T00:00:00.000Z' from n`;
-}
-
 describeEachDialect('export tasks survive a killed worker', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(dialect, { people: 0, tasks: { workers: 0 } });
-    await t.orm.em.getConnection().execute(bulkPeople(dialect));
+    await t.orm.em.getConnection().execute(bulkPeople(dialect, rows));
     // Fresh statistics, as after the demo seed: an unanalysed table gets slow keyset plans.
     await t.orm.em.getConnection().execute(dialect === 'mariadb' ? 'analyze table person' : 'analyze');
   });

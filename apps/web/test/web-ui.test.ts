@@ -101,14 +101,38 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     ).json() as { rows: { value: unknown; label: string | null }[][] };
     expect(shown.length).toBeGreaterThan(2);
     expect(shown).toEqual(api.rows.map((row) => row.map((cell) => cell.label ?? Number(cell.value).toLocaleString('en-US'))));
+    expect(await page.locator('figure.chart').getAttribute('data-chart')).toBe('bar');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save chart as PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('Count_people.png');
     await screenshot(page, `${dialect}-export-builder-preview`);
+    // A time period is drawn as a line.
+    await page.getByLabel('Export').selectOption({ label: 'Count activities' });
+    await page
+      .getByRole('group', { name: 'Group by' })
+      .getByRole('checkbox', { name: /^Activity period/ })
+      .check();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.locator('figure.chart').getAttribute('data-chart')).toBe('line');
+    await screenshot(page, `${dialect}-export-builder-period`);
   });
 
   it('downloads a small result at once (busy while it runs) and offers a big one as a task first', async () => {
     await logIn(page, base, 'alice');
+    // A slow network: the answer takes a second, long enough to try a second click.
+    const requests: string[] = [];
+    await page.route('**/api/exports/download', async (route) => {
+      requests.push(route.request().url());
+      await new Promise((wake) => setTimeout(wake, 1_000));
+      await route.continue();
+    });
     const download = page.getByRole('button', { name: /Download now|Downloading/ });
-    const [file] = await Promise.all([page.waitForEvent('download'), download.click(), expect.poll(() => download.isDisabled()).toBe(true)]);
-    expect(file.suggestedFilename()).toMatch(/^count_people.*\.csv$/);
+    const saved = page.waitForEvent('download');
+    await download.click();
+    expect(await download.isDisabled()).toBe(true);
+    await download.click({ force: true, timeout: 500 }).catch(() => {});
+    expect((await saved).suggestedFilename()).toMatch(/^count_people.*\.csv$/);
+    expect(requests).toHaveLength(1);
+    await expect.poll(() => download.isDisabled()).toBe(false);
     await page.getByLabel('Export').selectOption({ label: 'List people' });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/more rows than a preview holds/).waitFor();

@@ -33,9 +33,10 @@ async function withTasks(context: CommandContext, work: (tasks: TaskContext) => 
   if (!context.config.exportTasks) throw ConfigError.invalid('sluice config', 'export commands need `exportTasks` in sluice.config.ts');
   const orm = await context.config.openOrm({ readOnly: context.readOnly });
   // Loaded only with Redis: without it the CLI never carries BullMQ.
-  const queue = context.config.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(context.config.redisUrl) : null;
+  const { redisUrl, queueName } = context.config;
+  const queue = redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(redisUrl, queueName) : null;
   try {
-    const config = context.config.exportTasks(orm);
+    const config = await context.config.exportTasks(orm);
     return await work({ orm, config: queue ? { ...config, dispatcher: queue } : config, queue });
   } finally {
     await queue?.close();
@@ -137,7 +138,11 @@ export const exportCommands: Record<string, Command> = {
         const redisUrl = context.config.redisUrl;
         const worker =
           queue && redisUrl
-            ? new (await import('@sluice/export/bullmq')).BullmqTaskWorker(runner, queue, redisUrl, events).start()
+            ? new (await import('@sluice/export/bullmq')).BullmqTaskWorker(runner, queue, redisUrl, {
+                ...events,
+                queueName: context.config.queueName,
+                sweepMs: context.config.sweepMs,
+              }).start()
             : new ExportTaskWorker(runner, events).start();
         context.log(`export:worker ${runner.workerId}: ${queue ? 'taking BullMQ jobs' : 'polling the database'}, concurrency ${concurrency}`);
         // The worker's timers do not hold the process open (a library must not); this command must.

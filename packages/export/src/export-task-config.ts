@@ -60,6 +60,7 @@ export function resolveTaskConfig(config: ExportTaskConfig): ResolvedTaskConfig 
     retentionMs: 7 * 24 * 3600_000,
     pageSize: 5_000,
     rateLimit: { maxPerWindow: 10, windowMs: 60_000, maxLive: 20 },
-    ...config,
+    // A setting left undefined (e.g. read from an unset environment variable) keeps its default.
+    ...(Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as ExportTaskConfig),
   };
 }

@@ -14,6 +14,8 @@ export interface TaskCheckpoint {
   rows: number;
   /** What the formatter needs to continue (e.g. nothing for CSV). */
   formatterState: unknown;
+  /** What the file's storage needs to continue it (e.g. an object store's upload and parts). */
+  storageState?: unknown;
 }
 
 /**

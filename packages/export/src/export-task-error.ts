@@ -18,6 +18,10 @@ export const exportTaskErrorCodes = defineErrorCatalog({
     description: 'A worker could not take the task: it is running under a live lease, already ended (use --force to re-run it) or missing.',
   },
   EXPORT_TASK_FILE_KEY_INVALID: { statusCode: 500, description: 'A stored file key is not one the storage generated; the file is not touched.' },
+  EXPORT_TASK_CHECKPOINT_INVALID: {
+    statusCode: 500,
+    description: "Recorded on a task, never answered over HTTP: its checkpoint's byte count disagrees with the stored upload it points into.",
+  },
   EXPORT_TASK_CRASH_LOOP: {
     statusCode: 409,
     description:
@@ -27,6 +31,13 @@ export const exportTaskErrorCodes = defineErrorCatalog({
 
 /** A task operation that cannot be done in the task's current state. */
 export class ExportTaskError extends SluiceError {
+  static checkpointMismatch(key: string, bytes: number): ExportTaskError {
+    return new ExportTaskError('EXPORT_TASK_CHECKPOINT_INVALID', `The checkpoint at ${bytes} bytes does not match the stored upload of ${key}`, {
+      statusCode: 500,
+      details: { key, bytes },
+    });
+  }
+
   static fileMissing(id: number): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_FILE_MISSING', `The file of export task ${id} is gone from the storage; run the export again`, {
       statusCode: 410,

@@ -12,9 +12,9 @@ import type { ExportTaskConfig, ResolvedTaskConfig } from './export-task-config.
 import { resolveTaskConfig } from './export-task-config.ts';
 import { ExportTask, freshRun, type TaskCheckpoint } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
-import type { FileSink } from './file-sink.ts';
 import { runExport } from './run-export.ts';
 import { discardTaskFile } from './task-file.ts';
+import type { TaskSink } from './task-storage.ts';
 
 /** Progress of a running task, as a worker reports it (e.g. to a progress bar). */
 export interface TaskProgress {
@@ -209,10 +209,13 @@ export class ExportTaskRunner {
     const em = this.config.em.fork();
     const id = claimed.id;
     const mine = { id, leaseOwner: this.workerId, status: 'running' as const };
-    // Aborted with the reason a run must stop (cancel, lost lease, shutdown); checked between rows.
+    // Aborted with the reason a run must stop (cancel, lost lease, shutdown); checked at each checkpoint.
     const stop = new AbortController();
+    // Cancels and lost leases also stop the row walk at once; a shutdown lets it reach its next checkpoint and save it.
+    const hardStop = new AbortController();
     const stopWith = (reason: RunStopped) => {
       if (!stop.signal.aborted) stop.abort(reason);
+      if (reason.reason !== 'interrupted' && !hardStop.signal.aborted) hardStop.abort(reason);
     };
     options.signal?.addEventListener('abort', () => stopWith(new RunStopped('interrupted')), { once: true });
     if (options.signal?.aborted) stopWith(new RunStopped('interrupted'));
@@ -272,7 +275,7 @@ export class ExportTaskRunner {
       if (stop.signal.aborted) throw stop.signal.reason;
     };
 
-    let sink: FileSink | null = null;
+    let sink: TaskSink | null = null;
     let fileKey = claimed.fileKey ?? null;
     let resumedFrom = 0;
     try {
@@ -288,7 +291,7 @@ export class ExportTaskRunner {
       const checkpoint: TaskCheckpoint | null = resumable ? (claimed.checkpoint ?? null) : null;
       resumedFrom = checkpoint?.rows ?? 0;
       rowsDone = () => resumedFrom;
-      const out = await this.config.storage.openForWriting(fileKey, checkpoint?.bytes ?? 0);
+      const out = await this.config.storage.openForWriting(fileKey, checkpoint ? { bytes: checkpoint.bytes, state: checkpoint.storageState } : undefined);
       sink = out;
 
       let lastCheckpoint = Date.now();
@@ -298,15 +301,19 @@ export class ExportTaskRunner {
         from: checkpoint?.cursor,
         // COPY streams far faster than pages are read: ten pages' worth of rows between its checkpoints.
         copyChunkRows: this.config.pageSize * 10,
-        signal: stop.signal,
+        signal: hardStop.signal,
         onCheckpoint: async (cursor, rows) => {
           // An interrupted run (worker shutting down) saves where it stands first: its successor resumes there.
           const interrupted = stop.signal.aborted && (stop.signal.reason as RunStopped).reason === 'interrupted';
           if (!interrupted) checkStop();
-          if (!resumable || !writer || (!interrupted && Date.now() - lastCheckpoint < this.config.checkpointMs)) return checkStop();
+          const due = interrupted || Date.now() - lastCheckpoint >= this.config.checkpointMs;
+          // An object store makes bytes durable a part at a time: until a part's worth waits, keep going.
+          if (!resumable || !writer || !due || !out.canSync) return checkStop();
           const formatterState = await writer.checkpoint();
-          const bytes = await out.sync();
-          const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState };
+          const synced = await out.sync();
+          if (!synced) return checkStop();
+          const { bytes, state: storageState } = synced;
+          const saved: TaskCheckpoint = { cursor, bytes, rows: resumedFrom + rows, formatterState, storageState };
           // Progress: the crashes before it were not this task's fault.
           if (!(await renewLease({ checkpoint: saved, crashes: 0 }))) throw new RunStopped('lease-lost');
           lastCheckpoint = Date.now();
@@ -324,7 +331,8 @@ export class ExportTaskRunner {
       else await formatter.write(result, out, prepared.formatter.params);
       if (result.kind === 'tabular') rowsDone = () => result.rows.length;
       await finished(out);
-      checkStop();
+      // A file written to its end is kept, even when a shutdown was asked for meanwhile.
+      if (hardStop.signal.aborted) throw hardStop.signal.reason;
       sampleMemory();
       beating = false;
       const now = new Date();

@@ -1,11 +1,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import type { SinkCheckpoint, TaskSink } from './task-storage.ts';
 
 /**
  * A writable over an open file that knows how many bytes it holds and can make them durable: what a
  * checkpoint records must survive the process being killed right after.
  */
-export class FileSink extends Writable {
+export class FileSink extends Writable implements TaskSink {
   readonly #handle: FileHandle;
   #position: number;
 
@@ -37,11 +38,14 @@ export class FileSink extends Writable {
     }
   }
 
+  /** A local file can always be made durable. */
+  readonly canSync = true;
+
   /** Waits until everything written so far reached the file, then fsyncs it; returns the durable length. */
-  async sync(): Promise<number> {
+  async sync(): Promise<SinkCheckpoint> {
     await new Promise<void>((done, fail) => this.write(Buffer.alloc(0), (error) => (error ? fail(error) : done())));
     await this.#handle.sync();
-    return this.#position;
+    return { bytes: this.#position };
   }
 
   override _final(callback: (error?: Error | null) => void): void {

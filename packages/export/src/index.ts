@@ -33,6 +33,6 @@ export { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 export { type SpreadsheetParams, spreadsheetParams } from './spreadsheet-writer.ts';
 export { tuneForStreaming } from './streaming-memory.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
-export { DirectoryTaskStorage, type TaskStorage } from './task-storage.ts';
+export { checkedFileKey, DirectoryTaskStorage, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './task-storage.ts';
 export { ExportTaskWorker, type TaskWorker, type TaskWorkerOptions, type WorkerBasics } from './task-worker.ts';
 export { xlsxFormatter } from './xlsx-formatter.ts';

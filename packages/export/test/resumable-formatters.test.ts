@@ -38,7 +38,7 @@ describe.each([
     to: number,
     options: { state?: unknown; offset?: number; during?: (i: number, writer: ResumableListWriter, sink: FileSink) => Promise<void> } = {},
   ) {
-    const sink = await storage.openForWriting(key, options.offset ?? 0);
+    const sink = await storage.openForWriting(key, { bytes: options.offset ?? 0 });
     const definition = formatter as FormatterDefinition<unknown>;
     let writer: ResumableListWriter | undefined;
     const list: ListResult = {
@@ -65,7 +65,7 @@ describe.each([
       during: async (i, writer, sink) => {
         if (i === 7_000) {
           state = JSON.parse(JSON.stringify(await writer.checkpoint()));
-          bytes = await sink.sync();
+          ({ bytes } = await sink.sync());
         }
         if (i === 9_000) {
           await writer.checkpoint();

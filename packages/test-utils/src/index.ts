@@ -3,3 +3,4 @@ export { allDialects, type Dialect, isDialect, testDialects } from './dialects.t
 export { mikroOrmConnection } from './mikro-orm-connection.ts';
 export { createTestDatabase, dropStaleTestDatabases, serverUrls, type TestDatabase, testDatabasePrefix } from './test-database.ts';
 export { testRedisUrl, uniqueQueueName } from './test-redis.ts';
+export { startTestS3, type TestS3 } from './test-s3.ts';

@@ -6,6 +6,7 @@ import {
   ExportTaskService,
   ExportTaskWorker,
   type TaskDispatcher,
+  type TaskStorage,
   type TaskWorkerOptions,
 } from '@sluice/export';
 import { loadCurrentUser } from '../auth/sessions.ts';
@@ -17,19 +18,23 @@ export interface DemoTaskOptions {
   directory: string;
   /** With a URL, tasks go to BullMQ for `sluice export:worker` processes. */
   redisUrl?: string;
+  /** The BullMQ queue (default `sluice-export-tasks`). */
+  queueName?: string;
   /** Tasks the in-process worker runs at once; 0 runs none here. */
   workers: number;
+  /** Where task files go (default: the local `directory`; see `openTaskStorage`). */
+  storage?: TaskStorage;
   /** Tuning (lease, retries, rate limit...) for tests and benchmarks. */
   tuning?: Partial<ExportTaskConfig>;
   worker?: TaskWorkerOptions;
 }
 
 /** The demo's export-task configuration: its registry, its users, files under `directory`. */
-export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions, 'directory' | 'tuning'>): ExportTaskConfig {
+export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions, 'directory' | 'storage' | 'tuning'>): ExportTaskConfig {
   return {
     em,
     registry: demoExportRegistry(),
-    storage: new DirectoryTaskStorage(options.directory),
+    storage: options.storage ?? new DirectoryTaskStorage(options.directory),
     loadUser: async (fork, id) => {
       const user = await loadCurrentUser(fork, id);
       return user ? exportUser(user) : null;
@@ -53,7 +58,7 @@ export interface DemoExportTasks {
  */
 export async function startDemoExportTasks(em: EntityManager, options: DemoTaskOptions): Promise<DemoExportTasks> {
   // Loaded only with Redis: an app on the embedded worker never carries BullMQ.
-  const queue = options.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(options.redisUrl) : null;
+  const queue = options.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(options.redisUrl, options.queueName) : null;
   let worker: ExportTaskWorker | null = null;
   const config = demoTaskConfig(em, options);
   const dispatcher: TaskDispatcher = queue ?? { dispatch: (id, delay) => worker?.dispatch(id, delay) };

@@ -1,5 +1,5 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip } from 'chart.js';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { cellText, chartShape, type Preview } from './preview.ts';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Title, Tooltip);
@@ -13,12 +13,12 @@ const palette = ['#2f6fdf', '#e07b39', '#3a9d5d', '#b04fc2', '#c9453a', '#7d8b99
 export default function PreviewChart({ preview, title }: { preview: Preview; title: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart | null>(null);
+  const shape = useMemo(() => chartShape(preview), [preview]);
+  const kind = shape && preview.columns[shape.groups[0] ?? 0]?.key.endsWith('_period') ? 'line' : 'bar';
   useEffect(() => {
-    const shape = chartShape(preview);
     if (!canvas.current || !shape) return;
     const [outer, inner] = shape.groups as [number, number | undefined];
     const labels = [...new Set(preview.rows.map((row) => cellText(row[outer])))];
-    const periodic = preview.columns[outer]?.key.endsWith('_period') ?? false;
     const series = inner === undefined ? [''] : [...new Set(preview.rows.map((row) => cellText(row[inner])))];
     const datasets = series.map((name, index) => ({
       label: name || (preview.columns[shape.measure]?.label ?? ''),
@@ -30,7 +30,7 @@ export default function PreviewChart({ preview, title }: { preview: Preview; tit
       }),
     }));
     chart.current = new Chart(canvas.current, {
-      type: periodic ? 'line' : 'bar',
+      type: kind,
       data: { labels, datasets },
       options: {
         animation: false,
@@ -52,7 +52,7 @@ export default function PreviewChart({ preview, title }: { preview: Preview; tit
       ],
     });
     return () => chart.current?.destroy();
-  }, [preview, title]);
+  }, [preview, shape, title, kind]);
 
   const save = () => {
     if (!canvas.current) return;
@@ -62,7 +62,7 @@ export default function PreviewChart({ preview, title }: { preview: Preview; tit
     link.click();
   };
   return (
-    <figure className="chart">
+    <figure className="chart" data-chart={kind}>
       <div className="chart-box">
         <canvas ref={canvas} role="img" aria-label={`Chart: ${title}`} />
       </div>

@@ -1,0 +1,226 @@
+import { PassThrough, type Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { ExportTaskError } from './export-task-error.ts';
+import { checkedFileKey, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './task-storage.ts';
+
+/** Where an S3-compatible store keeps task files. */
+export interface S3TaskStorageOptions {
+  /** A configured client (endpoint, region, credentials; `forcePathStyle` for most non-AWS stores). */
+  client: S3Client;
+  bucket: string;
+  /** Prepended to every object key, e.g. `exports/` (default none). */
+  prefix?: string;
+  /**
+   * Bytes per uploaded part, and so between durable checkpoints (default 8 MiB). S3 refuses parts
+   * under 5 MiB except the last; a writer holds at most two parts in memory.
+   */
+  partSize?: number;
+}
+
+/** An upload in progress: what a checkpoint stores so another process continues the same upload. */
+interface UploadState {
+  uploadId: string;
+  parts: { number: number; etag: string; size: number }[];
+}
+
+function isUploadState(value: unknown): value is UploadState {
+  const state = value as UploadState | undefined;
+  return typeof state?.uploadId === 'string' && Array.isArray(state.parts);
+}
+
+/** True for the answer of a store that does not implement an optional call (e.g. aborting uploads). */
+function notImplemented(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === 'NotImplemented' || error.$metadata.httpStatusCode === 405);
+}
+
+/**
+ * {@link TaskStorage} on an S3-compatible object store (AWS S3, MinIO, Ceph, R2…), so task files are
+ * where every server and worker can reach them. A file is written as one multipart upload: parts are
+ * uploaded as they fill, a checkpoint is durable once its bytes are in uploaded parts, and its upload id
+ * and part list travel with the task's checkpoint, so a worker on another machine continues the same
+ * upload after a crash. While an upload is open a small `<key>.upload` object names it, so cancel,
+ * failure and cleanup can abort it (also configure the bucket's `AbortIncompleteMultipartUpload`
+ * lifecycle rule for stores where a worker died holding one).
+ *
+ * @example
+ * ```ts
+ * const storage = new S3TaskStorage({
+ *   client: new S3Client({ endpoint: process.env.S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true }),
+ *   bucket: 'exports',
+ * });
+ * ```
+ */
+export class S3TaskStorage implements TaskStorage {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+  readonly #partSize: number;
+
+  constructor(options: S3TaskStorageOptions) {
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#prefix = options.prefix ?? '';
+    this.#partSize = options.partSize ?? 8 * 1024 * 1024;
+  }
+
+  #object(key: string): { Bucket: string; Key: string } {
+    return { Bucket: this.#bucket, Key: this.#prefix + checkedFileKey(key) };
+  }
+
+  #marker(key: string): { Bucket: string; Key: string } {
+    return { Bucket: this.#bucket, Key: `${this.#prefix}${checkedFileKey(key)}.upload` };
+  }
+
+  // Nothing exists until the first write: an object store has no empty file to reserve.
+  async create(taskId: number, extension: string): Promise<string> {
+    return newFileKey(taskId, extension);
+  }
+
+  async openForWriting(key: string, from?: SinkCheckpoint): Promise<TaskSink> {
+    const target = this.#object(key);
+    if (from && from.bytes > 0) {
+      if (!isUploadState(from.state) || from.state.parts.reduce((sum, part) => sum + part.size, 0) !== from.bytes) {
+        throw ExportTaskError.checkpointMismatch(key, from.bytes);
+      }
+      return new UploadSink(this.#client, target, this.#marker(key), from.state, from.bytes, this.#partSize);
+    }
+    const { UploadId } = await this.#client.send(new CreateMultipartUploadCommand(target));
+    if (!UploadId) throw new Error(`the object store started no upload for ${target.Key}`);
+    await this.#client.send(new PutObjectCommand({ ...this.#marker(key), Body: UploadId }));
+    return new UploadSink(this.#client, target, this.#marker(key), { uploadId: UploadId, parts: [] }, 0, this.#partSize);
+  }
+
+  read(key: string): Readable {
+    const out = new PassThrough();
+    this.#client.send(new GetObjectCommand(this.#object(key))).then(
+      (answer) => pipeline(answer.Body as Readable, out).catch((error: Error) => out.destroy(error)),
+      (error: Error) => out.destroy(error),
+    );
+    return out;
+  }
+
+  async size(key: string): Promise<number> {
+    try {
+      return (await this.#client.send(new HeadObjectCommand(this.#object(key)))).ContentLength ?? 0;
+    } catch (error) {
+      // The service turns ENOENT into "the file has expired"; a missing object is the same thing.
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) throw Object.assign(new Error(error.message), { code: 'ENOENT' });
+      throw error;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.#abortUpload(key);
+    await this.#client.send(new DeleteObjectCommand(this.#object(key)));
+  }
+
+  async #abortUpload(key: string): Promise<void> {
+    let uploadId: string;
+    try {
+      const marker = await this.#client.send(new GetObjectCommand(this.#marker(key)));
+      uploadId = (await marker.Body?.transformToString()) ?? '';
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return;
+      throw error;
+    }
+    try {
+      await this.#client.send(new AbortMultipartUploadCommand({ ...this.#object(key), UploadId: uploadId }));
+    } catch (error) {
+      // Some stores cannot abort (their parts then wait for the bucket's lifecycle rule); a gone upload is fine.
+      if (!notImplemented(error) && !(error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) throw error;
+    }
+    await this.#client.send(new DeleteObjectCommand(this.#marker(key)));
+  }
+}
+
+/** One multipart upload as a {@link TaskSink}: parts go up as they fill; `end()` completes the object. */
+class UploadSink extends Writable implements TaskSink {
+  readonly #client: S3Client;
+  readonly #target: { Bucket: string; Key: string };
+  readonly #marker: { Bucket: string; Key: string };
+  readonly #state: UploadState;
+  readonly #partSize: number;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #position: number;
+
+  constructor(
+    client: S3Client,
+    target: { Bucket: string; Key: string },
+    marker: { Bucket: string; Key: string },
+    state: UploadState,
+    position: number,
+    partSize: number,
+  ) {
+    super({ highWaterMark: 256 * 1024 });
+    this.#client = client;
+    this.#target = target;
+    this.#marker = marker;
+    this.#state = { uploadId: state.uploadId, parts: [...state.parts] };
+    this.#position = position;
+    this.#partSize = partSize;
+  }
+
+  get position(): number {
+    return this.#position;
+  }
+
+  get canSync(): boolean {
+    return this.#pendingBytes === 0 || this.#pendingBytes >= this.#partSize;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    this.#position += chunk.length;
+    // Checkpoints normally take each part at a page boundary; this bounds memory when they come late.
+    if (this.#pendingBytes >= 2 * this.#partSize) this.#uploadPending().then(() => callback(), callback);
+    else callback();
+  }
+
+  async #uploadPending(): Promise<void> {
+    const body = Buffer.concat(this.#pending);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const number = this.#state.parts.length + 1;
+    const { ETag } = await this.#client.send(new UploadPartCommand({ ...this.#target, UploadId: this.#state.uploadId, PartNumber: number, Body: body }));
+    if (!ETag) throw new Error(`the object store gave part ${number} of ${this.#target.Key} no ETag`);
+    this.#state.parts.push({ number, etag: ETag, size: body.length });
+  }
+
+  async sync(): Promise<SinkCheckpoint | null> {
+    await new Promise<void>((done, fail) => this.write(Buffer.alloc(0), (error) => (error ? fail(error) : done())));
+    if (!this.canSync) return null;
+    if (this.#pendingBytes > 0) await this.#uploadPending();
+    return { bytes: this.#position, state: { uploadId: this.#state.uploadId, parts: [...this.#state.parts] } };
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#complete().then(() => callback(), callback);
+  }
+
+  async #complete(): Promise<void> {
+    // The last part may be small, even empty (an upload needs at least one part).
+    if (this.#pendingBytes > 0 || this.#state.parts.length === 0) await this.#uploadPending();
+    await this.#client.send(
+      new CompleteMultipartUploadCommand({
+        ...this.#target,
+        UploadId: this.#state.uploadId,
+        MultipartUpload: { Parts: this.#state.parts.map((part) => ({ PartNumber: part.number, ETag: part.etag })) },
+      }),
+    );
+    await this.#client.send(new DeleteObjectCommand(this.#marker));
+  }
+}
