@@ -198,12 +198,6 @@ export class ExportTaskRunner {
     return discardTaskFile(em, this.config.storage, taskId, fileKey);
   }
 
-  /** Claims the next due task and runs it; `null` when none is due. */
-  async processNext(options: RunTaskOptions = {}): Promise<ExportTask | null> {
-    const task = await this.claimNext();
-    return task ? this.run(task, options) : null;
-  }
-
   /** Runs a task this worker has claimed, to its end; returns the task as it then stands. */
   async run(claimed: ExportTask, options: RunTaskOptions = {}): Promise<ExportTask> {
     const em = this.config.em.fork();

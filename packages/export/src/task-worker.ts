@@ -46,11 +46,6 @@ export class ExportTaskWorker implements TaskDispatcher, TaskWorker {
     this.#options = { concurrency: 1, pollMs: 1_000, reapMs: 5_000, ...options };
   }
 
-  /** Tasks running now. */
-  get active(): number {
-    return this.#running.size;
-  }
-
   start(): this {
     if (!this.#stopped) return this;
     this.#stopped = false;
