@@ -7,7 +7,7 @@
  * - throughput: 10 queued tasks of about 100,000 rows each, drained by 1 and by 2
  *   `sluice export:worker` processes; peak RSS of the worker processes as the tasks recorded it.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { createTestDatabase } from '@sluice/test-utils';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoTaskConfig } from '../apps/demo/src/exports/export-tasks.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
+import { drainWithWorkers } from './drain-tasks.ts';
 
 // --url reuses a database the seed already filled.
 const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, url: { type: 'string' } } });
@@ -76,18 +77,7 @@ try {
   for (const workers of [1, 2]) {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await service.create(decade, admin)).id);
-    const started = performance.now();
-    const processes = Array.from({ length: workers }, () =>
-      spawn(process.execPath, [join(root, 'packages/cli/src/bin.ts'), 'export:worker', '--concurrency=1'], { cwd: root, env, stdio: 'ignore' }),
-    );
-    let tasks = await Promise.all(ids.map(load));
-    while (tasks.some((t) => t.status !== 'succeeded')) {
-      if (tasks.some((t) => t.status === 'failed')) throw new Error('a task failed');
-      await new Promise((wake) => setTimeout(wake, 50));
-      tasks = await Promise.all(ids.map(load));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    for (const child of processes) child.kill('SIGTERM');
+    const { seconds, tasks } = await drainWithWorkers(ids, workers, env, load);
     const total = tasks.reduce((sum, t) => sum + (t.rowCount ?? 0), 0);
     const peak = Math.max(...tasks.map((t) => t.peakMemoryBytes ?? 0)) / 1048576;
     console.log(

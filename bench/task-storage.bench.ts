@@ -19,6 +19,7 @@ import { demoTaskConfig } from '../apps/demo/src/exports/export-tasks.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
 import { seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
 import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
+import { drainWithWorkers } from './drain-tasks.ts';
 import { spread } from './stats.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
@@ -51,7 +52,9 @@ try {
   await seedReferenceData(orm.em.fork(), 'postgresql');
   await orm.em.getConnection().execute(bulkPeople('postgresql', people));
   await orm.em.getConnection().execute('analyze');
-  const service = new ExportTaskService(demoTaskConfig(orm.em, { directory, tuning: { rateLimit: { maxPerWindow: 1_000, windowMs: 60_000, maxLive: 1_000 } } }));
+  const service = new ExportTaskService(
+    demoTaskConfig(orm.em, { directory, tuning: { rateLimit: { maxPerWindow: 1_000, windowMs: 60_000, maxLive: 1_000 } } }),
+  );
   const load = (id: number) => orm.em.fork().findOneOrFail(ExportTask, id);
   const tenth = { person_birthdate: { from: '1950-01-01', to: '1955-06-23' } };
 
@@ -84,18 +87,7 @@ try {
   for (const workers of [1, 2]) {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await service.create({ export: 'list_people', filters: tenth, formatter: { alias: 'xlsx' } }, admin)).id);
-    const started = performance.now();
-    const processes = Array.from({ length: workers }, () =>
-      spawn(process.execPath, [join(root, 'packages/cli/src/bin.ts'), 'export:worker'], { cwd: root, env: environments.s3, stdio: 'ignore' }),
-    );
-    let tasks = await Promise.all(ids.map(load));
-    while (tasks.some((task) => task.status !== 'succeeded')) {
-      if (tasks.some((task) => task.status === 'failed')) throw new Error('a task failed');
-      await new Promise((wake) => setTimeout(wake, 50));
-      tasks = await Promise.all(ids.map(load));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    for (const child of processes) child.kill('SIGTERM');
+    const { seconds, tasks } = await drainWithWorkers(ids, workers, environments.s3, load);
     const total = tasks.reduce((sum, task) => sum + (task.rowCount ?? 0), 0);
     const peak = Math.max(...tasks.map((task) => task.peakMemoryBytes ?? 0)) / 1048576;
     console.log(

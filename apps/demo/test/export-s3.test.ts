@@ -13,13 +13,7 @@ describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
   let alice: string;
   beforeAll(async () => {
     s3 = await startTestS3();
-    client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: s3.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
+    client = new S3Client(s3.clientConfig);
     // Slowed writes and small parts: a task runs long enough to be cancelled mid-upload.
     const storage = slowed(new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'exports/', partSize: 16 * 1024 }), 30);
     t = await startTestApp(dialect, { people: 20_000, tasks: { storage, tuning: { pageSize: 200, checkpointMs: 0, heartbeatMs: 50 } } });

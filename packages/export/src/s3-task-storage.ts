@@ -145,7 +145,10 @@ export class S3TaskStorage implements TaskStorage {
   }
 }
 
-/** One multipart upload as a {@link TaskSink}: parts go up as they fill; `end()` completes the object. */
+/**
+ * One multipart upload as a {@link TaskSink}. A full part goes up in the background while the next one
+ * fills (at most one upload in flight, so at most two parts in memory); `end()` completes the object.
+ */
 class UploadSink extends Writable implements TaskSink {
   readonly #client: S3Client;
   readonly #target: { Bucket: string; Key: string };
@@ -155,15 +158,9 @@ class UploadSink extends Writable implements TaskSink {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #position: number;
+  #inFlight: Promise<void> = Promise.resolve();
 
-  constructor(
-    client: S3Client,
-    target: { Bucket: string; Key: string },
-    marker: { Bucket: string; Key: string },
-    state: UploadState,
-    position: number,
-    partSize: number,
-  ) {
+  constructor(client: S3Client, target: { Bucket: string; Key: string }, marker: { Bucket: string; Key: string }, state: UploadState, position: number, partSize: number) {
     super({ highWaterMark: 256 * 1024 });
     this.#client = client;
     this.#target = target;
@@ -185,26 +182,36 @@ class UploadSink extends Writable implements TaskSink {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     this.#position += chunk.length;
-    // Checkpoints normally take each part at a page boundary; this bounds memory when they come late.
-    if (this.#pendingBytes >= 2 * this.#partSize) this.#uploadPending().then(() => callback(), callback);
+    // Checkpoints normally take each part at a page boundary; this keeps memory bounded when they come late.
+    if (this.#pendingBytes >= 2 * this.#partSize) this.#sendPending().then(() => callback(), callback);
     else callback();
   }
 
-  async #uploadPending(): Promise<void> {
+  /** Starts uploading what is pending as the next part, after the part in flight has gone up. */
+  async #sendPending(): Promise<void> {
+    await this.#inFlight;
     const body = Buffer.concat(this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
     const number = this.#state.parts.length + 1;
-    const { ETag } = await this.#client.send(new UploadPartCommand({ ...this.#target, UploadId: this.#state.uploadId, PartNumber: number, Body: body }));
-    if (!ETag) throw new Error(`the object store gave part ${number} of ${this.#target.Key} no ETag`);
-    this.#state.parts.push({ number, etag: ETag, size: body.length });
+    const part = { number, etag: '', size: body.length };
+    this.#state.parts.push(part);
+    this.#inFlight = this.#client
+      .send(new UploadPartCommand({ ...this.#target, UploadId: this.#state.uploadId, PartNumber: number, Body: body }))
+      .then(({ ETag }) => {
+        if (!ETag) throw new Error(`the object store gave part ${number} of ${this.#target.Key} no ETag`);
+        part.etag = ETag;
+      });
+    // A failed upload fails the next write, sync or end; it must not go unhandled meanwhile.
+    this.#inFlight.catch(() => {});
   }
 
   async sync(): Promise<SinkCheckpoint | null> {
     await new Promise<void>((done, fail) => this.write(Buffer.alloc(0), (error) => (error ? fail(error) : done())));
     if (!this.canSync) return null;
-    if (this.#pendingBytes > 0) await this.#uploadPending();
-    return { bytes: this.#position, state: { uploadId: this.#state.uploadId, parts: [...this.#state.parts] } };
+    if (this.#pendingBytes > 0) await this.#sendPending();
+    await this.#inFlight;
+    return { bytes: this.#position, state: { uploadId: this.#state.uploadId, parts: this.#state.parts.map((part) => ({ ...part })) } };
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -213,7 +220,8 @@ class UploadSink extends Writable implements TaskSink {
 
   async #complete(): Promise<void> {
     // The last part may be small, even empty (an upload needs at least one part).
-    if (this.#pendingBytes > 0 || this.#state.parts.length === 0) await this.#uploadPending();
+    if (this.#pendingBytes > 0 || this.#state.parts.length === 0) await this.#sendPending();
+    await this.#inFlight;
     await this.#client.send(
       new CompleteMultipartUploadCommand({
         ...this.#target,

@@ -15,13 +15,7 @@ describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
   let storage: S3TaskStorage;
   beforeAll(async () => {
     s3 = await startTestS3();
-    client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: s3.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
+    client = new S3Client(s3.clientConfig);
     storage = new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'tasks/', partSize });
   });
   afterAll(async () => {

@@ -9,6 +9,15 @@ export interface TestS3 {
   bucket: string;
   /** s3rver's own static credentials. */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** What `new S3Client(...)` needs to reach it (checksums only where required: s3rver predates the newer ones). */
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    forcePathStyle: true;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+    requestChecksumCalculation: 'WHEN_REQUIRED';
+    responseChecksumValidation: 'WHEN_REQUIRED';
+  };
   /** Environment for a process that reaches it (the demo's S3_* settings plus AWS credentials). */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -28,6 +37,14 @@ export async function startTestS3(bucket = 'sluice-test'): Promise<TestS3> {
     endpoint,
     bucket,
     credentials,
+    clientConfig: {
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    },
     env: {
       S3_ENDPOINT: endpoint,
       S3_BUCKET: bucket,
