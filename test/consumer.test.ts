@@ -48,8 +48,8 @@ describe('the packed packages in an app of its own (SQLite)', () => {
     const exportFiles = await readdir(join(app, 'node_modules/@sluice/export'), { recursive: true });
     expect(exportFiles.some((file) => String(file).endsWith('.ts') && !String(file).endsWith('.d.ts'))).toBe(false);
     expect(exportFiles).toContain('LICENSE');
-    // bullmq, ioredis and pg-copy-streams are optional peers: an app without Redis or PostgreSQL has none.
-    for (const name of ['bullmq', 'ioredis', 'pg-copy-streams']) await expect(readdir(join(app, 'node_modules', name))).rejects.toThrow();
+    // bullmq, ioredis, pg-copy-streams and the AWS SDK are optional peers: an app without Redis, PostgreSQL or S3 has none.
+    for (const name of ['bullmq', 'ioredis', 'pg-copy-streams', '@aws-sdk/client-s3']) await expect(readdir(join(app, 'node_modules', name))).rejects.toThrow();
     const { stdout } = await npm(['ls', '@mikro-orm/core', '--all', '--parseable'], app);
     expect(new Set(stdout.trim().split('\n')).size).toBe(1);
   });

@@ -179,10 +179,18 @@ export const exportCommands: Record<string, Command> = {
         if (!user) throw NotFoundError.resource('User', userId);
         const prepared = config.registry.prepare(body, user);
         const result = await runExport(prepared, em, { pageSize: config.pageSize });
-        const total = result.kind === 'list' ? await result.count() : result.rows.length;
+        // Counted alongside the export, for the progress bar only: the first row never waits for it.
+        let total: number | null = result.kind === 'list' ? null : result.rows.length;
+        if (result.kind === 'list')
+          result.count().then(
+            (count) => {
+              total = count;
+            },
+            () => {},
+          );
         const bar = new ProgressReporter(context.progress, prepared.export.definition.alias);
         // The formatter reads rows however suits it (pages, COPY lines): progress comes from the result.
-        const rowsRead = () => (result.kind === 'list' ? result.rowsRead() : total);
+        const rowsRead = () => (result.kind === 'list' ? result.rowsRead() : (total ?? 0));
         const ticker = setInterval(() => bar.update(rowsRead(), total), 250);
         const file = createWriteStream(out);
         try {

@@ -315,9 +315,14 @@ export class ExportTaskRunner {
           checkStop();
         },
       });
-      total = result.kind === 'list' ? await result.count() : result.rows.length;
-      await serially(() => em.nativeUpdate(ExportTask, mine, { totalCount: total, processedCount: rowsDone() }));
-      report();
+      // The total is for progress bars only: counted alongside the walk, so it never delays the first row.
+      const counted = async (count: number) => {
+        total = count;
+        await serially(() => em.nativeUpdate(ExportTask, mine, { totalCount: count }));
+        report();
+      };
+      if (result.kind === 'list') result.count().then(counted, () => {});
+      else await counted(result.rows.length);
 
       writer = result.kind === 'list' && resumable ? formatter.resumeList?.(result, out, prepared.formatter.params, checkpoint?.formatterState) : undefined;
       if (result.kind === 'list') rowsDone = () => resumedFrom + result.rowsRead();

@@ -160,7 +160,14 @@ class UploadSink extends Writable implements TaskSink {
   #position: number;
   #inFlight: Promise<void> = Promise.resolve();
 
-  constructor(client: S3Client, target: { Bucket: string; Key: string }, marker: { Bucket: string; Key: string }, state: UploadState, position: number, partSize: number) {
+  constructor(
+    client: S3Client,
+    target: { Bucket: string; Key: string },
+    marker: { Bucket: string; Key: string },
+    state: UploadState,
+    position: number,
+    partSize: number,
+  ) {
     super({ highWaterMark: 256 * 1024 });
     this.#client = client;
     this.#target = target;
