@@ -35,7 +35,13 @@ export const bundleCommand: Command = {
     const outdir = resolve(cwd, String(options.outdir ?? 'dist'));
     await esbuild.build({
       stdin: {
-        contents: [`import config from ${JSON.stringify(config)};`, "import { cliMain } from '@sluice/cli';", 'await cliMain({ config });'].join('\n'),
+        // As bin.ts: the compile cache first, then the CLI and the config (dynamic imports, so they load after it).
+        contents: [
+          "import { enableCompileCache } from 'node:module';",
+          'enableCompileCache?.();',
+          `const [{ default: config }, { cliMain }] = await Promise.all([import(${JSON.stringify(config)}), import('@sluice/cli')]);`,
+          'await cliMain({ config });',
+        ].join('\n'),
         resolveDir: cwd,
         sourcefile: 'sluice-bundle-entry.ts',
         loader: 'ts',

@@ -158,6 +158,8 @@ export const exportCommands: Record<string, Command> = {
   'export:run': {
     usage: 'sluice export:run --request <request.json> --out <file> --user <user-id>',
     description: 'Run an export request directly into a file, as the given user, without a task',
+    // It writes a file, never the database: no migration check at start-up either.
+    readOnly: true,
     options: {
       request: { type: 'string', value: 'file.json', description: 'The export request (as POST /api/exports/download takes it)' },
       out: { type: 'string', value: 'file', description: 'Where the file is written' },
