@@ -2,4 +2,5 @@
  * `@sluice/export/bullmq`: the scale-out dispatcher and worker. A separate entry point so that apps
  * without Redis never load BullMQ and its client.
  */
-export { BullmqTaskDispatcher, BullmqTaskWorker, type BullmqWorkerOptions, defaultExportQueue } from './bullmq-task-queue.ts';
+export { BullmqTaskDispatcher, defaultExportQueue } from './bullmq-task-dispatcher.ts';
+export { BullmqTaskWorker, type BullmqWorkerOptions } from './bullmq-task-worker.ts';

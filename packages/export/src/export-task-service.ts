@@ -4,35 +4,11 @@ import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
 import type { ExportUser } from './elements.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
-import { ExportTask, type ExportTaskStatus, freshRun } from './export-task-entity.ts';
+import { ExportTask, freshRun } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
 import { ensureTaskOwner, lockTaskOwner } from './export-task-owner.ts';
+import type { ExportTaskView } from './export-task-view.ts';
 import { discardTaskFile, isTaskFileExpired } from './task-file.ts';
-
-/** A task as its owner (or an admin) sees it. */
-export interface ExportTaskView {
-  id: number;
-  export: string;
-  status: ExportTaskStatus;
-  remark: string | null;
-  request: unknown;
-  owner: { id: number; username: string };
-  totalCount: number | null;
-  processedCount: number;
-  peakMemoryBytes: number | null;
-  cancelRequested: boolean;
-  attempts: number;
-  maxAttempts: number;
-  file: { name: string; contentType: string; size: number; rows: number; expiresAt: string | null; expired: boolean } | null;
-  /** The stack is shown to admins only. */
-  error: { code: string | null; message: string; stack?: string } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  updatedAt: string;
-  createdBy: string;
-  updatedBy: string;
-}
 
 /** A task's file, ready to send. */
 export interface TaskFile {

@@ -1,4 +1,4 @@
-import { type ExportTask, type ExportTaskService, type ExportTaskView, exportRequestSchema, exportTaskStatuses } from '@sluice/export';
+import { type ExportTask, type ExportTaskService, type ExportTaskView, exportRequestSchema, exportTaskViewSchema } from '@sluice/export';
 import { pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,31 +13,6 @@ export interface ExportTaskRouteOptions {
   /** How often the events stream looks at the task (default 500 ms). */
   eventPollMs?: number;
 }
-
-const taskDto = z.object({
-  id: z.number().int(),
-  export: z.string(),
-  status: z.enum(exportTaskStatuses),
-  remark: z.string().nullable(),
-  request: z.unknown(),
-  owner: z.object({ id: z.number().int(), username: z.string() }),
-  totalCount: z.number().int().nullable(),
-  processedCount: z.number().int(),
-  peakMemoryBytes: z.number().nullable(),
-  cancelRequested: z.boolean(),
-  attempts: z.number().int(),
-  maxAttempts: z.number().int(),
-  file: z
-    .object({ name: z.string(), contentType: z.string(), size: z.number(), rows: z.number().int(), expiresAt: z.string().nullable(), expired: z.boolean() })
-    .nullable(),
-  error: z.object({ code: z.string().nullable(), message: z.string(), stack: z.string().optional() }).nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-  createdBy: z.string(),
-  updatedBy: z.string(),
-});
 
 const idParams = z.object({ id: idParam });
 const live = new Set<string>(['queued', 'running']);
@@ -66,7 +41,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
         tags,
         summary: 'Queue an export request as a background task',
         body: exportRequestSchema.extend({ remark: z.string().max(500).nullable().optional() }),
-        response: { 202: taskDto, ...errors },
+        response: { 202: exportTaskViewSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -88,7 +63,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
         summary: 'Your export tasks, newest first, paginated',
         tags,
         querystring: pagerQuerySchema(),
-        response: { 200: pageResponseSchema(taskDto), 400: errorBody },
+        response: { 200: pageResponseSchema(exportTaskViewSchema), 400: errorBody },
       },
     },
     async (request) => {
@@ -103,7 +78,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
 
   routes.get(
     '/api/export-tasks/:id',
-    { schema: { summary: 'One export task: status, progress, file, error', tags, params: idParams, response: { 200: taskDto, ...errors } } },
+    { schema: { summary: 'One export task: status, progress, file, error', tags, params: idParams, response: { 200: exportTaskViewSchema, ...errors } } },
     async (request) => {
       const user = exportUser(request.user);
       return service.view(await service.get(request.params.id, user), user);
@@ -176,7 +151,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
 
   routes.post(
     '/api/export-tasks/:id/cancel',
-    { schema: { summary: 'Cancel a queued or running task', tags, params: idParams, response: { 200: taskDto, ...errors } } },
+    { schema: { summary: 'Cancel a queued or running task', tags, params: idParams, response: { 200: exportTaskViewSchema, ...errors } } },
     async (request) => {
       const user = exportUser(request.user);
       return service.view(await service.cancel(request.params.id, user), user);
@@ -185,7 +160,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
 
   routes.post(
     '/api/export-tasks/:id/retry',
-    { schema: { summary: 'Queue a failed or cancelled task again', tags, params: idParams, response: { 202: taskDto, ...errors } } },
+    { schema: { summary: 'Queue a failed or cancelled task again', tags, params: idParams, response: { 202: exportTaskViewSchema, ...errors } } },
     async (request, reply) => {
       const user = exportUser(request.user);
       return reply.code(202).send(service.view(await service.retry(request.params.id, user), user));
