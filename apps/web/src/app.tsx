@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect } from 'react';
+import { ErrorBoundary } from './components/error-boundary.tsx';
 import { ExportBuilderPage } from './pages/export-builder-page.tsx';
 import { ListPage, listKinds } from './pages/list-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
@@ -68,15 +69,17 @@ export function App() {
     <>
       <Navigation me={me} />
       <main className="page">
-        {page ??
-          (path === '/' ? null : (
-            <section>
-              <h1>Not here</h1>
-              <p>
-                There is no page at {path} for you. <Link to={home}>Go to your first page</Link>.
-              </p>
-            </section>
-          ))}
+        <ErrorBoundary resetKey={path}>
+          {page ??
+            (path === '/' ? null : (
+              <section>
+                <h1>Not here</h1>
+                <p>
+                  There is no page at {path} for you. <Link to={home}>Go to your first page</Link>.
+                </p>
+              </section>
+            ))}
+        </ErrorBoundary>
       </main>
     </>
   );

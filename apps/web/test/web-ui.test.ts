@@ -144,6 +144,20 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await screenshot(page, `${dialect}-export-builder-large`);
   });
 
+  it('says what failed instead of showing a blank page: an unreachable server, an answer the page cannot use', async () => {
+    await logIn(page, base, 'alice');
+    await page.route('**/api/orders?*', (route) => route.abort('connectionrefused'));
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('alert').getByText('The server cannot be reached').waitFor();
+    await page.route('**/api/export-tasks?*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":null}' }));
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('heading', { name: 'This page failed' }).waitFor();
+    // Another page works again.
+    await page.getByRole('link', { name: 'People' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(25);
+    pageErrors.length = 0; // the failure above was provoked
+  });
+
   it('can be used with the keyboard alone', async () => {
     await page.goto(base);
     await page.getByLabel('Username').focus();
