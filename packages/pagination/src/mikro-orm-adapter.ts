@@ -15,8 +15,12 @@ import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragme
 
 /** How the MikroORM adapter reads rows. */
 export interface MikroOrmAdapterOptions {
-  /** Map rows to entities in the EntityManager (default true); false returns raw rows. */
-  hydrate?: boolean;
+  /**
+   * How rows come back: managed entities in the EntityManager (`true`, the default); `'plain'` objects
+   * keyed by property names with values converted as entities hold them (dates, numbers; a relation is
+   * its key), for read-only pages: no entity, unit-of-work or snapshot cost; `false` raw database rows.
+   */
+  hydrate?: boolean | 'plain';
   /**
    * For walks over a whole result in primary-key order (exports): on MariaDB, read the root table by
    * its primary key. MariaDB may otherwise start the join at a small lookup table and sort everything
@@ -53,14 +57,14 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
   readonly dialect: SqlDialect;
   readonly #em: EntityManager;
   readonly #qb: QueryBuilder<Entity>;
-  readonly #hydrate: boolean;
+  readonly #hydrate: boolean | 'plain';
   readonly #walkPrimaryKey: boolean;
 
   constructor(em: EntityManager, qb: AnyQueryBuilder<Entity>, options: MikroOrmAdapterOptions = {}) {
     this.#em = em;
     this.#qb = qb as QueryBuilder<Entity>;
     this.#hydrate = options.hydrate ?? true;
-    this.#walkPrimaryKey = (options.walkPrimaryKey ?? false) && !this.#hydrate;
+    this.#walkPrimaryKey = (options.walkPrimaryKey ?? false) && this.#hydrate === false;
     this.dialect = mikroOrmDialect(em);
   }
 
@@ -91,12 +95,12 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
       return rows.map((row) => splitKeyColumns(row, plan.keys));
     }
     // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
-    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate });
+    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate !== false });
     return rows.map((row) => splitKeyColumns(row, plan.keys));
   }
 
   toItems(rows: Record<string, unknown>[]): Entity[] {
-    if (!this.#hydrate) return rows as unknown as Entity[];
+    if (this.#hydrate !== true) return rows as unknown as Entity[];
     const entityName = this.#qb.mainAlias.entityName as EntityName<Entity>;
     return rows.map((row) => this.#em.map(entityName, row as never, { mapped: true }));
   }

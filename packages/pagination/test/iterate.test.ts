@@ -29,6 +29,20 @@ describeEachDialect('iterators', (dialect) => {
     }
   });
 
+  it("reads plain rows with hydrate: 'plain': property names, converted values, nothing in the identity map", async () => {
+    const em = fixture.orm.em.fork();
+    const query = paginateQueryBuilder(em, em.createQueryBuilder(Item, 'i'), { orderings }, { hydrate: 'plain' });
+    const page = await query.paginate({ limit: 3, orderBy: [{ name: 'createdAt' }] });
+    expect(page.items).toHaveLength(3);
+    const [first] = page.items as unknown as Record<string, unknown>[];
+    expect(first).toMatchObject({ id: expect.any(Number), name: expect.any(String) });
+    expect(first?.createdAt).toBeInstanceOf(Date);
+    expect(Object.keys(first ?? {})).not.toContain('created_at');
+    expect(em.getUnitOfWork().getIdentityMap().keys()).toHaveLength(0);
+    const next = await query.paginate({ limit: 3, orderBy: [{ name: 'createdAt' }], after: page.nextCursor ?? undefined });
+    expect((next.items as unknown as { id: number }[]).map((item) => item.id)).not.toContain(first?.id);
+  });
+
   it('flushes and clears after each page; moving sort keys behind or past the end neither derails nor loops the walk', async () => {
     const em = fixture.orm.em.fork();
     const query = paginateQueryBuilder(em, em.createQueryBuilder(Item, 'i'), { orderings });

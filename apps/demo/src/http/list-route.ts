@@ -19,7 +19,7 @@ export interface ListRoute<Entity, Dto> {
   summary: string;
   item: z.ZodType<Dto>;
   /** The configured query of the rows this request may see. */
-  query: (request: FastifyRequest) => ConfiguredQuery<Entity>;
+  query: (request: FastifyRequest) => Pick<ConfiguredQuery<unknown, Entity>, 'paginate'>;
   /** Turns one page of entities into response items (one batch, so relations load once per page). */
   present: (em: EntityManager, items: Entity[]) => Dto[] | Promise<Dto[]>;
 }
