@@ -10,17 +10,16 @@ export const auditErrorCodes = defineErrorCatalog({
 /** A history request or configuration that cannot be served. */
 export class AuditError extends SluiceError {
   static unknownEntityType(entityType: string): AuditError {
-    return new AuditError('AUDIT_UNKNOWN_ENTITY_TYPE', `No history is kept for "${entityType}"`, { statusCode: 404, details: { entityType } });
+    return new AuditError('AUDIT_UNKNOWN_ENTITY_TYPE', `No history is kept for "${entityType}"`, { details: { entityType } });
   }
 
   static invalidRetention(value: string): AuditError {
     return new AuditError('AUDIT_INVALID_RETENTION', `Invalid age "${value}"; expected a positive number followed by d, h or m (e.g. 365d)`, {
-      statusCode: 400,
       details: { value },
     });
   }
 
   static invalidConfig(reason: string): AuditError {
-    return new AuditError('AUDIT_INVALID_CONFIG', `Invalid audit configuration: ${reason}`, { statusCode: 500 });
+    return new AuditError('AUDIT_INVALID_CONFIG', `Invalid audit configuration: ${reason}`);
   }
 }

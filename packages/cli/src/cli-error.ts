@@ -13,10 +13,10 @@ export const cliErrorCodes = defineErrorCatalog({
 /** A wrong invocation of the CLI. */
 export class CliError extends SluiceError {
   static usage(message: string): CliError {
-    return new CliError('CLI_USAGE', message, { statusCode: 400 });
+    return new CliError('CLI_USAGE', message);
   }
 
   static configNotFound(searched: readonly string[]): CliError {
-    return new CliError('CLI_CONFIG_NOT_FOUND', `no sluice config found; searched ${searched.join(', ')}`, { statusCode: 400, details: { searched } });
+    return new CliError('CLI_CONFIG_NOT_FOUND', `no sluice config found; searched ${searched.join(', ')}`, { details: { searched } });
   }
 }

@@ -49,81 +49,81 @@ export class ValidationError extends SluiceError {
 /** Authentication or authorization failed. */
 export class AccessError extends SluiceError {
   static unauthenticated(): AccessError {
-    return new AccessError('UNAUTHENTICATED', 'Authentication required', { statusCode: 401 });
+    return new AccessError('UNAUTHENTICATED', 'Authentication required');
   }
 
   static invalidCredentials(): AccessError {
-    return new AccessError('INVALID_CREDENTIALS', 'Unknown user name or wrong password', { statusCode: 401 });
+    return new AccessError('INVALID_CREDENTIALS', 'Unknown user name or wrong password');
   }
 
   static forbidden(action: string): AccessError {
-    return new AccessError('FORBIDDEN', `You are not allowed to ${action}`, { statusCode: 403 });
+    return new AccessError('FORBIDDEN', `You are not allowed to ${action}`);
   }
 }
 
 /** A resource is missing or hidden from the caller. */
 export class NotFoundError extends SluiceError {
   static resource(resource: string, id: string | number): NotFoundError {
-    return new NotFoundError('NOT_FOUND', `${resource} ${id} not found`, { statusCode: 404, details: { resource, id } });
+    return new NotFoundError('NOT_FOUND', `${resource} ${id} not found`, { details: { resource, id } });
   }
 
   static route(method: string, url: string): NotFoundError {
-    return new NotFoundError('ROUTE_NOT_FOUND', `Route ${method} ${url} not found`, { statusCode: 404 });
+    return new NotFoundError('ROUTE_NOT_FOUND', `Route ${method} ${url} not found`);
   }
 }
 
 /** The change clashes with existing data. */
 export class ConflictError extends SluiceError {
   static uniqueValue(field: string): ConflictError {
-    return new ConflictError('CONFLICT', `The value of ${field} is already taken`, { statusCode: 409, details: { field } });
+    return new ConflictError('CONFLICT', `The value of ${field} is already taken`, { details: { field } });
   }
 
   static referenced(resource: string): ConflictError {
-    return new ConflictError('CONFLICT', `${resource} is still referenced by other records`, { statusCode: 409 });
+    return new ConflictError('CONFLICT', `${resource} is still referenced by other records`);
   }
 }
 
 /** The application cannot start as configured. */
 export class ConfigError extends SluiceError {
   static invalid(setting: string, reason: string): ConfigError {
-    return new ConfigError('CONFIG_INVALID', `Invalid ${setting}: ${reason}`, { statusCode: 500, details: { setting } });
+    return new ConfigError('CONFIG_INVALID', `Invalid ${setting}: ${reason}`, { details: { setting } });
   }
 }
 
 /** The request cannot be read at all (size or content type). */
 export class RequestError extends SluiceError {
   static payloadTooLarge(message: string): RequestError {
-    return new RequestError('PAYLOAD_TOO_LARGE', message, { statusCode: 413 });
+    return new RequestError('PAYLOAD_TOO_LARGE', message);
   }
 
   static unsupportedMediaType(message: string): RequestError {
-    return new RequestError('UNSUPPORTED_MEDIA_TYPE', message, { statusCode: 415 });
+    return new RequestError('UNSUPPORTED_MEDIA_TYPE', message);
   }
 
   static malformed(message: string): RequestError {
-    return new RequestError('MALFORMED_REQUEST', message, { statusCode: 400 });
+    return new RequestError('MALFORMED_REQUEST', message);
   }
 
   static timeout(): RequestError {
-    return new RequestError('REQUEST_TIMEOUT', 'The request was not received in time', { statusCode: 408 });
+    return new RequestError('REQUEST_TIMEOUT', 'The request was not received in time');
   }
 
   static uriTooLong(): RequestError {
-    return new RequestError('URI_TOO_LONG', 'A path segment of the URL is too long', { statusCode: 414 });
+    return new RequestError('URI_TOO_LONG', 'A path segment of the URL is too long');
   }
 
   static headersTooLarge(): RequestError {
-    return new RequestError('HEADERS_TOO_LARGE', 'The request headers (or its URL) are too large', { statusCode: 431 });
+    return new RequestError('HEADERS_TOO_LARGE', 'The request headers (or its URL) are too large');
   }
 
   static rateLimited(retryAfterSeconds: number): RequestError {
-    return new RequestError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`, { statusCode: 429, details: { retryAfterSeconds } });
+    return new RequestError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`, { details: { retryAfterSeconds } });
   }
 }
 
 /** Something failed that the caller cannot fix; details stay in the server log. */
 export class InternalError extends SluiceError {
   static unexpected(cause: unknown): InternalError {
-    return new InternalError('INTERNAL_ERROR', 'Internal server error', { statusCode: 500, cause });
+    return new InternalError('INTERNAL_ERROR', 'Internal server error', { cause });
   }
 }

@@ -1,9 +1,11 @@
+import { statusOfCode } from './error-catalog.ts';
+
 const sluiceErrorBrand = Symbol.for('sluice.error');
 
 /** Options shared by every {@link SluiceError}. */
 export interface SluiceErrorOptions {
-  /** HTTP status the error maps to when it reaches an HTTP boundary. */
-  statusCode: number;
+  /** HTTP status the error maps to at an HTTP boundary; by default the one its code's catalog declares. */
+  statusCode?: number;
   /** Machine-readable extra information (e.g. the failing fields of a validation). */
   details?: unknown;
   /** The lower-level error this one wraps. */
@@ -24,11 +26,13 @@ export class SluiceError extends Error {
   readonly statusCode: number;
   readonly details: unknown;
 
-  constructor(code: string, message: string, options: SluiceErrorOptions) {
+  constructor(code: string, message: string, options: SluiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.statusCode = options.statusCode;
+    const statusCode = options.statusCode ?? statusOfCode(code);
+    if (statusCode === undefined) throw new TypeError(`error code ${code} is in no catalog and was given no statusCode`);
+    this.statusCode = statusCode;
     this.details = options.details;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccessError, isSluiceError, NotFoundError, SluiceError, ValidationError } from '../src/index.ts';
+import { AccessError, defineErrorCatalog, isSluiceError, NotFoundError, SluiceError, ValidationError } from '../src/index.ts';
 
 describe('SluiceError', () => {
   it('carries code, status, details and cause, and renders the HTTP body', () => {
@@ -20,6 +20,13 @@ describe('SluiceError', () => {
     const invalid = ValidationError.fromIssues([{ path: 'body.a', message: 'is required' }]);
     expect(invalid.details).toEqual({ issues: [{ path: 'body.a', message: 'is required' }] });
     expect(invalid.message).toBe('body.a: is required');
+  });
+
+  it('takes its HTTP status from the catalog that declares its code (stated once), and refuses a code no catalog has', () => {
+    defineErrorCatalog({ TEAPOT_BUSY: { statusCode: 418, description: 'A test code.' } });
+    expect(new SluiceError('TEAPOT_BUSY', 'Busy').statusCode).toBe(418);
+    expect(new SluiceError('TEAPOT_BUSY', 'Busy', { statusCode: 503 }).statusCode).toBe(503);
+    expect(() => new SluiceError('NOWHERE_DECLARED', 'x')).toThrow(/in no catalog/);
   });
 
   it('recognises sluice errors, and only them', () => {

@@ -28,27 +28,25 @@ export interface ExportIssue {
 /** An export request that cannot run, or an export that failed. */
 export class ExportError extends SluiceError {
   static unknownElement(kind: string, alias: string): ExportError {
-    return new ExportError('EXPORT_UNKNOWN_ELEMENT', `Unknown ${kind} "${alias}"`, { statusCode: 400, details: { kind, alias } });
+    return new ExportError('EXPORT_UNKNOWN_ELEMENT', `Unknown ${kind} "${alias}"`, { details: { kind, alias } });
   }
 
   static invalidParameters(issues: ExportIssue[]): ExportError {
     return new ExportError('EXPORT_INVALID_PARAMETERS', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), {
-      statusCode: 400,
       details: { issues },
     });
   }
 
   static notApplicable(path: string, reason: string): ExportError {
-    return new ExportError('EXPORT_NOT_APPLICABLE', `${path}: ${reason}`, { statusCode: 400, details: { path } });
+    return new ExportError('EXPORT_NOT_APPLICABLE', `${path}: ${reason}`, { details: { path } });
   }
 
   static forbidden(reason: string): ExportError {
-    return new ExportError('EXPORT_FORBIDDEN', reason, { statusCode: 403 });
+    return new ExportError('EXPORT_FORBIDDEN', reason);
   }
 
   static invalidRequest(issues: ExportIssue[]): ExportError {
     return new ExportError('EXPORT_INVALID_REQUEST', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), {
-      statusCode: 400,
       details: { issues },
     });
   }

@@ -33,45 +33,41 @@ export const exportTaskErrorCodes = defineErrorCatalog({
 export class ExportTaskError extends SluiceError {
   static checkpointMismatch(key: string, bytes: number): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_CHECKPOINT_INVALID', `The checkpoint at ${bytes} bytes does not match the stored upload of ${key}`, {
-      statusCode: 500,
       details: { key, bytes },
     });
   }
 
   static fileMissing(id: number): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_FILE_MISSING', `The file of export task ${id} is gone from the storage; run the export again`, {
-      statusCode: 410,
       details: { id },
     });
   }
 
   static notCancellable(id: number, status: string): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_NOT_CANCELLABLE', `Export task ${id} is ${status} and cannot be cancelled`, {
-      statusCode: 409,
       details: { id, status },
     });
   }
 
   static notRetryable(id: number, status: string): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_NOT_RETRYABLE', `Export task ${id} is ${status}; only failed or cancelled tasks can be retried`, {
-      statusCode: 409,
       details: { id, status },
     });
   }
 
   static notReady(id: number, status: string): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_NOT_READY', `Export task ${id} is ${status}; its file is not ready`, { statusCode: 409, details: { id, status } });
+    return new ExportTaskError('EXPORT_TASK_NOT_READY', `Export task ${id} is ${status}; its file is not ready`, { details: { id, status } });
   }
 
   static fileExpired(id: number): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_FILE_EXPIRED', `The file of export task ${id} expired and was removed`, { statusCode: 410, details: { id } });
+    return new ExportTaskError('EXPORT_TASK_FILE_EXPIRED', `The file of export task ${id} expired and was removed`, { details: { id } });
   }
 
   static notClaimable(id: number, reason: string): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_NOT_CLAIMABLE', `Export task ${id} cannot be taken: ${reason}`, { statusCode: 409, details: { id } });
+    return new ExportTaskError('EXPORT_TASK_NOT_CLAIMABLE', `Export task ${id} cannot be taken: ${reason}`, { details: { id } });
   }
 
   static invalidFileKey(key: string): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_FILE_KEY_INVALID', `Refusing file key ${JSON.stringify(key.slice(0, 80))}`, { statusCode: 500 });
+    return new ExportTaskError('EXPORT_TASK_FILE_KEY_INVALID', `Refusing file key ${JSON.stringify(key.slice(0, 80))}`);
   }
 }

@@ -14,23 +14,21 @@ export const paginationErrorCodes = defineErrorCatalog({
 /** A request for a page that cannot be served. */
 export class PaginationError extends SluiceError {
   static invalidCursor(reason: string): PaginationError {
-    return new PaginationError('PAGINATION_INVALID_CURSOR', `Invalid cursor: ${reason}`, { statusCode: 400, details: { reason } });
+    return new PaginationError('PAGINATION_INVALID_CURSOR', `Invalid cursor: ${reason}`, { details: { reason } });
   }
 
   static unknownOrdering(name: string, allowed: string[]): PaginationError {
     return new PaginationError('PAGINATION_UNKNOWN_ORDERING', `Cannot order by "${name}"; allowed: ${allowed.join(', ')}`, {
-      statusCode: 400,
       details: { name, allowed },
     });
   }
 
   static invalidPager(reason: string): PaginationError {
-    return new PaginationError('PAGINATION_INVALID_PAGER', `Invalid pager: ${reason}`, { statusCode: 400, details: { reason } });
+    return new PaginationError('PAGINATION_INVALID_PAGER', `Invalid pager: ${reason}`, { details: { reason } });
   }
 
   static offsetTooLarge(offset: number, maxOffset: number): PaginationError {
     return new PaginationError('PAGINATION_OFFSET_TOO_LARGE', `Offset ${offset} exceeds the maximum of ${maxOffset}; use cursors to go deeper`, {
-      statusCode: 400,
       details: { offset, maxOffset },
     });
   }

@@ -20,35 +20,33 @@ export const syncErrorCodes = defineErrorCatalog({
 /** A sync request or configuration that cannot be served. */
 export class SyncError extends SluiceError {
   static unknownMapping(mapping: string): SyncError {
-    return new SyncError('SYNC_UNKNOWN_MAPPING', `No sync mapping "${mapping}" is available to you`, { statusCode: 400, details: { mapping } });
+    return new SyncError('SYNC_UNKNOWN_MAPPING', `No sync mapping "${mapping}" is available to you`, { details: { mapping } });
   }
 
   static invalidCheckpoint(reason: string): SyncError {
-    return new SyncError('SYNC_INVALID_CHECKPOINT', `Invalid checkpoint: ${reason}`, { statusCode: 400 });
+    return new SyncError('SYNC_INVALID_CHECKPOINT', `Invalid checkpoint: ${reason}`);
   }
 
   static invalidBatch(reason: string): SyncError {
-    return new SyncError('SYNC_INVALID_BATCH', `Invalid push: ${reason}`, { statusCode: 400 });
+    return new SyncError('SYNC_INVALID_BATCH', `Invalid push: ${reason}`);
   }
 
   static conflict(conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[]): SyncError {
     return new SyncError('SYNC_CONFLICT', `${conflicts.length} pushed row(s) changed on the server since your checkpoint; pull, then push again`, {
-      statusCode: 409,
       details: { conflicts },
     });
   }
 
   static batchReused(batchId: string): SyncError {
-    return new SyncError('SYNC_BATCH_REUSED', `Batch ${batchId} of this client was sent by another user`, { statusCode: 409 });
+    return new SyncError('SYNC_BATCH_REUSED', `Batch ${batchId} of this client was sent by another user`);
   }
 
   static invalidConfig(reason: string): SyncError {
-    return new SyncError('SYNC_INVALID_CONFIG', `Invalid sync configuration: ${reason}`, { statusCode: 500 });
+    return new SyncError('SYNC_INVALID_CONFIG', `Invalid sync configuration: ${reason}`);
   }
 
   static invalidRetention(value: string): SyncError {
     return new SyncError('SYNC_INVALID_RETENTION', `Invalid age "${value}"; expected a positive number followed by d, h or m (e.g. 30d)`, {
-      statusCode: 400,
       details: { value },
     });
   }
