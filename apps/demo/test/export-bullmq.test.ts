@@ -78,7 +78,7 @@ describeEachDialect('export tasks on BullMQ (real Redis)', (dialect) => {
   });
 
   it('stops at the next batch on SIGTERM (stop with interrupt) and requeues the task with its checkpoint, as the polling worker does', async () => {
-    const { SlowStorage } = await import('./fixtures/slow-storage.ts');
+    const { slowDirectory } = await import('./fixtures/slow-storage.ts');
     // Enough rows that the export is still running when the worker is told to stop.
     const t = await startTestApp(dialect, { people: 2_000, tasks: { workers: 0 } });
     // A queue of its own: jobs other tests left behind must not keep this worker busy.
@@ -86,7 +86,7 @@ describeEachDialect('export tasks on BullMQ (real Redis)', (dialect) => {
     const dispatcher = new BullmqTaskDispatcher(testRedisUrl(), ownQueue);
     const config = {
       ...demoTaskConfig(t.orm.em, { directory: t.exportDirectory, tuning: { ...tuning, checkpointMs: 20 } }),
-      storage: new SlowStorage(t.exportDirectory, 40),
+      storage: slowDirectory(t.exportDirectory, 40),
       pageSize: 50,
     };
     const service = new ExportTaskService({ ...config, dispatcher });

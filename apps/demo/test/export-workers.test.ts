@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';
 import { demoTaskConfig } from '../src/exports/export-tasks.ts';
 import { exportUser } from '../src/exports/export-user.ts';
-import { SlowStorage } from './fixtures/slow-storage.ts';
+import { slowDirectory } from './fixtures/slow-storage.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 const alice = exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] });
@@ -89,7 +89,7 @@ describeEachDialect('export task workers', (dialect) => {
   });
 
   it('honours a cancel while running, between batches, and removes the partial file', async () => {
-    const slow = { ...config, storage: new SlowStorage(t.exportDirectory, 40), pageSize: 50 };
+    const slow = { ...config, storage: slowDirectory(t.exportDirectory, 40), pageSize: 50 };
     const task = await service.create(listPeople, alice);
     const runner = new ExportTaskRunner(slow);
     const run = runner.run(await runner.claim(task.id));
@@ -170,7 +170,7 @@ describeEachDialect('export task workers', (dialect) => {
   });
 
   it('stops at the next batch on shutdown and gives the task back without using an attempt', async () => {
-    const slow = { ...config, storage: new SlowStorage(t.exportDirectory, 40), pageSize: 50 };
+    const slow = { ...config, storage: slowDirectory(t.exportDirectory, 40), pageSize: 50 };
     const task = await service.create(listPeople, alice);
     const worker = new ExportTaskWorker(new ExportTaskRunner(slow), { pollMs: 10 });
     // Only this task is due: finished tasks of earlier tests are not.
