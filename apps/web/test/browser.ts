@@ -35,9 +35,9 @@ export async function serve(t: TestApp): Promise<string> {
 /** Where page screenshots go: a test artifact to look at (a broken layout is a failed test). */
 export const screenshotDirectory = join(root, 'var/screenshots');
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDirectory, { recursive: true });
-  await page.screenshot({ path: join(screenshotDirectory, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDirectory, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** Logs in through the form and waits for the first page. */

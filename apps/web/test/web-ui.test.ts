@@ -140,8 +140,9 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect(actions[0]).toBe('Run as a background task');
     expect(await page.getByRole('button', { name: 'Download now' }).isDisabled()).toBe(true);
     await page.getByText('Copy as curl or as a CLI command').click();
-    expect(await page.locator('.commands pre').last().textContent()).toContain('npx sluice export:run --request request.json');
-    await screenshot(page, `${dialect}-export-builder-large`);
+    expect(await page.locator('.commands pre').last().textContent()).toContain("npx sluice export:run --request request.json --out 'list_people.csv'");
+    // The first screen only: below it are the 1,000 preview rows, too tall to look at as one image.
+    await screenshot(page, `${dialect}-export-builder-large`, { fullPage: false });
   });
 
   it('says what failed instead of showing a blank page: an unreachable server, an answer the page cannot use', async () => {

@@ -29,7 +29,8 @@ export interface OfferedExport extends OfferedElement {
   kind: 'tabular' | 'list';
   filters: OfferedElement[];
   aggregators: OfferedElement[];
-  formatters: OfferedElement[];
+  /** With the extension of the files they write, so a client names a download before it has one. */
+  formatters: (OfferedElement & { extension: string })[];
 }
 
 function offered(element: { alias: string; title: string; description: string; params: z.ZodType }): OfferedElement {
@@ -98,7 +99,7 @@ export class ExportRegistry {
                 .filter((a) => definition.accepts.includes(a.applyOn) && allowed(a.requiredRole ?? definition.requiredRole))
                 .map(offered)
             : [],
-        formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map(offered),
+        formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map((f) => ({ ...offered(f), extension: f.extension })),
       }));
   }
 

@@ -11,7 +11,7 @@ export interface OfferedExport extends OfferedElement {
   kind: 'tabular' | 'list';
   filters: OfferedElement[];
   aggregators: OfferedElement[];
-  formatters: OfferedElement[];
+  formatters: (OfferedElement & { extension: string })[];
 }
 
 export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema };

@@ -75,7 +75,7 @@ export function ExportBuilderPage() {
     run('preview', async () => setPreview({ preview: await api<Preview>('POST', '/api/exports/preview', request), request: requestText }));
   const doDownload = () =>
     run('download', async () =>
-      saveResponse(await api<Response>('POST', '/api/exports/download', request, { raw: true }), `${draft.export}.${draft.formatter.alias}`),
+      saveResponse(await api<Response>('POST', '/api/exports/download', request, { raw: true }), `${draft.export}.${formatter?.extension ?? 'out'}`),
     );
   const doTask = () =>
     run('task', async () => {
@@ -191,7 +191,7 @@ export function ExportBuilderPage() {
             )}
           </div>
           {large ? <p className="muted small">This result has more rows than a preview holds: a background task is the safe way to get it.</p> : null}
-          <Commands request={request} userId={me.id} fileName={`${draft.export}.${draft.formatter.alias}`} />
+          <Commands request={request} userId={me.id} fileName={`${draft.export}.${formatter?.extension ?? 'out'}`} />
         </aside>
       </div>
       {preview ? (
