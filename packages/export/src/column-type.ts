@@ -1,4 +1,4 @@
-import type { ResultColumn } from './elements.ts';
+import type { ResultColumn } from './export-definition.ts';
 
 /** What a result column holds; formatters write each natively (date cells, numbers, ISO 8601 text). */
 export type ColumnType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean';

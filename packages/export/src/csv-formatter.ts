@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import { ChunkedWriter } from './chunked-writer.ts';
-import type { FormatterDefinition, ResumableListWriter } from './elements.ts';
 import type { ExportResult, ListResult } from './export-result.ts';
+import type { FormatterDefinition, ResumableListWriter } from './formatter-definition.ts';
 import { cellText, neutraliseFormula } from './spreadsheet-cell.ts';
 import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 

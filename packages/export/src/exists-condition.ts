@@ -1,4 +1,4 @@
-import type { AnyQueryBuilder } from './elements.ts';
+import type { AnyQueryBuilder } from './export-context.ts';
 
 /** A condition of an EXISTS subquery: trusted SQL with `?` placeholders and its values. */
 export interface SubqueryCondition {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { AggregatorDefinition, ExportDefinition, ExportUser, FilterDefinition, FormatterDefinition } from './elements.ts';
+import type { AggregatorDefinition } from './aggregator-definition.ts';
+import type { ExportUser } from './export-context.ts';
+import { type ExportDefinition, exportDefinitionProblem } from './export-definition.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
 import { type ExportRequest, exportRequestSchema } from './export-request.ts';
+import type { FilterDefinition } from './filter-definition.ts';
+import type { FormatterDefinition } from './formatter-definition.ts';
 
 /** A request that passed every check: elements resolved, parameters parsed, centers authorized. */
 export interface PreparedExport {
@@ -65,7 +69,10 @@ export class ExportRegistry {
     return this;
   }
 
+  /** @throws TypeError when the definition is incomplete (e.g. a list without a `rowKey`): at start-up, not at its first run. */
   registerExport<P>(definition: ExportDefinition<P>): this {
+    const problem = exportDefinitionProblem(definition as ExportDefinition);
+    if (problem) throw new TypeError(`export "${definition.alias}": ${problem}`);
     return this.#add(this.#exports, 'export', definition as ExportDefinition);
   }
 

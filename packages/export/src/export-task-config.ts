@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { ExportUser } from './elements.ts';
+import type { ExportUser } from './export-context.ts';
 import type { ExportRegistry } from './export-registry.ts';
 import type { TaskStorage } from './task-storage.ts';
 

@@ -1,19 +1,10 @@
+export type { AggregatorDefinition } from './aggregator-definition.ts';
 export { CalendarDate, type ColumnType, typedValue } from './column-type.ts';
 export { csvFormatter, csvListFormatter } from './csv-formatter.ts';
-export type {
-  AggregatorDefinition,
-  AnyQueryBuilder,
-  ElementBase,
-  ExportContext,
-  ExportDefinition,
-  ExportUser,
-  FilterDefinition,
-  FormatterDefinition,
-  ResultColumn,
-  ResumableListWriter,
-  SelectedExpression,
-} from './elements.ts';
+export type { ElementBase } from './element-base.ts';
 export { type SubqueryCondition, whereExists } from './exists-condition.ts';
+export type { AnyQueryBuilder, ExportContext, ExportUser } from './export-context.ts';
+export type { ExportDefinition, ListExportDefinition, ResultColumn, SelectedExpression, TabularExportDefinition } from './export-definition.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './export-error.ts';
 export { exportFileName } from './export-file-name.ts';
 export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './export-registry.ts';
@@ -27,6 +18,8 @@ export { ExportTaskRunner, newWorkerId, type RunTaskOptions, type TaskProgress }
 export { ExportTaskService, type TaskFile } from './export-task-service.ts';
 export { type ExportTaskView, exportTaskViewSchema } from './export-task-view.ts';
 export { FileSink } from './file-sink.ts';
+export type { FilterDefinition } from './filter-definition.ts';
+export type { FormatterDefinition, ResumableListWriter } from './formatter-definition.ts';
 export { type JsonCell, jsonFormatter, tabularJson } from './json-formatter.ts';
 export { odsFormatter } from './ods-formatter.ts';
 export { ExportTaskWorker, type TaskWorkerOptions } from './polling-task-worker.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FormatterDefinition } from './elements.ts';
 import { groupLabel, type TabularResult } from './export-result.ts';
+import type { FormatterDefinition } from './formatter-definition.ts';
 
 /** One cell of a JSON result: the raw value and, for groups, its label. */
 export interface JsonCell {

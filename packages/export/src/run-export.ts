@@ -2,7 +2,8 @@ import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { mikroOrmDialect, paginateQueryBuilder } from '@sluice/pagination';
 import { rowTyper, typedValue } from './column-type.ts';
-import type { ExportContext, SelectedExpression } from './elements.ts';
+import type { ExportContext } from './export-context.ts';
+import type { SelectedExpression } from './export-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
 import { copyCsvLines, isCopyCheckpoint } from './postgres-copy.ts';
@@ -74,7 +75,6 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
   const columns = definition.columns(params, ctx);
 
   if (definition.kind === 'list') {
-    if (!definition.rowKey) throw new TypeError(`list export "${definition.alias}" declares no rowKey`);
     const rowKey = definition.rowKey;
     const copySql =
       ctx.dialect === 'postgresql' && rowKey.type !== 'string' && (options.from === undefined || isCopyCheckpoint(options.from))

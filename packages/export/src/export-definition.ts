@@ -1,0 +1,74 @@
+import type { ColumnType } from './column-type.ts';
+import type { ElementBase } from './element-base.ts';
+import type { AnyQueryBuilder, ExportContext } from './export-context.ts';
+
+/** A column of a result. */
+export interface ResultColumn {
+  key: string;
+  label: string;
+  /** `text` when omitted. Values are normalised to it per dialect before any formatter sees them. */
+  type?: ColumnType;
+}
+
+/** A selected SQL expression under a result key. Expressions are trusted code, never user input. */
+export interface SelectedExpression extends ResultColumn {
+  expression: string;
+}
+
+/** What every export has, whatever its kind. */
+interface ExportDefinitionBase<Params> extends ElementBase<Params> {
+  /** What the rows are, e.g. `person`; filters and aggregators declare the type they apply on. */
+  type: string;
+  /** Role needed in every chosen center (filters and aggregators inherit it). */
+  requiredRole: string;
+  /** Types of filters and aggregators this export accepts, e.g. `['activity', 'person']`. */
+  accepts: readonly string[];
+  /** The base query, already limited to `ctx.centers`. Alias is the export's choice. */
+  initiateQuery(ctx: ExportContext, params: Params): AnyQueryBuilder;
+}
+
+/** Computed values per group (e.g. `count(distinct p.id)` by gender); aggregators add the groups. */
+export interface TabularExportDefinition<Params = unknown> extends ExportDefinitionBase<Params> {
+  kind: 'tabular';
+  /** The computed values. */
+  columns(params: Params, ctx: ExportContext): SelectedExpression[];
+}
+
+/** One row per record, streamed: memory stays flat whatever the row count. */
+export interface ListExportDefinition<Params = unknown> extends ExportDefinitionBase<Params> {
+  kind: 'list';
+  /** The columns of each row. */
+  columns(params: Params, ctx: ExportContext): SelectedExpression[];
+  /** The unique key rows are walked by (keyset, never OFFSET), which is also what a resumed task continues from. */
+  rowKey: { expression: string; type: 'integer' | 'bigint' | 'string' };
+}
+
+/**
+ * What a report is about and what it computes.
+ *
+ * @example
+ * const listBooks: ExportDefinition = {
+ *   alias: 'list_books', kind: 'list', type: 'book', requiredRole: 'EXPORT', accepts: ['book'],
+ *   title: 'List books', description: 'One row per book', params: z.object({}), describe: () => 'List books',
+ *   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ center: { $in: ctx.centers } }),
+ *   columns: () => [{ key: 'title', label: 'Title', expression: 'b.title' }],
+ *   rowKey: { expression: 'b.id', type: 'integer' },
+ * };
+ */
+export type ExportDefinition<Params = unknown> = TabularExportDefinition<Params> | ListExportDefinition<Params>;
+
+const rowKeyTypes = ['integer', 'bigint', 'string'];
+
+/**
+ * What is wrong with a definition, for registration to refuse it at start-up rather than at its first
+ * run (an application in plain JavaScript, or one that casts, gets no help from the types).
+ */
+export function exportDefinitionProblem(definition: ExportDefinition): string | null {
+  const kind = (definition as { kind: unknown }).kind;
+  if (kind !== 'tabular' && kind !== 'list') return `kind must be "tabular" or "list", not ${JSON.stringify(kind)}`;
+  for (const method of ['initiateQuery', 'columns', 'describe'] as const) if (typeof definition[method] !== 'function') return `${method} must be a function`;
+  const rowKey = (definition as { rowKey?: { expression?: unknown; type?: unknown } }).rowKey;
+  if (kind === 'tabular') return rowKey === undefined ? null : 'a tabular export has no rowKey (its rows are groups)';
+  if (!rowKey || typeof rowKey.expression !== 'string' || rowKey.expression === '') return 'a list export needs a rowKey with an expression';
+  return rowKeyTypes.includes(rowKey.type as string) ? null : `rowKey.type must be one of ${rowKeyTypes.join(', ')}`;
+}
