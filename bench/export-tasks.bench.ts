@@ -63,7 +63,7 @@ try {
     task.push(t.seconds);
     taskRss = Math.max(taskRss, t.peakRssMb);
     const done = await load(created.id);
-    rows = done.rowCount ?? 0;
+    rows = done.processedCount;
     if (done.fileSize !== statSync(out).size) throw new Error('task and direct files differ in size');
     rmSync(out);
   }
@@ -78,10 +78,10 @@ try {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await service.create(decade, admin)).id);
     const { seconds, tasks } = await drainWithWorkers(ids, workers, env, load);
-    const total = tasks.reduce((sum, t) => sum + (t.rowCount ?? 0), 0);
+    const total = tasks.reduce((sum, t) => sum + t.processedCount, 0);
     const peak = Math.max(...tasks.map((t) => t.peakMemoryBytes ?? 0)) / 1048576;
     console.log(
-      `10 tasks of ${tasks[0]?.rowCount} rows, ${workers} worker process(es): ${seconds.toFixed(2)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s; worker peak RSS ${peak.toFixed(0)} MB`,
+      `10 tasks of ${tasks[0]?.processedCount} rows, ${workers} worker process(es): ${seconds.toFixed(2)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s; worker peak RSS ${peak.toFixed(0)} MB`,
     );
   }
   await orm.close();

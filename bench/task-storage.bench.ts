@@ -72,7 +72,7 @@ try {
           const run = await processTask(id, side);
           const task = await load(id);
           if (task.status !== 'succeeded') throw new Error(`task ${id} ${task.status}: ${task.errorMessage}`);
-          rows = task.rowCount ?? 0;
+          rows = task.processedCount;
           runs[side].seconds.push(run.seconds);
           runs[side].rss.push(run.peakRssMb);
         }
@@ -88,10 +88,10 @@ try {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await service.create({ export: 'list_people', filters: tenth, formatter: { alias: 'xlsx' } }, admin)).id);
     const { seconds, tasks } = await drainWithWorkers(ids, workers, environments.s3, load);
-    const total = tasks.reduce((sum, task) => sum + (task.rowCount ?? 0), 0);
+    const total = tasks.reduce((sum, task) => sum + task.processedCount, 0);
     const peak = Math.max(...tasks.map((task) => task.peakMemoryBytes ?? 0)) / 1048576;
     console.log(
-      `10 XLSX tasks of ${tasks[0]?.rowCount} rows on S3, ${workers} export:worker process(es): ${seconds.toFixed(2)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s; worker peak RSS ${peak.toFixed(0)} MB`,
+      `10 XLSX tasks of ${tasks[0]?.processedCount} rows on S3, ${workers} export:worker process(es): ${seconds.toFixed(2)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s; worker peak RSS ${peak.toFixed(0)} MB`,
     );
   }
   await orm.close();

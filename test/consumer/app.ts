@@ -22,7 +22,7 @@ import {
   ExportTaskService,
   ExportTaskWorker,
   type ExportUser,
-  runExport,
+  writeExport,
   xlsxFormatter,
 } from '@sluice/export';
 import { paginateQueryBuilder } from '@sluice/pagination';
@@ -80,7 +80,7 @@ const files: Record<string, number> = {};
 for (const alias of ['csv_list', 'xlsx']) {
   const prepared = registry.prepare({ export: 'list_books', formatter: { alias } }, reader);
   const file = join(directory, `books.${alias}`);
-  await prepared.formatter.definition.write(await runExport(prepared, orm.em.fork()), createWriteStream(file), prepared.formatter.params);
+  await (await writeExport(prepared, orm.em.fork(), createWriteStream(file))).done;
   files[alias] = (await stat(file)).size;
 }
 
@@ -103,4 +103,4 @@ for (let i = 0; i < 500 && (task.status === 'queued' || task.status === 'running
 await worker.stop();
 await orm.close();
 
-console.log(JSON.stringify({ walked, files, sentence: history.items[0]?.changes[0]?.text, task: { status: task.status, rows: task.rowCount } }));
+console.log(JSON.stringify({ walked, files, sentence: history.items[0]?.changes[0]?.text, task: { status: task.status, rows: task.processedCount } }));

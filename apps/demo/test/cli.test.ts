@@ -76,7 +76,7 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     const forced = await sluice(database.url, 'export:process', String(id), '--force');
     expect(forced.code, forced.stderr).toBe(0);
     const rerun = await load(id as number);
-    expect(rerun).toMatchObject({ status: 'succeeded', attempts: 1, rowCount: done.rowCount });
+    expect(rerun).toMatchObject({ status: 'succeeded', attempts: 1, processedCount: done.processedCount });
     expect(rerun.fileKey).not.toBe(done.fileKey);
     expect(await readdir(exportDirectory)).not.toContain(done.fileKey);
     expect((await sluice(database.url, 'export:process', 'abc')).code).toBe(2);
@@ -108,7 +108,7 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     const result = await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '2');
     expect(result.code, result.stderr).toBe(0);
     expect(await readFile(out, 'utf8')).toBe(await readFile(join(exportDirectory, task.fileKey as string), 'utf8'));
-    expect(result.stderr).toMatch(new RegExp(`list_people: ${(task.rowCount as number).toLocaleString('en-US')} rows, `));
+    expect(result.stderr).toMatch(new RegExp(`list_people: ${(task.processedCount).toLocaleString('en-US')} rows, `));
     expect(await db.orm.em.fork().count(ExportTask, {})).toBe(before);
     expect((await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '3')).stderr).toMatch(/EXPORT_FORBIDDEN/);
   });

@@ -70,7 +70,7 @@ describeEachDialect('export tasks survive a killed worker', (dialect) => {
     const ended = await runner.run(await runner.claim(task.id), { onProgress: (progress) => finalStarts.push(progress.resumedFrom) });
     resumedFrom.push(finalStarts[0] ?? -1);
     // Kills are crashes, not failures: one attempt used, and each checkpoint since a kill cleared the crash count.
-    expect(ended).toMatchObject({ status: 'succeeded', attempts: 1, crashes: 0, rowCount: rows });
+    expect(ended).toMatchObject({ status: 'succeeded', attempts: 1, crashes: 0, processedCount: rows });
     // Each run started where the previous one had durably stopped, never from the start.
     expect(resumedFrom[0]).toBe(0);
     for (let i = 1; i < resumedFrom.length; i++) expect(resumedFrom[i]).toBeGreaterThan(resumedFrom[i - 1] as number);

@@ -127,11 +127,11 @@ describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, 
     const task = await load();
     // A crash is not a failure: one attempt; the checkpoint after the takeover cleared the crash count.
     expect([...errors]).toEqual([]);
-    expect({ status: task.status, attempts: task.attempts, crashes: task.crashes, rowCount: task.rowCount }).toEqual({
+    expect({ status: task.status, attempts: task.attempts, crashes: task.crashes, processedCount: task.processedCount }).toEqual({
       status: 'succeeded',
       attempts: 1,
       crashes: 0,
-      rowCount: rows,
+      processedCount: rows,
     });
     // Resumed, not restarted: once past the kill point, progress never went back below it.
     const afterKill = seen.slice(seen.findIndex((count) => count >= killedAt));

@@ -39,7 +39,6 @@ export const ExportTask = defineEntity({
     fileName: p.string().length(200).nullable(),
     contentType: p.string().length(200).nullable(),
     fileSize: p.bigint('number').nullable(),
-    rowCount: p.integer().nullable(),
     errorCode: p.string().length(100).nullable(),
     errorMessage: p.text().nullable(),
     errorStack: p.text().nullable(),
@@ -57,7 +56,6 @@ export const ExportTask = defineEntity({
     updatedBy: p.string().length(100),
     leaseOwner: p.string().length(100).nullable(),
     leaseExpiresAt: p.datetime(3).nullable(),
-    heartbeatAt: p.datetime(3).nullable(),
     cancelRequestedAt: p.datetime(3).nullable(),
     checkpoint: p.json<TaskCheckpoint>().columnType('json').nullable(),
     /** The file is removed by cleanup after this time. */
