@@ -1,8 +1,9 @@
 /**
- * History overhead: `node bench/audit.bench.ts --dialects sqlite,postgresql`.
- * On a fresh demo database per dialect, times (median of 5 after a warm-up) one flush of 1,000
- * updated people and one of 1,000 created people, with the history subscriber and without; then the
- * first 50-entry page of the history of an order that has 10,000 revisions.
+ * History overhead: `node bench/audit.bench.ts --dialects sqlite,postgresql,mariadb --rounds 9`.
+ * On a fresh demo database per dialect, one flush of 1,000 updated people and one of 1,000 created
+ * people, with the history subscriber and without, in interleaved rounds (off/on, then on/off, so
+ * neither side always runs second): median and spread of the times and of each round's ratio. Then
+ * the first 50-entry page of the history of an order that has 10,000 revisions.
  */
 import { parseArgs } from 'node:util';
 import { AuditChange, AuditRevision, HistoryReader } from '@sluice/audit';
@@ -11,8 +12,10 @@ import { demoAudit } from '../apps/demo/src/audit/tracked-entities.ts';
 import { Center, CustomerOrder, Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
+import { spread } from './stats.ts';
 
-const { values } = parseArgs({ options: { dialects: { type: 'string', default: 'sqlite,postgresql' } } });
+const { values } = parseArgs({ options: { dialects: { type: 'string', default: 'sqlite,postgresql,mariadb' }, rounds: { type: 'string', default: '9' } } });
+const rounds = Number(values.rounds);
 const batch = 1_000;
 
 async function median(run: (round: number) => Promise<unknown>, repeat = 5): Promise<number> {
@@ -35,30 +38,41 @@ for (const dialect of values.dialects.split(',')) {
   try {
     await seedReferenceData(withHistory.orm.em.fork(), dialect);
     await seedPeople(withHistory.orm.em.fork(), dialect, { people: batch, seed: 3 });
-    const results: Record<string, number> = {};
-    for (const [label, { orm }] of [
-      ['off', withoutHistory],
-      ['on', withHistory],
+    type Orm = typeof withHistory.orm;
+    // Untimed: loading the people; timed: computing and writing the flush.
+    const update = async (orm: Orm, mark: string) => {
+      const em = orm.em.fork();
+      const people = await em.find(Person, {}, { limit: batch, orderBy: { id: 'asc' } });
+      for (const person of people) person.lastName = `${mark}-${person.id}`;
+      const started = performance.now();
+      await em.flush();
+      return performance.now() - started;
+    };
+    const create = async (orm: Orm, mark: string) => {
+      const em = orm.em.fork();
+      const center = em.getReference(Center, 1);
+      for (let i = 0; i < batch; i++) em.create(Person, { firstName: 'Bench', lastName: `${mark}${i}`, center, createdAt: new Date() });
+      const started = performance.now();
+      await em.flush();
+      return performance.now() - started;
+    };
+    const sides = { off: withoutHistory.orm, on: withHistory.orm };
+    const samples: Record<string, { off: number[]; on: number[]; ratio: number[] }> = {};
+    for (const [name, flush] of [
+      ['update', update],
+      ['create', create],
     ] as const) {
-      // Untimed: loading the people; timed: computing and writing the flush.
-      results[`update ${label}`] = await (async () => {
-        const times: number[] = [];
-        for (let round = -1; round < 5; round++) {
-          const em = orm.em.fork();
-          const people = await em.find(Person, {}, { limit: batch, orderBy: { id: 'asc' } });
-          for (const person of people) person.lastName = `${label}-${round}-${person.id}`;
-          const started = performance.now();
-          await em.flush();
-          if (round >= 0) times.push(performance.now() - started);
-        }
-        return times.sort((a, b) => a - b)[2] as number;
-      })();
-      results[`create ${label}`] = await median(async () => {
-        const em = orm.em.fork();
-        const center = em.getReference(Center, 1);
-        for (let i = 0; i < batch; i++) em.create(Person, { firstName: 'Bench', lastName: `${label}${i}`, center, createdAt: new Date() });
-        await em.flush();
-      });
+      const sample = { off: [] as number[], on: [] as number[], ratio: [] as number[] };
+      for (let round = -1; round < rounds; round++) {
+        const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+        const times = { off: 0, on: 0 };
+        for (const side of order) times[side] = await flush(sides[side], `${side}-${round}`);
+        if (round < 0) continue; // warm-up
+        sample.off.push(times.off);
+        sample.on.push(times.on);
+        sample.ratio.push(times.on / times.off);
+      }
+      samples[name] = sample;
     }
 
     // One order with 10,000 revisions, written directly (as 10,000 flushes would).
@@ -86,14 +100,11 @@ for (const dialect of values.dialects.split(',')) {
     const reader = new HistoryReader(demoAudit);
     const firstPage = await median(() => reader.history(withHistory.orm.em.fork(), 'orders', order.id, { limit: 50 }), 7);
 
-    const ratio = (name: string) => ((results[`${name} on`] as number) / (results[`${name} off`] as number)).toFixed(2);
-    console.log(`## ${dialect}`);
-    console.log(
-      `flush ${batch} updates: ${results['update off']?.toFixed(1)} ms without history, ${results['update on']?.toFixed(1)} ms with (${ratio('update')}x)`,
-    );
-    console.log(
-      `flush ${batch} creates: ${results['create off']?.toFixed(1)} ms without history, ${results['create on']?.toFixed(1)} ms with (${ratio('create')}x)`,
-    );
+    console.log(`## ${dialect} (${rounds} interleaved rounds; median (min-max))`);
+    for (const [name, sample] of Object.entries(samples))
+      console.log(
+        `flush ${batch} ${name}s: ${spread(sample.off, 1)} ms without history, ${spread(sample.on, 1)} ms with; with / without ${spread(sample.ratio, 2)}x`,
+      );
     console.log(`history of an order with 10,000 revisions, first page of 50: ${firstPage.toFixed(2)} ms`);
   } finally {
     await withoutHistory.orm.close(true);

@@ -4,7 +4,7 @@
  * Prints `{"seconds","rows","peakRssMb"}`.
  */
 import { createWriteStream } from 'node:fs';
-import { type ListResult, runExport, tuneForStreaming } from '@sluice/export';
+import { type ListResult, runExport, tuneForStreaming, writeExport } from '@sluice/export';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoExportRegistry } from '../apps/demo/src/exports/demo-exports.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
@@ -16,22 +16,20 @@ const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds
 const prepared = demoExportRegistry().prepare(JSON.parse(requestJson), admin);
 const started = performance.now();
 let rows = 0;
-const result = await runExport(prepared, orm.em.fork(), {
-  onCheckpoint: (_, count) => {
-    rows = count;
-  },
-});
 if (engine === 'sluice') {
-  await prepared.formatter.definition.write(result, createWriteStream(out), prepared.formatter.params);
+  rows = await (await writeExport(prepared, orm.em.fork(), createWriteStream(out))).done;
 } else {
   // The anchor: exceljs's streaming writer fed the very same rows.
-  const list = result as ListResult;
+  const list = (await runExport(prepared, orm.em.fork())) as ListResult;
   // Loaded only here, so sluice's own runs do not carry its memory.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Sheet1');
   sheet.addRow(list.columns.map((column) => column.label)).commit();
-  for await (const row of list.rows) sheet.addRow(row).commit();
+  for await (const row of list.rows) {
+    sheet.addRow(row).commit();
+    rows++;
+  }
   sheet.commit();
   await workbook.commit();
 }

@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runExport } from '@sluice/export';
+import { writeExport } from '@sluice/export';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoExportRegistry } from '../apps/demo/src/exports/demo-exports.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
@@ -26,8 +26,7 @@ console.log('after open: rss', mb(process.memoryUsage.rss()), 'MB, heap', mb(pro
 const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds: [1, 2, 3, 4] });
 const prepared = demoExportRegistry().prepare(JSON.parse(request), admin);
 const started = performance.now();
-const result = await runExport(prepared, orm.em.fork(), { pageSize: Number(pageSize) });
-await prepared.formatter.definition.write(result, createWriteStream(join(tmpdir(), 'sluice-probe.out')), prepared.formatter.params);
+await (await writeExport(prepared, orm.em.fork(), createWriteStream(join(tmpdir(), 'sluice-probe.out')), { pageSize: Number(pageSize) })).done;
 clearInterval(timer);
 sample();
 globalThis.gc?.();

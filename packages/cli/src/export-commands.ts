@@ -12,7 +12,7 @@ import {
   ExportTaskWorker,
   type ExportUser,
   exportTaskStatuses,
-  runExport,
+  writeExport,
 } from '@sluice/export';
 import type { BullmqTaskDispatcher } from '@sluice/export/bullmq';
 import { CliError } from './cli-error.ts';
@@ -180,27 +180,18 @@ export const exportCommands: Record<string, Command> = {
         const user = await config.loadUser(em, userId);
         if (!user) throw NotFoundError.resource('User', userId);
         const prepared = config.registry.prepare(body, user);
-        const result = await runExport(prepared, em, { pageSize: config.pageSize });
-        // Counted alongside the export, for the progress bar only: the first row never waits for it.
-        let total: number | null = result.kind === 'list' ? null : result.rows.length;
-        if (result.kind === 'list')
-          result.count().then(
-            (count) => {
-              total = count;
-            },
-            () => {},
-          );
         const bar = new ProgressReporter(context.progress, prepared.export.definition.alias);
-        // The formatter reads rows however suits it (pages, COPY lines): progress comes from the result.
-        const rowsRead = () => (result.kind === 'list' ? result.rowsRead() : (total ?? 0));
-        const ticker = setInterval(() => bar.update(rowsRead(), total), 250);
+        let total: number | null = null;
         const file = createWriteStream(out);
-        try {
-          await prepared.formatter.definition.write(result, file, prepared.formatter.params);
-        } finally {
-          clearInterval(ticker);
-        }
-        bar.done(`${rowsRead().toLocaleString('en-US')} rows, ${file.bytesWritten.toLocaleString('en-US')} bytes to ${out}`);
+        const writing = await writeExport(prepared, em, file, {
+          pageSize: config.pageSize,
+          onTotal: (rows) => {
+            total = rows;
+          },
+        });
+        const ticker = setInterval(() => bar.update(writing.rows(), total), 250);
+        const rows = await writing.done.finally(() => clearInterval(ticker));
+        bar.done(`${rows.toLocaleString('en-US')} rows, ${file.bytesWritten.toLocaleString('en-US')} bytes to ${out}`);
         return 0;
       }),
   },

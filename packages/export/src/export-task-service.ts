@@ -4,11 +4,12 @@ import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
 import type { ExportUser } from './export-context.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
-import { ExportTask, freshRun } from './export-task-entity.ts';
+import { ExportTask } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
 import { ensureTaskOwner, lockTaskOwner } from './export-task-owner.ts';
 import type { ExportTaskView } from './export-task-view.ts';
 import { discardTaskFile, isTaskFileExpired } from './task-file.ts';
+import { TaskTransitions } from './task-transitions.ts';
 
 /** A task's file, ready to send. */
 export interface TaskFile {
@@ -104,17 +105,12 @@ export class ExportTaskService {
   async cancel(id: number, user: ExportUser): Promise<ExportTask> {
     const em = this.config.em.fork();
     const task = await this.get(id, user, em);
-    const now = new Date();
-    const stamp = { updatedAt: now, updatedBy: user.username };
-    if (task.status === 'queued') {
-      const done = await em.nativeUpdate(ExportTask, { id, status: 'queued' }, { ...stamp, status: 'cancelled', finishedAt: now, cancelRequestedAt: now });
-      if (done === 1) {
-        await discardTaskFile(em, this.config.storage, id, task.fileKey);
-        return this.get(id, user);
-      }
+    const transitions = new TaskTransitions(em, user.username);
+    if (task.status === 'queued' && (await transitions.cancelQueued(id))) {
+      await discardTaskFile(transitions, this.config.storage, id, task.fileKey);
+      return this.get(id, user);
     }
-    const requested = await em.nativeUpdate(ExportTask, { id, status: 'running' }, { ...stamp, cancelRequestedAt: now });
-    if (requested === 0) {
+    if (!(await transitions.requestCancel(id))) {
       const current = await this.get(id, user);
       if (current.status === 'cancelled' || current.status === 'queued') return current;
       throw ExportTaskError.notCancellable(id, current.status);
@@ -127,20 +123,7 @@ export class ExportTaskService {
     const em = this.config.em.fork();
     const task = await this.get(id, user, em);
     if (task.status !== 'failed' && task.status !== 'cancelled') throw ExportTaskError.notRetryable(id, task.status);
-    const now = new Date();
-    const done = await em.nativeUpdate(
-      ExportTask,
-      { id, status: task.status, attempts: task.attempts },
-      {
-        ...freshRun,
-        status: 'queued',
-        attempts: 0,
-        runAfter: now,
-        updatedAt: now,
-        updatedBy: user.username,
-      },
-    );
-    if (done === 0) throw ExportTaskError.notRetryable(id, (await this.get(id, user)).status);
+    if (!(await new TaskTransitions(em, user.username).requeueForRetry(task))) throw ExportTaskError.notRetryable(id, (await this.get(id, user)).status);
     await this.config.dispatcher?.dispatch(id);
     return this.get(id, user);
   }
@@ -184,7 +167,7 @@ export class ExportTaskService {
               name: task.fileName ?? '',
               contentType: task.contentType ?? '',
               size: task.fileSize ?? 0,
-              rows: task.rowCount ?? 0,
+              rows: task.processedCount,
               expiresAt: iso(task.expiresAt),
               expired: isTaskFileExpired(task),
             }
@@ -212,16 +195,12 @@ export class ExportTaskService {
       fileKey: { $ne: null },
       $or: [{ status: 'succeeded', expiresAt: { $lte: now } }, { status: { $in: ['failed', 'cancelled'] } }],
     });
+    const transitions = new TaskTransitions(em, 'cleanup');
     let removed = 0;
     for (const task of stale) {
       const key = task.fileKey as string;
       // The key is cleared only where it is still the same, so a task re-run meanwhile keeps its file.
-      const cleared = await em.nativeUpdate(
-        ExportTask,
-        { id: task.id, fileKey: key, status: task.status },
-        { fileKey: null, checkpoint: null, updatedAt: now, updatedBy: 'cleanup' },
-      );
-      if (cleared === 1) {
+      if (await transitions.forgetFile(task.id, key, task.status)) {
         await this.config.storage.remove(key);
         removed++;
       }

@@ -14,7 +14,8 @@ export { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig, type
 export { ExportTask, type ExportTaskStatus, exportTaskStatuses, type TaskCheckpoint } from './export-task-entity.ts';
 export { ExportTaskError, exportTaskErrorCodes } from './export-task-error.ts';
 export { ExportTaskOwner } from './export-task-owner.ts';
-export { ExportTaskRunner, newWorkerId, type RunTaskOptions, type TaskProgress } from './export-task-runner.ts';
+export type { RunTaskOptions, TaskProgress } from './export-task-run.ts';
+export { ExportTaskRunner, newWorkerId } from './export-task-runner.ts';
 export { ExportTaskService, type TaskFile } from './export-task-service.ts';
 export { type ExportTaskView, exportTaskViewSchema } from './export-task-view.ts';
 export { FileSink } from './file-sink.ts';
@@ -30,4 +31,5 @@ export { tuneForStreaming } from './streaming-memory.ts';
 export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } from './tabular-grid.ts';
 export { checkedFileKey, DirectoryTaskStorage, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './task-storage.ts';
 export type { TaskWorker, WorkerBasics } from './task-worker.ts';
+export { type CheckpointOffer, canResume, type ExportCheckpoint, type ExportWriting, type WriteExportOptions, writeExport } from './write-export.ts';
 export { xlsxFormatter } from './xlsx-formatter.ts';

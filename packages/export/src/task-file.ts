@@ -1,15 +1,15 @@
-import type { EntityManager } from '@mikro-orm/sql';
-import { ExportTask } from './export-task-entity.ts';
+import type { ExportTask } from './export-task-entity.ts';
 import type { TaskStorage } from './task-storage.ts';
+import type { TaskTransitions } from './task-transitions.ts';
 
 /**
  * Removes a task's file and forgets it (with the checkpoint that pointed into it). The row is cleared
  * only while it still names that file, so a re-run that already made a new one keeps it.
  */
-export async function discardTaskFile(em: EntityManager, storage: TaskStorage, taskId: number, fileKey: string | null | undefined): Promise<void> {
+export async function discardTaskFile(transitions: TaskTransitions, storage: TaskStorage, taskId: number, fileKey: string | null | undefined): Promise<void> {
   if (!fileKey) return;
   await storage.remove(fileKey);
-  await em.nativeUpdate(ExportTask, { id: taskId, fileKey }, { fileKey: null, checkpoint: null });
+  await transitions.forgetFile(taskId, fileKey);
 }
 
 /** Whether a succeeded task's file is gone or past its expiry. */

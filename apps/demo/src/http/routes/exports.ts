@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describeExport, type ExportResult, exportFileName, exportRequestSchema, type ListResult, runExport, tabularJson } from '@sluice/export';
+import { describeExport, type ExportResult, exportFileName, exportRequestSchema, type ListResult, runExport, tabularJson, writeExport } from '@sluice/export';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -99,10 +99,10 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const prepared = registry.prepare(request.body, exportUser(request.user));
-      const result = await runExport(prepared, request.em);
       const formatter = prepared.formatter.definition;
       const stream = new PassThrough();
-      formatter.write(result, stream, prepared.formatter.params).catch((error: unknown) => {
+      const writing = await writeExport(prepared, request.em, stream);
+      writing.done.catch((error: unknown) => {
         request.log.error({ err: error }, 'export failed while streaming');
         stream.destroy(error as Error);
       });

@@ -1,0 +1,91 @@
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { PreparedExport } from './export-registry.ts';
+import type { ExportResult } from './export-result.ts';
+import type { ResumableListWriter } from './formatter-definition.ts';
+import { type RunOptions, runExport } from './run-export.ts';
+
+/** Where a list stopped durably, as {@link writeExport} offers it and takes it back to continue. */
+export interface ExportCheckpoint {
+  /** `@sluice/pagination` checkpoint of the row walk. */
+  cursor: string;
+  /** Rows written up to it. */
+  rows: number;
+  /** What the formatter needs to continue. */
+  formatterState: unknown;
+}
+
+/** A point a list could be continued from, offered after each page. */
+export interface CheckpointOffer {
+  cursor: string;
+  rows: number;
+  /**
+   * Hands everything buffered to the output and returns the formatter's state for an
+   * {@link ExportCheckpoint}; absent when the formatter cannot continue a list.
+   */
+  formatterState?: () => Promise<unknown>;
+}
+
+/** Options of {@link writeExport}. */
+export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyChunkRows' | 'signal' | 'now'> {
+  /** Continue a list from a checkpoint (the output already holds the bytes before it); needs {@link canResume}. */
+  from?: ExportCheckpoint;
+  /** Called after each streamed page of a list. */
+  onCheckpoint?: (offer: CheckpointOffer) => void | Promise<void>;
+  /** The total row count, for progress: a list counts it alongside its walk, so it never delays the first row. */
+  onTotal?: (rows: number) => void | Promise<void>;
+}
+
+/** An export being written. */
+export interface ExportWriting {
+  readonly result: ExportResult;
+  /** Rows written so far (a continued list includes those before its checkpoint). */
+  rows(): number;
+  /** Settles once the formatter wrote everything and the output finished, with the row count. */
+  readonly done: Promise<number>;
+}
+
+/** Whether a run of `prepared` can checkpoint and be continued: a list, by a formatter that resumes lists. */
+export function canResume(prepared: PreparedExport): boolean {
+  return prepared.export.definition.kind === 'list' && prepared.formatter.definition.resumeList !== undefined;
+}
+
+/**
+ * Runs a prepared export and writes it with its formatter: the one pipeline behind a download, the CLI,
+ * and a task (which adds checkpoints). Resolves once the query runs and writing has begun, so the caller
+ * can send the output while it fills.
+ *
+ * @example
+ * const writing = await writeExport(registry.prepare(body, user), em.fork(), createWriteStream('people.csv'));
+ * const rows = await writing.done;
+ */
+export async function writeExport(prepared: PreparedExport, em: EntityManager, out: Writable, options: WriteExportOptions = {}): Promise<ExportWriting> {
+  if (options.from && !canResume(prepared)) throw new TypeError(`export "${prepared.request.export}" cannot be continued from a checkpoint`);
+  const before = options.from?.rows ?? 0;
+  let writer: ResumableListWriter | undefined;
+  const result = await runExport(prepared, em, {
+    pageSize: options.pageSize,
+    copyChunkRows: options.copyChunkRows,
+    signal: options.signal,
+    now: options.now,
+    from: options.from?.cursor,
+    onCheckpoint: (cursor, rows) =>
+      options.onCheckpoint?.({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined }),
+  });
+  const { definition: formatter, params } = prepared.formatter;
+  if (result.kind === 'list' && options.onTotal)
+    result
+      .count()
+      .then(options.onTotal)
+      .catch(() => {});
+  else if (result.kind === 'tabular') await options.onTotal?.(result.rows.length);
+  if (result.kind === 'list' && canResume(prepared)) writer = formatter.resumeList?.(result, out, params, options.from?.formatterState);
+  const rows = () => (result.kind === 'list' ? before + result.rowsRead() : result.rows.length);
+  const done = (async () => {
+    await (writer ? writer.write() : formatter.write(result, out, params));
+    await finished(out);
+    return rows();
+  })();
+  return { result, rows, done };
+}
