@@ -6,7 +6,7 @@
  * the first 50-entry page of the history of an order that has 10,000 revisions.
  */
 import { parseArgs } from 'node:util';
-import { AuditChange, AuditRevision, HistoryReader } from '@sluice/audit';
+import { AuditChange, AuditRevision, AuditSubscriber, HistoryReader } from '@sluice/audit';
 import { createTestDatabase, isDialect } from '@sluice/test-utils';
 import { demoAudit } from '../apps/demo/src/audit/tracked-entities.ts';
 import { Center, CustomerOrder, Person } from '../apps/demo/src/db/entities/index.ts';

@@ -2,5 +2,5 @@
  * `@sluice/export/bullmq`: the scale-out dispatcher and worker. A separate entry point so that apps
  * without Redis never load BullMQ and its client.
  */
-export { BullmqTaskDispatcher, defaultExportQueue } from './bullmq-task-dispatcher.ts';
-export { BullmqTaskWorker, type BullmqWorkerOptions } from './bullmq-task-worker.ts';
+export { BullmqTaskDispatcher, defaultExportQueue } from './tasks/bullmq-task-dispatcher.ts';
+export { BullmqTaskWorker, type BullmqWorkerOptions } from './tasks/bullmq-task-worker.ts';

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import type { ExportRequest } from './export-request.ts';
+import type { ExportRequest } from '../pipeline/export-request.ts';
 
 /** Where a task stands. `queued` and `running` are live; the other three are final until a retry. */
 export const exportTaskStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

@@ -12,7 +12,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { ExportTaskError } from './export-task-error.ts';
+import { ExportTaskError } from '../tasks/export-task-error.ts';
 import { checkedFileKey, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './task-storage.ts';
 
 /** Where an S3-compatible store keeps task files. */

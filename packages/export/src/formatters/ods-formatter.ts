@@ -1,5 +1,5 @@
-import { CalendarDate } from './column-type.ts';
-import type { FormatterDefinition } from './formatter-definition.ts';
+import { CalendarDate } from '../elements/column-type.ts';
+import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
 

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/sql';
+import type { ResumableListWriter } from '../elements/formatter-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult } from './export-result.ts';
-import type { ResumableListWriter } from './formatter-definition.ts';
 import { type RunOptions, runExport } from './run-export.ts';
 
 /** Where a list stopped durably, as {@link writeExport} offers it and takes it back to continue. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
-import type { SelectedExpression } from './export-definition.ts';
+import type { SelectedExpression } from '../elements/export-definition.ts';
 import type { DatabaseCsvFormat } from './export-result.ts';
 
 /** Where a COPY walk resumes: after this row key. Distinct from pagination checkpoints. */

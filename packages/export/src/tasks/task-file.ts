@@ -1,5 +1,5 @@
+import type { TaskStorage } from '../storage/task-storage.ts';
 import type { ExportTask } from './export-task-entity.ts';
-import type { TaskStorage } from './task-storage.ts';
 import type { TaskTransitions } from './task-transitions.ts';
 
 /**

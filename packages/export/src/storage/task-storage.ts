@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { ExportTaskError } from './export-task-error.ts';
+import { ExportTaskError } from '../tasks/export-task-error.ts';
 import { FileSink } from './file-sink.ts';
 
 /** Where a task file stands at a checkpoint: its durable length, and what its storage needs to continue it. */

@@ -1,9 +1,9 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { mikroOrmDialect, paginateQueryBuilder } from '@sluice/pagination';
-import { rowTyper, typedValue } from './column-type.ts';
-import type { ExportContext } from './export-context.ts';
-import type { SelectedExpression } from './export-definition.ts';
+import { rowTyper, typedValue } from '../elements/column-type.ts';
+import type { ExportContext } from '../elements/export-context.ts';
+import type { SelectedExpression } from '../elements/export-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
 import { copyCsvLines, isCopyCheckpoint } from './postgres-copy.ts';

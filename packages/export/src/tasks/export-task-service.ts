@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
-import type { ExportUser } from './export-context.ts';
+import type { ExportUser } from '../elements/export-context.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
 import { ExportTask } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { AggregatorDefinition } from './aggregator-definition.ts';
-import type { ExportUser } from './export-context.ts';
-import { type ExportDefinition, exportDefinitionProblem } from './export-definition.ts';
+import type { AggregatorDefinition } from '../elements/aggregator-definition.ts';
+import type { ExportUser } from '../elements/export-context.ts';
+import { type ExportDefinition, exportDefinitionProblem } from '../elements/export-definition.ts';
+import type { FilterDefinition } from '../elements/filter-definition.ts';
+import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
 import { type ExportRequest, exportRequestSchema } from './export-request.ts';
-import type { FilterDefinition } from './filter-definition.ts';
-import type { FormatterDefinition } from './formatter-definition.ts';
 
 /** A request that passed every check: elements resolved, parameters parsed, centers authorized. */
 export interface PreparedExport {

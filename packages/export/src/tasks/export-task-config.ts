@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { ExportUser } from './export-context.ts';
-import type { ExportRegistry } from './export-registry.ts';
-import type { TaskStorage } from './task-storage.ts';
+import type { ExportUser } from '../elements/export-context.ts';
+import type { ExportRegistry } from '../pipeline/export-registry.ts';
+import type { TaskStorage } from '../storage/task-storage.ts';
 
 /** Told when a task becomes runnable, so a worker can start it (in-process wake-up, BullMQ job...). */
 export interface TaskDispatcher {

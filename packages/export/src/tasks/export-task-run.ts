@@ -1,13 +1,13 @@
 import { isSluiceError } from '@sluice/core';
-import { ExportError } from './export-error.ts';
-import { exportFileName } from './export-file-name.ts';
+import { ExportError } from '../pipeline/export-error.ts';
+import { exportFileName } from '../pipeline/export-file-name.ts';
+import { type CheckpointOffer, canResume, type ExportWriting, writeExport } from '../pipeline/write-export.ts';
+import type { TaskSink } from '../storage/task-storage.ts';
 import type { ResolvedTaskConfig } from './export-task-config.ts';
 import type { ExportTask, TaskCheckpoint } from './export-task-entity.ts';
 import { discardTaskFile } from './task-file.ts';
 import { RunStopped, TaskLease } from './task-lease.ts';
-import type { TaskSink } from './task-storage.ts';
 import type { TaskOutcome, TaskTransitions } from './task-transitions.ts';
-import { type CheckpointOffer, canResume, type ExportWriting, writeExport } from './write-export.ts';
 
 /** Progress of a running task, as a worker reports it (e.g. to a progress bar). */
 export interface TaskProgress {
