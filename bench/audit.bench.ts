@@ -57,12 +57,12 @@ for (const dialect of values.dialects.split(',')) {
       return performance.now() - started;
     };
     const sides = { off: withoutHistory.orm, on: withHistory.orm };
-    const samples: Record<string, { off: number[]; on: number[]; ratio: number[] }> = {};
+    const samples: Record<string, { off: number[]; on: number[]; ratio: number[]; added: number[] }> = {};
     for (const [name, flush] of [
       ['update', update],
       ['create', create],
     ] as const) {
-      const sample = { off: [] as number[], on: [] as number[], ratio: [] as number[] };
+      const sample = { off: [] as number[], on: [] as number[], ratio: [] as number[], added: [] as number[] };
       for (let round = -1; round < rounds; round++) {
         const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
         const times = { off: 0, on: 0 };
@@ -71,6 +71,7 @@ for (const dialect of values.dialects.split(',')) {
         sample.off.push(times.off);
         sample.on.push(times.on);
         sample.ratio.push(times.on / times.off);
+        sample.added.push(times.on - times.off);
       }
       samples[name] = sample;
     }
@@ -103,7 +104,7 @@ for (const dialect of values.dialects.split(',')) {
     console.log(`## ${dialect} (${rounds} interleaved rounds; median (min-max))`);
     for (const [name, sample] of Object.entries(samples))
       console.log(
-        `flush ${batch} ${name}s: ${spread(sample.off, 1)} ms without history, ${spread(sample.on, 1)} ms with; with / without ${spread(sample.ratio, 2)}x`,
+        `flush ${batch} ${name}s: ${spread(sample.off, 1)} ms without history, ${spread(sample.on, 1)} ms with; with / without ${spread(sample.ratio, 2)}x; history adds ${spread(sample.added, 1)} ms`,
       );
     console.log(`history of an order with 10,000 revisions, first page of 50: ${firstPage.toFixed(2)} ms`);
   } finally {

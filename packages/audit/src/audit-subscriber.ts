@@ -1,6 +1,6 @@
 import type { Collection, EntityManager, EventSubscriber, FlushEventArgs, MetadataStorage, TransactionEventArgs } from '@mikro-orm/core';
 import { mikroOrmDialect, type SqlDialect } from '@sluice/pagination';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AuditOptions } from './audit-config.ts';
 import { type AuditContext, currentAuditContext } from './audit-context.ts';
 import { type AuditChange, AuditRevision, type StoredCollectionChange, type StoredFieldChange } from './audit-entities.ts';
@@ -256,11 +256,12 @@ export class AuditSubscriber implements EventSubscriber {
         const removed = before.filter((id) => !after.includes(id)).map(toName);
         if (change.action !== 'delete' && (added.length > 0 || removed.length > 0)) collectionChanges.push({ field: collection.field.name, added, removed });
       }
-      const fieldChanges: StoredFieldChange[] = change.fields.map(({ field, old, new: value }) => ({
-        field: field.name,
-        old: display(field, old),
-        new: display(field, value),
-      }));
+      // A create's field changes are its state's filled fields: stored once, in the state, and derived
+      // again when read (a create with all six fields took twice the bytes otherwise).
+      const fieldChanges: StoredFieldChange[] =
+        change.action === 'create'
+          ? []
+          : change.fields.map(({ field, old, new: value }) => ({ field: field.name, old: display(field, old), new: display(field, value) }));
       if (change.action === 'update' && fieldChanges.length === 0 && collectionChanges.length === 0) continue;
       rows.push({
         entityType: change.tracked.config.type,
@@ -289,33 +290,25 @@ export class AuditSubscriber implements EventSubscriber {
 }
 
 /**
- * Change rows hold only text and JSON, so they bypass the ORM's per-value formatting. PostgreSQL gets
- * all rows as one JSON parameter (json_to_recordset), which halves the time of a 1,000-row insert
- * compared with 8,000 bound parameters; the others get bound multi-row inserts.
+ * All change rows of a revision as one statement with one JSON parameter (`[type, id, action, scope,
+ * changes, collections, state]` per row), which the database unpacks itself. Against the ORM's (or
+ * Kysely's) multi-row VALUES with 8,000 bound parameters, this halved the time of 1,000 changes on
+ * PostgreSQL and took a third off on SQLite (no 8,000-placeholder statement to prepare each time).
  */
+const insertFromJson: Record<SqlDialect, (revisionId: number, rows: string) => RawBuilder<unknown>> = {
+  postgresql: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
+    select ${revisionId}, e->>0, e->>1, e->>2, e->>3, e->4, e->5, e->6 from json_array_elements(${rows}::json) e`,
+  sqlite: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
+    select ${revisionId}, value->>0, value->>1, value->>2, value->>3, value->4, value->5, value->6 from json_each(${rows})`,
+  mysql: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
+    select ${revisionId}, j.entity_type, j.entity_id, j.action, j.scope, j.changes, j.collections, j.state
+    from json_table(${rows}, '$[*]' columns (entity_type varchar(50) path '$[0]', entity_id varchar(64) path '$[1]', action varchar(10) path '$[2]',
+      scope varchar(64) path '$[3]', changes json path '$[4]', collections json path '$[5]', state json path '$[6]')) j`,
+};
+
 async function insertChanges(trx: SqlTransaction, dialect: SqlDialect, revisionId: number, rows: Omit<AuditChange, 'id' | 'revision'>[]): Promise<void> {
-  const records = rows.map((row) => ({
-    revision_id: revisionId,
-    entity_type: row.entityType,
-    entity_id: row.entityId,
-    action: row.action,
-    scope: row.scope,
-    changes: JSON.stringify(row.changes),
-    collections: JSON.stringify(row.collections),
-    state: JSON.stringify(row.state),
-  }));
-  if (dialect === 'postgresql') {
-    await sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
-      select x.revision_id, x.entity_type, x.entity_id, x.action, x.scope, x.changes::json, x.collections::json, x.state::json
-      from json_to_recordset(${JSON.stringify(records)}::json)
-        as x(revision_id int, entity_type text, entity_id text, action text, scope text, changes text, collections text, state text)`.execute(trx);
-    return;
-  }
-  for (let start = 0; start < records.length; start += 1_000)
-    await trx
-      .insertInto('audit_change')
-      .values(records.slice(start, start + 1_000))
-      .execute();
+  const packed = JSON.stringify(rows.map((row) => [row.entityType, row.entityId, row.action, row.scope, row.changes, row.collections, row.state]));
+  await insertFromJson[dialect](revisionId, packed).execute(trx);
 }
 
 /** Reads the memberships of many (collection, owner) pairs with one pivot query per property. */

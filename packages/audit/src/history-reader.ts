@@ -169,7 +169,7 @@ export class HistoryReader {
       entity: type,
       entityId: String(row.entity_id),
       action,
-      changes: json<StoredFieldChange[]>(row.changes).map((change) => ({
+      changes: storedFieldChanges(row).map((change) => ({
         ...change,
         label: label(change.field),
         text: describeFieldChange(label(change.field), action, change.old, change.new),
@@ -181,4 +181,13 @@ export class HistoryReader {
       })),
     };
   }
+}
+
+/** A create keeps its field changes in its state (every filled field, from nothing); older rows list them. */
+function storedFieldChanges(row: Row): StoredFieldChange[] {
+  const stored = json<StoredFieldChange[]>(row.changes);
+  if (row.action !== 'create' || stored.length > 0) return stored;
+  return Object.entries(json<Record<string, string | string[] | null>>(row.state))
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([field, value]) => ({ field, old: null, new: value }));
 }

@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { AuditRevision, recordBulkChange, systemActor, withAuditContext } from '../src/index.ts';
+import { AuditChange, AuditRevision, recordBulkChange, systemActor, withAuditContext } from '../src/index.ts';
 import { createFixture, createOrder, type Fixture, failingPrice, Order, Product, Status } from './fixture.ts';
 
 describeEachDialect('audit capture', (dialect) => {
@@ -19,16 +19,18 @@ describeEachDialect('audit capture', (dialect) => {
     const id = await withAuditContext({ actor: { id: 7, username: 'alice' }, correlationId: 'req-1' }, () => createOrder(fixture));
     const [change] = await newChanges();
     expect(change).toMatchObject({ entity_type: 'orders', entity_id: String(id), action: 'create', scope: '1' });
-    expect(change?.changes).toEqual(
-      expect.arrayContaining([
-        { field: 'status', old: null, new: 'New' },
-        { field: 'totalPrice', old: null, new: '€10.00' },
-        { field: 'deliveryDate', old: null, new: '2025-12-01' },
-      ]),
-    );
+    // Stored once, in the state; the reader lists them as changes from nothing.
+    expect(change?.changes).toEqual([]);
+    expect(change?.state).toMatchObject({ status: 'New', totalPrice: '€10.00', deliveryDate: '2025-12-01' });
     expect(change?.collections).toEqual([{ field: 'products', added: ['TV', 'Laptop'], removed: [] }]);
     const page = await fixture.reader.history(fixture.em(), 'orders', id, { limit: 10 });
     expect(page.items[0]).toMatchObject({ action: 'create', actor: { id: 7, username: 'alice' }, correlationId: 'req-1', entityId: String(id) });
+    expect(page.items[0]?.changes.map(({ field, old, new: value }) => ({ field, old, new: value }))).toEqual([
+      { field: 'status', old: null, new: 'New' },
+      { field: 'totalPrice', old: null, new: '€10.00' },
+      { field: 'deliveryDate', old: null, new: '2025-12-01' },
+      { field: 'placedAt', old: null, new: '2025-01-01' },
+    ]);
   });
 
   it('records an update in one revision per flush, as end users read it', async () => {
@@ -189,6 +191,23 @@ describeEachDialect('audit capture', (dialect) => {
     const [entry] = (await fixture.reader.history(fixture.em(), 'orders', id, { limit: 1 })).items;
     expect(entry).toMatchObject({ action: 'update', actor: { id: null, username: 'system' } });
     expect(entry?.changes[0]?.text).toBe('Total price changed from €10.00 to €0.00');
+  });
+
+  it('reads a create written before creates kept their fields in the state alone', async () => {
+    const em = fixture.em();
+    const revision = await em.insert(AuditRevision, { createdAt: new Date(), actorId: null, actorName: null, correlationId: null });
+    await em.insert(AuditChange, {
+      revision,
+      entityType: 'orders',
+      entityId: '999001',
+      action: 'create',
+      scope: '1',
+      changes: [{ field: 'status', old: null, new: 'New' }],
+      collections: [],
+      state: { status: 'New', totalPrice: '€1.00' },
+    });
+    const [entry] = (await fixture.reader.history(fixture.em(), 'orders', 999001, { limit: 1 })).items;
+    expect(entry?.changes.map((change) => change.field)).toEqual(['status']);
   });
 
   it('orders history by revision, not by wall clock', async () => {
