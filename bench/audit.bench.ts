@@ -33,7 +33,8 @@ async function median(run: (round: number) => Promise<unknown>, repeat = 5): Pro
 for (const dialect of values.dialects.split(',')) {
   if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
   const database = await createTestDatabase(dialect);
-  const withHistory = await openDatabase(database.url);
+  // History alone against nothing: the demo's sync capture (another subscriber) stays out of both sides.
+  const withHistory = await openDatabase(database.url, { subscribers: [new AuditSubscriber(demoAudit)] });
   const withoutHistory = await openDatabase(database.url, { subscribers: [] });
   try {
     await seedReferenceData(withHistory.orm.em.fork(), dialect);
