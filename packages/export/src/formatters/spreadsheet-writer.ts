@@ -109,21 +109,17 @@ class SheetWriter {
     this.#rowsInSheet++;
   }
 
-  /** Rows of a page as one string per sheet: one write per page, not per row. */
+  /** Rows of a page, each encoded as it is made; the compressor gets them a chunk at a time. */
   async page(rows: readonly (readonly unknown[])[]): Promise<void> {
-    let text = '';
     for (const cells of rows) {
       if (this.#rowsInSheet >= this.#params.maxRowsPerSheet) {
-        await this.#zip.write(text);
-        text = '';
         await this.#endSheet();
         await this.#startSheet();
         for (const header of this.#columnHeader) await this.#row(header, true);
       }
-      text += this.#format.row(cells, false);
+      if (this.#zip.append(this.#format.row(cells, false))) await this.#zip.flush();
       this.#rowsInSheet++;
     }
-    await this.#zip.write(text);
   }
 
   async checkpoint(): Promise<SpreadsheetState> {
