@@ -13,16 +13,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@sluice/test-utils';
-import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
-import { seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
-import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
+import { bulkPeopleDatabase } from './bulk-database.ts';
 import { spread } from './stats.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '5' } } });
 const root = join(import.meta.dirname, '..');
 const directory = mkdtempSync(join(tmpdir(), 'sluice-cli-bench-'));
-const database = await createTestDatabase('postgresql');
+const database = await bulkPeopleDatabase(Number(values.people));
 const bundle = join(root, 'dist/sluice.mjs');
 const select =
   'select p.id, p.first_name, p.last_name, p.gender, p.birthdate, p.nationality, c.name from person p join center c on c.id = p.center_id order by p.id';
@@ -41,11 +38,6 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
 }
 
 try {
-  const { orm } = await openDatabase(database.url);
-  await seedReferenceData(orm.em.fork(), 'postgresql');
-  await orm.em.getConnection().execute(bulkPeople('postgresql', Number(values.people)));
-  await orm.em.getConnection().execute('analyze');
-  await orm.close();
   if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build-cli.ts')], { cwd: root, stdio: 'inherit' });
   const all = join(directory, 'all.json');
   const none = join(directory, 'none.json');

@@ -10,26 +10,17 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@sluice/test-utils';
 import autocannon from 'autocannon';
-import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
-import { seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
-import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
+import { bulkPeopleDatabase } from './bulk-database.ts';
 import { login } from './demo-server.ts';
 import { spread } from './stats.ts';
 
 const { values } = parseArgs({
   options: { people: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rounds: { type: 'string', default: '5' } },
 });
-const database = await createTestDatabase('postgresql');
+const database = await bulkPeopleDatabase(Number(values.people));
 const port = 3900 + Math.floor(Math.random() * 90);
 const base = `http://127.0.0.1:${port}`;
-
-const { orm } = await openDatabase(database.url);
-await seedReferenceData(orm.em.fork(), 'postgresql');
-await orm.em.getConnection().execute(bulkPeople('postgresql', Number(values.people)));
-await orm.em.getConnection().execute('analyze');
-await orm.close();
 
 const server = spawn(process.execPath, ['--conditions=development', join(import.meta.dirname, 'http-server.ts'), database.url, String(port)], {
   stdio: 'inherit',

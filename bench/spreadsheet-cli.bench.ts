@@ -12,16 +12,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@sluice/test-utils';
-import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
-import { seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
-import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
+import { bulkPeopleDatabase } from './bulk-database.ts';
 import { spread } from './stats.ts';
 
 const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '5' } } });
 const root = join(import.meta.dirname, '..');
 const directory = mkdtempSync(join(tmpdir(), 'sluice-sheet-bench-'));
-const database = await createTestDatabase('postgresql');
+const database = await bulkPeopleDatabase(Number(values.people));
 const bundle = join(root, 'dist/sluice.mjs');
 
 /** The peak resident set of a running process so far, in MB (0 once it is gone). */
@@ -54,11 +51,6 @@ async function measured(args: string[], env: NodeJS.ProcessEnv): Promise<{ secon
 }
 
 try {
-  const { orm } = await openDatabase(database.url);
-  await seedReferenceData(orm.em.fork(), 'postgresql');
-  await orm.em.getConnection().execute(bulkPeople('postgresql', Number(values.people)));
-  await orm.em.getConnection().execute('analyze');
-  await orm.close();
   if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build-cli.ts')], { cwd: root, stdio: 'inherit' });
   const request = (alias: string) => {
     const file = join(directory, `${alias}.json`);

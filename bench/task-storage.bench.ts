@@ -17,8 +17,7 @@ import { createTestDatabase, startTestS3 } from '@sluice/test-utils';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { demoTaskConfig } from '../apps/demo/src/exports/export-tasks.ts';
 import { exportUser } from '../apps/demo/src/exports/export-user.ts';
-import { seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
-import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
+import { fillWithPeople } from './bulk-database.ts';
 import { drainWithWorkers } from './drain-tasks.ts';
 import { spread } from './stats.ts';
 
@@ -49,9 +48,7 @@ async function processTask(id: number, side: Side): Promise<{ seconds: number; p
 
 try {
   const { orm } = await openDatabase(database.url);
-  await seedReferenceData(orm.em.fork(), 'postgresql');
-  await orm.em.getConnection().execute(bulkPeople('postgresql', people));
-  await orm.em.getConnection().execute('analyze');
+  await fillWithPeople(orm.em, people);
   const service = new ExportTaskService(
     demoTaskConfig(orm.em, { directory, tuning: { rateLimit: { maxPerWindow: 1_000, windowMs: 60_000, maxLive: 1_000 } } }),
   );
