@@ -98,4 +98,22 @@ describeEachDialect('CSV lists written by the database', (dialect) => {
       expect((mark?.rows ?? 0) + resumed.rowsRead()).toBe(result.rowsRead());
     }
   });
+
+  it('grows its chunks while they finish early, so a long list needs few statements', async () => {
+    const prepared = registry.prepare({ export: 'list_people', formatter: { alias: 'csv_list' } }, admin);
+    const rows: number[] = [];
+    const whole = collect();
+    const result = (await runExport(prepared, t.orm.em.fork(), {
+      copyChunkRows: 97,
+      // Every chunk finishes far sooner than a minute, so each is twice the one before.
+      copyChunkMs: 60_000,
+      onCheckpoint: (_, count) => {
+        rows.push(count);
+      },
+    })) as ListResult;
+    await prepared.formatter.definition.resumeList?.(result, whole.out, prepared.formatter.params).write();
+    const chunks = rows.map((count, i) => count - (rows[i - 1] ?? 0));
+    if (dialect === 'postgresql') expect(chunks.slice(0, -1)).toEqual([97, 194, 388, 776].slice(0, chunks.length - 1));
+    expect(rows.at(-1)).toBe(result.rowsRead());
+  });
 });

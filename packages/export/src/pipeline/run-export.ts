@@ -6,7 +6,7 @@ import type { ExportContext } from '../elements/export-context.ts';
 import type { SelectedExpression } from '../elements/export-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
-import { copyCsvLines, isCopyCheckpoint } from './postgres-copy.ts';
+import { copyCsvLines, isCopyCheckpoint, maxCopyChunkRows } from './postgres-copy.ts';
 
 /** Options of {@link runExport}. */
 export interface RunOptions {
@@ -21,6 +21,8 @@ export interface RunOptions {
    * follows each.
    */
   copyChunkRows?: number;
+  /** Lets COPY chunks grow from `copyChunkRows` while one takes under half this many milliseconds. */
+  copyChunkMs?: number;
   /** Stops a streamed list between rows with the signal's reason. */
   signal?: AbortSignal;
   now?: Date;
@@ -121,7 +123,8 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
                 sql: copySql,
                 columns,
                 from: options.from,
-                chunkRows: options.copyChunkRows ?? 250_000,
+                chunkRows: options.copyChunkRows ?? maxCopyChunkRows,
+                chunkMs: options.copyChunkMs,
                 onCheckpoint: options.onCheckpoint,
                 signal: options.signal,
                 onRows: (count) => {

@@ -28,7 +28,7 @@ export interface CheckpointOffer {
 }
 
 /** Options of {@link writeExport}. */
-export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyChunkRows' | 'signal' | 'now'> {
+export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyChunkRows' | 'copyChunkMs' | 'signal' | 'now'> {
   /** Continue a list from a checkpoint (the output already holds the bytes before it); needs {@link canResume}. */
   from?: ExportCheckpoint;
   /** Called after each streamed page of a list. */
@@ -67,6 +67,7 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
   const result = await runExport(prepared, em, {
     pageSize: options.pageSize,
     copyChunkRows: options.copyChunkRows,
+    copyChunkMs: options.copyChunkMs,
     signal: options.signal,
     now: options.now,
     from: options.from?.cursor,

@@ -98,8 +98,10 @@ export class ExportTaskRun {
     this.#sink = sink;
     this.#writing = await writeExport(prepared, this.#transitions.em.fork(), sink, {
       pageSize: this.#config.pageSize,
-      // COPY streams far faster than pages are read: ten pages' worth of rows between its checkpoints.
+      // COPY streams far faster than pages are read: its first chunk is ten pages, later ones grow
+      // while they take under half the checkpoint interval.
       copyChunkRows: this.#config.pageSize * 10,
+      copyChunkMs: this.#config.checkpointMs,
       signal: this.#lease.hardStopped,
       from: checkpoint,
       onCheckpoint: (offer) => this.#checkpoint(offer, sink),
