@@ -3,7 +3,6 @@ import { finished } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ResumableListWriter } from '../elements/formatter-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
-import type { ExportResult } from './export-result.ts';
 import { type RunOptions, runExport } from './run-export.ts';
 
 /** Where a list stopped durably, as {@link writeExport} offers it and takes it back to continue. */
@@ -39,7 +38,6 @@ export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyC
 
 /** An export being written. */
 export interface ExportWriting {
-  readonly result: ExportResult;
   /** Rows written so far (a continued list includes those before its checkpoint). */
   rows(): number;
   /** Settles once the formatter wrote everything and the output finished, with the row count. */
@@ -88,5 +86,5 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
     await finished(out);
     return rows();
   })();
-  return { result, rows, done };
+  return { rows, done };
 }
