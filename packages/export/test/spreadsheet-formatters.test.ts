@@ -74,6 +74,8 @@ describe.each([
           [1, '=HYPERLINK("x")', '+32 tel'],
           [2, '@SUM(A1)', '-Minus'],
           [3, '-2', -2],
+          [4, ' leading space', 'trailing space '],
+          [5, 'two  spaces\tand a tab', 'two\nlines'],
         ]),
       ),
     );
@@ -81,6 +83,8 @@ describe.each([
       [1, '=HYPERLINK("x")', '+32 tel'],
       [2, '@SUM(A1)', '-Minus'],
       [3, '-2', -2],
+      [4, ' leading space', 'trailing space '],
+      [5, 'two  spaces\tand a tab', 'two\nlines'],
     ]);
   });
 

@@ -8,6 +8,25 @@ const xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const namespaces =
   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"';
 
+// ODF collapses white space in text: spaces at an edge or after another, tabs and line breaks survive
+// only as elements.
+const collapsible = /^ | $| {2}|[\t\n\r]/;
+
+/** Text for a `<text:p>`: XML-escaped, with the white space a reader would collapse written as elements. */
+function odsText(value: string): string {
+  const text = xmlText(value);
+  if (!collapsible.test(text)) return text;
+  return text
+    .replace(/\r\n|\r|\n/g, '<text:line-break/>')
+    .replace(/\t/g, '<text:tab/>')
+    .replace(/ {2,}|^ | $/g, (run: string, offset: number, whole: string) => {
+      // Inside the text the first space of a run stays a space; at an edge none does.
+      const atEdge = offset === 0 || offset + run.length === whole.length;
+      const kept = atEdge ? 0 : 1;
+      return `${' '.repeat(kept)}<text:s text:c="${run.length - kept}"/>`;
+    });
+}
+
 function cellXml(value: unknown, style: string): string {
   if (value === null || value === undefined || value === '') return '<table:table-cell/>';
   if (typeof value === 'number' && Number.isFinite(value))
@@ -22,7 +41,7 @@ function cellXml(value: unknown, style: string): string {
     return `<table:table-cell${style || ' table:style-name="datetime"'} office:value-type="date" office:date-value="${utc}"><text:p>${utc.replace('T', ' ')}</text:p></table:table-cell>`;
   }
   // String cells are text, never evaluated: nothing in them is altered (formula guards belong to CSV).
-  return `<table:table-cell${style} office:value-type="string"><text:p>${xmlText(String(value))}</text:p></table:table-cell>`;
+  return `<table:table-cell${style} office:value-type="string"><text:p>${odsText(String(value))}</text:p></table:table-cell>`;
 }
 
 /** OpenDocument spreadsheet: every table streams through one content.xml. */
