@@ -101,6 +101,8 @@ try {
   } finally {
     worker.kill('SIGTERM');
     burner?.kill('SIGKILL');
+    // The queue was this run's own: leave nothing of it in Redis.
+    await queue.queue.obliterate({ force: true });
     await queue.close();
   }
   const anchor = samples['export:run (direct)'] as number[];
