@@ -1,23 +1,23 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
+import { type BundledCli, buildBundledCli } from './fixtures/bundled-cli.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const run = promisify(execFile);
 
 describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
   let database: TestDatabase;
+  let bundle: BundledCli;
   let directory: string;
   beforeAll(async () => {
-    // Inside the repository: the bundle resolves its dependencies from node_modules next to it.
-    await mkdir(join(root, 'var'), { recursive: true });
-    directory = await mkdtemp(join(root, 'var', 'bundle-'));
-    await run(process.execPath, [join(root, 'scripts/build-cli.ts'), '--outdir', join(directory, 'dist')], { cwd: root });
+    bundle = await buildBundledCli();
+    directory = bundle.directory;
     database = await createTestDatabase(dialect);
     const { orm } = await openDatabase(database.url);
     await seedReferenceData(orm.em.fork(), dialect);
@@ -26,7 +26,7 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
   });
   afterAll(async () => {
     await database.drop();
-    await rm(directory, { recursive: true, force: true });
+    await bundle.remove();
   });
 
   // With type stripping off, the bundle fails if it ever reaches a .ts file: none may be left.
@@ -39,8 +39,7 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
   it('runs exports like the sources, without loading any TypeScript', async () => {
     const request = join(directory, 'request.json');
     await writeFile(request, JSON.stringify({ export: 'list_activities', formatter: { alias: 'csv_list' } }));
-    const bundled = join(directory, 'dist/sluice.mjs');
-    await sluice(bundled, 'export:run', '--request', request, '--out', join(directory, 'bundled.csv'), '--user', '1');
+    await sluice(bundle.entry, 'export:run', '--request', request, '--out', join(directory, 'bundled.csv'), '--user', '1');
     await sluice(join(root, 'packages/cli/src/bin.ts'), 'export:run', '--request', request, '--out', join(directory, 'sources.csv'), '--user', '1');
     const csv = await readFile(join(directory, 'bundled.csv'), 'utf8');
     expect(csv.split('\r\n').length).toBeGreaterThan(500);
@@ -48,7 +47,7 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
   });
 
   it('keeps the exit codes and errors of the sources', async () => {
-    const failure = (await sluice(join(directory, 'dist/sluice.mjs'), 'export:process', 'abc').catch((error: unknown) => error)) as {
+    const failure = (await sluice(bundle.entry, 'export:process', 'abc').catch((error: unknown) => error)) as {
       code: number;
       stderr: string;
     };

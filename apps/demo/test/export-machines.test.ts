@@ -8,14 +8,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { type DemoServer, login, startDemoServer } from '../../../bench/demo-server.ts';
 import { bulkPeople } from './fixtures/bulk-people.ts';
+import { type BundledCli, buildBundledCli } from './fixtures/bundled-cli.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const rows = 120_000;
 
-/** `sluice export:worker` on BullMQ, as a worker machine runs it; resolves its pid's exit. */
-function startWorker(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(root, 'packages/cli/src/bin.ts'), 'export:worker'], {
+/** `sluice export:worker` on BullMQ, from `entry`, as a worker machine runs it; resolves its pid's exit. */
+function startWorker(entry: string, env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [entry, 'export:worker'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: 'ignore',
@@ -48,13 +49,14 @@ async function follow(
 describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, files on S3', (dialect) => {
   let t: TestApp;
   let s3: TestS3;
+  let bundle: BundledCli;
   let servers: DemoServer[] = [];
   const workers: { child: ChildProcess; exited: Promise<number | null> }[] = [];
   const directories: string[] = [];
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    [t, s3] = await Promise.all([startTestApp(dialect, { people: 0, tasks: { workers: 0 } }), startTestS3()]);
+    [t, s3, bundle] = await Promise.all([startTestApp(dialect, { people: 0, tasks: { workers: 0 } }), startTestS3(), buildBundledCli()]);
     await t.orm.em.getConnection().execute(bulkPeople(dialect, rows));
     await t.orm.em.getConnection().execute(dialect === 'mariadb' ? 'analyze table person' : 'analyze');
     env = {
@@ -72,7 +74,9 @@ describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, 
     // Each process has a directory of its own: a file written to local disk could not be shared.
     for (let i = 0; i < 4; i++) directories.push(await mkdtemp(join(tmpdir(), `sluice-machine-${i}-`)));
     servers = await Promise.all([0, 1].map((i) => startDemoServer(t.database.url, { ...env, EXPORT_DIR: directories[i] as string })));
-    for (const i of [2, 3]) workers.push(startWorker({ ...env, DATABASE_URL: t.database.url, EXPORT_DIR: directories[i] as string }));
+    // One worker machine runs the sources, the other the production bundle (`npm run build`).
+    const entries = [join(root, 'packages/cli/src/bin.ts'), bundle.entry];
+    for (const i of [0, 1]) workers.push(startWorker(entries[i] as string, { ...env, DATABASE_URL: t.database.url, EXPORT_DIR: directories[i + 2] as string }));
   });
 
   afterAll(async () => {
@@ -80,6 +84,7 @@ describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, 
     await Promise.all(workers.map((worker) => worker.exited));
     await Promise.all(servers.map((server) => server.stop()));
     await s3?.close();
+    await bundle?.remove();
     await t?.close();
     await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
   });
