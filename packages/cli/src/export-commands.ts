@@ -181,15 +181,15 @@ export const exportCommands: Record<string, Command> = {
         if (!user) throw NotFoundError.resource('User', userId);
         const prepared = config.registry.prepare(body, user);
         const bar = new ProgressReporter(context.progress, prepared.export.definition.alias);
-        let total: number | null = null;
+        let total: { rows: number; exact: boolean } | null = null;
         const file = createWriteStream(out);
         const writing = await writeExport(prepared, em, file, {
           pageSize: config.pageSize,
-          onTotal: (rows) => {
-            total = rows;
+          onTotal: (rows, exact) => {
+            total = { rows, exact };
           },
         });
-        const ticker = setInterval(() => bar.update(writing.rows(), total), 250);
+        const ticker = setInterval(() => bar.update(writing.rows(), total?.rows ?? null, total?.exact), 250);
         const rows = await writing.done.finally(() => clearInterval(ticker));
         bar.done(`${rows.toLocaleString('en-US')} rows, ${file.bytesWritten.toLocaleString('en-US')} bytes to ${out}`);
         return 0;

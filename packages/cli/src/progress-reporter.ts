@@ -34,15 +34,17 @@ export class ProgressReporter {
     this.#label = label;
   }
 
-  #text(processed: number, total: number | null): string {
+  #text(processed: number, total: number | null, exact: boolean): string {
     const seconds = (Date.now() - this.#started) / 1000;
     const rate = seconds > 0 ? processed / seconds : 0;
-    const eta = total !== null && rate > 0 ? formatDuration((total - processed) / rate) : '?';
-    const of = total === null ? formatCount(processed) : `${formatCount(processed)}/${formatCount(total)}`;
+    // An estimated total may be passed before the end: then nothing is left to wait for, as far as it knows.
+    const eta = total !== null && rate > 0 ? formatDuration(Math.max(0, total - processed) / rate) : '?';
+    const of = total === null ? formatCount(processed) : `${formatCount(processed)}/${exact ? '' : '~'}${formatCount(total)}`;
     return `${of} rows, ${formatCount(Math.round(rate))} rows/s, ETA ${eta}`;
   }
 
-  update(processed: number, total: number | null): void {
+  /** `exact` false marks `total` as an estimate (shown as `~1,000,000`). */
+  update(processed: number, total: number | null, exact = true): void {
     const now = Date.now();
     if (this.#out.isTTY) {
       if (now - this.#lastDraw < 100) return;
@@ -50,10 +52,10 @@ export class ProgressReporter {
       const ratio = total ? Math.min(1, processed / total) : 0;
       const width = 24;
       const bar = total ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '-')}] ${String(Math.floor(ratio * 100)).padStart(3)}% ` : '';
-      this.#out.write(`\r${this.#label} ${bar}${this.#text(processed, total)}\x1b[K`);
+      this.#out.write(`\r${this.#label} ${bar}${this.#text(processed, total, exact)}\x1b[K`);
     } else if (now - this.#lastLine >= 5_000) {
       this.#lastLine = now;
-      this.#out.write(`${this.#label}: ${this.#text(processed, total)}\n`);
+      this.#out.write(`${this.#label}: ${this.#text(processed, total, exact)}\n`);
     }
   }
 

@@ -43,4 +43,15 @@ describe('ProgressReporter', () => {
       'list_people: succeeded in 11s\n',
     ]);
   });
+
+  it('marks an estimated total and never counts down below zero once the rows pass it', () => {
+    vi.useFakeTimers({ now: 0 });
+    const out = output(false);
+    const bar = new ProgressReporter(out, 'list_people');
+    vi.setSystemTime(5_000);
+    bar.update(50_000, 100_000, false);
+    vi.setSystemTime(10_000);
+    bar.update(110_000, 100_000, false);
+    expect(out.written).toEqual(['list_people: 50,000/~100,000 rows, 10,000 rows/s, ETA 5s\n', 'list_people: 110,000/~100,000 rows, 11,000 rows/s, ETA 0s\n']);
+  });
 });

@@ -43,7 +43,7 @@ export function sampleList(rows: Iterable<unknown[]>): ListResult {
   const all = [...rows];
   let read = 0;
   return {
-    count: async () => all.length,
+    total: async () => ({ rows: all.length, exact: true }),
     rowsRead: () => read,
     ...sampleInfo,
     kind: 'list',

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { orderByTerms } from './order-by.ts';
-import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
+import { type FetchedRow, keyAlias, type PagePlan, plannedRows, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, type SqlDialect, type SqlFragment, valueCast } from './sql-fragment.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the adapter works on any database shape
@@ -56,6 +56,12 @@ export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row>
     // Counting the rows of the query itself is right for joins and for GROUP BY alike.
     const result = await sql<{ total: number | string }>`select count(*) as total from (${this.#qb}) as sluice_count`.execute(this.#db);
     return Number(result.rows[0]?.total ?? 0);
+  }
+
+  async estimate(): Promise<number | null> {
+    if (this.dialect !== 'postgresql') return null;
+    const result = await sql<Record<string, unknown>>`explain (format json) ${this.#qb}`.execute(this.#db);
+    return plannedRows(result.rows[0]);
   }
 }
 

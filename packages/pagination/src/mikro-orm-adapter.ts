@@ -10,7 +10,7 @@ export type AnyQueryBuilder<Entity extends object> = Pick<QueryBuilder<Entity>, 
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { type OrderTerm, orderByTerms } from './order-by.ts';
 import type { TiebreakerDefinition } from './ordering.ts';
-import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
+import { type FetchedRow, keyAlias, type PagePlan, plannedRows, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragment.ts';
 
 /** How the MikroORM adapter reads rows. */
@@ -113,6 +113,12 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
       .getConnection()
       .execute<{ total: number | string }[]>(`select count(*) as total from (${qb.getFormattedQuery()}) sluice_groups`);
     return Number(row?.total ?? 0);
+  }
+
+  async estimate(): Promise<number | null> {
+    if (this.dialect !== 'postgresql') return null;
+    const [row] = await this.#em.getConnection().execute<Record<string, unknown>[]>(`explain (format json) ${this.#qb.clone().getFormattedQuery()}`);
+    return plannedRows(row);
   }
 }
 

@@ -27,6 +27,19 @@ export interface QueryAdapter<Item> {
   /** Turns the rows a page returns into items (look-ahead rows never get here). */
   toItems(rows: Record<string, unknown>[]): Item[];
   count(): Promise<number>;
+  /**
+   * The planner's estimate of the base query's rows where the database gives one for the price of a
+   * plan (PostgreSQL's EXPLAIN); null elsewhere.
+   */
+  estimate(): Promise<number | null>;
+}
+
+/** The row estimate of a PostgreSQL `EXPLAIN (FORMAT JSON)` result row. */
+export function plannedRows(row: Record<string, unknown> | undefined): number | null {
+  const plan = row?.['QUERY PLAN'];
+  const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan?: { 'Plan Rows'?: number } }] | undefined;
+  const rows = parsed?.[0]?.Plan?.['Plan Rows'];
+  return typeof rows === 'number' ? rows : null;
 }
 
 /** Column alias under which adapters select sort key `index`. */

@@ -15,6 +15,10 @@ function recordingQuery(options: Partial<PaginationOptions> = {}) {
       calls.push('count');
       return 1;
     },
+    estimate: async () => {
+      calls.push('estimate');
+      return null;
+    },
   };
   const query = new ConfiguredQuery(adapter, {
     orderings: { name: { expression: 'name', type: 'string' }, score: { expression: 'score', type: 'integer', nullable: true } },

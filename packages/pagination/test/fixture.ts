@@ -129,7 +129,7 @@ export const orderings: PaginationOptions['orderings'] = {
 export type AdapterName = 'mikro-orm' | 'kysely';
 
 /** The public surface of a configured query whose items are ids. */
-export type ItemIdQuery = Pick<ConfiguredQuery<never, number>, 'paginate' | 'iterate' | 'orderingNames'>;
+export type ItemIdQuery = Pick<ConfiguredQuery<never, number>, 'paginate' | 'iterate' | 'orderingNames' | 'total'>;
 
 /** A configured query over pg_item through one adapter; items are reduced to their ids. */
 export function itemQuery(fixture: Fixture, adapter: AdapterName, extra: Partial<PaginationOptions> = {}): ItemIdQuery {

@@ -152,6 +152,13 @@ function suite(dialect: Parameters<typeof createFixture>[0], adapter: AdapterNam
     expect((await grouped.paginate({ limit: 3, after: groups.nextCursor as string })).items.map((row) => row.name)).toEqual(['date']);
   });
 
+  it('totals for progress: a count below the threshold, the planner estimate from it on PostgreSQL', async () => {
+    expect(await query.total()).toEqual({ rows: fixture.rows.length, exact: true });
+    const planned = await query.total({ exactBelow: 0 });
+    if (fixture.dialect === 'postgresql') expect(planned).toEqual({ rows: expect.any(Number), exact: false });
+    else expect(planned).toEqual({ rows: fixture.rows.length, exact: true });
+  });
+
   it('the item transformer never changes cursors', async () => {
     const plain = itemQuery(fixture, adapter);
     const a = await plain.paginate({ limit: 3, offset: 2, orderBy: [{ name: 'name' }] });

@@ -35,8 +35,11 @@ export interface ListResult extends ResultInfo {
    * takes these instead of formatting `rows` itself. Consume one or the other, never both.
    */
   csvLines?: (format: DatabaseCsvFormat) => AsyncIterable<Buffer>;
-  /** Counts the rows the list will have (one more query). */
-  count(): Promise<number>;
+  /**
+   * The rows the list will have, for progress (one more query): exact below 100,000 rows, above that
+   * PostgreSQL's planner estimate (`exact` false) where counting would compete with the export for CPU.
+   */
+  total(): Promise<{ rows: number; exact: boolean }>;
   /** Rows read so far (by `rows` or `csvLines`), for progress. */
   rowsRead(): number;
 }

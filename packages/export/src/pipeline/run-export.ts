@@ -134,7 +134,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
               format,
             )
         : undefined,
-      count: () => query.count(),
+      total: () => query.total(),
       rowsRead: () => read,
     };
     return result;

@@ -32,8 +32,12 @@ export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyC
   from?: ExportCheckpoint;
   /** Called after each streamed page of a list. */
   onCheckpoint?: (offer: CheckpointOffer) => void | Promise<void>;
-  /** The total row count, for progress: a list counts it alongside its walk, so it never delays the first row. */
-  onTotal?: (rows: number) => void | Promise<void>;
+  /**
+   * The total row count, for progress, found alongside the walk so it never delays the first row. For a
+   * list of 100,000 rows or more on PostgreSQL it is the planner's estimate (`exact` false): counting
+   * would take CPU from the export itself; the final count is what `done` settles with.
+   */
+  onTotal?: (rows: number, exact: boolean) => void | Promise<void>;
 }
 
 /** An export being written. */
@@ -75,10 +79,10 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
   const { definition: formatter, params } = prepared.formatter;
   if (result.kind === 'list' && options.onTotal)
     result
-      .count()
-      .then(options.onTotal)
+      .total()
+      .then((total) => options.onTotal?.(total.rows, total.exact))
       .catch(() => {});
-  else if (result.kind === 'tabular') await options.onTotal?.(result.rows.length);
+  else if (result.kind === 'tabular') await options.onTotal?.(result.rows.length, true);
   if (result.kind === 'list' && canResume(prepared)) writer = formatter.resumeList?.(result, out, params, options.from?.formatterState);
   const rows = () => (result.kind === 'list' ? before + result.rowsRead() : result.rows.length);
   const done = (async () => {
