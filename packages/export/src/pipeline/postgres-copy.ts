@@ -67,44 +67,48 @@ function formulaStart(byte: number | undefined): boolean {
  * quotes them) and ends records with CRLF. Doing this per byte here costs a fraction of the same
  * CASE expressions evaluated by PostgreSQL per value. Returns the lines, the record count, the last
  * key and the unfinished tail (a record split across chunks).
+ *
+ * Bytes that pass unchanged are copied in runs, one copy per record in the usual case: a copy per
+ * field (7 million for a million people) spent 0.34 s of a 1.2 s export in Buffer.copy's native call.
  */
 function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]): { lines: Buffer; records: number; lastKey: string | null; rest: Buffer } {
   const keyField = neutralise.length;
   // A record loses its key field (2+ bytes) and gains a CR and, per neutralised field, an apostrophe:
   // the output is about the input's size, and grows in the rare case it does not fit.
   let lines = Buffer.allocUnsafe(data.length + 256);
-  const reserve = (bytes: number) => {
-    if (o + bytes <= lines.length) return;
-    const larger = Buffer.allocUnsafe(Math.max(lines.length * 2, o + bytes));
-    lines.copy(larger, 0, 0, o);
-    lines = larger;
-  };
   let o = 0;
+  const put = (from: number, to: number, extra: number) => {
+    if (o + (to - from) + extra > lines.length) {
+      const larger = Buffer.allocUnsafe(Math.max(lines.length * 2, o + (to - from) + extra));
+      lines.copy(larger, 0, 0, o);
+      lines = larger;
+    }
+    if (to > from) o += data.copy(lines, o, from, to);
+  };
   let records = 0;
-  let lastKey: string | null = null;
+  let keyStart = -1;
+  let keyEnd = -1;
   let recordStart = 0;
   const end = data.length;
   nextRecord: for (;;) {
     const recordOut = o;
     let p = recordStart;
+    let run = p; // where the bytes not yet copied start
     for (let field = 0; ; field++) {
       if (field === keyField) {
-        const keyEnd = data.indexOf(newline, p);
-        if (keyEnd < 0) {
+        const newlineAt = data.indexOf(newline, p);
+        if (newlineAt < 0) {
           o = recordOut;
           break nextRecord;
         }
-        lastKey = data.toString('latin1', p, keyEnd);
-        reserve(2);
+        put(run, p - 1, 2); // up to the separator before the key
         lines[o++] = carriageReturn;
         lines[o++] = newline;
         records++;
-        recordStart = keyEnd + 1;
+        keyStart = p;
+        keyEnd = newlineAt;
+        recordStart = newlineAt + 1;
         continue nextRecord;
-      }
-      if (field > 0 && field < keyField) {
-        reserve(1);
-        lines[o++] = separator;
       }
       if (data[p] === quoteByte) {
         // A quoted field: "" inside is an escaped quote; the field ends at a lone closing quote.
@@ -118,11 +122,13 @@ function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]
           if (data[close + 1] !== quoteByte) break;
           close += 2;
         }
-        if (close > p + 1) {
-          reserve(close - p + 2);
-          lines[o++] = quoteByte;
-          if (neutralise[field] && formulaStart(data[p + 1])) lines[o++] = apostrophe;
-          o += data.copy(lines, o, p + 1, close + 1);
+        if (close === p + 1) {
+          put(run, p, 0);
+          run = close + 1;
+        } else if (neutralise[field] && formulaStart(data[p + 1])) {
+          put(run, p + 1, 1);
+          lines[o++] = apostrophe;
+          run = p + 1;
         }
         p = close + 1;
       } else {
@@ -132,15 +138,18 @@ function reshape(data: Buffer, separator: number, neutralise: readonly boolean[]
           o = recordOut;
           break nextRecord;
         }
-        reserve(q - p + 1);
-        if (neutralise[field] && q > p && formulaStart(data[p])) lines[o++] = apostrophe;
-        o += data.copy(lines, o, p, q);
+        if (neutralise[field] && q > p && formulaStart(data[p])) {
+          put(run, p, 1);
+          lines[o++] = apostrophe;
+          run = p;
+        }
         p = q;
       }
       // Now at the separator before the next field.
       p++;
     }
   }
+  const lastKey = keyStart < 0 ? null : data.toString('latin1', keyStart, keyEnd);
   return { lines: lines.subarray(0, o), records, lastKey, rest: data.subarray(recordStart) };
 }
 
