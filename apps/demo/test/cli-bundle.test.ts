@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 import { type BundledCli, buildBundledCli } from './fixtures/bundled-cli.ts';
@@ -53,5 +53,21 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
     };
     expect(failure.code).toBe(2);
     expect(failure.stderr).toMatch(/CLI_USAGE/);
+  });
+});
+
+describe('sluice bundle', () => {
+  it('replaces the chunks of the build before, whose hashed names would pile up', async () => {
+    const bundle = await buildBundledCli();
+    try {
+      const stale = join(bundle.directory, 'dist/chunks/stale-OLD.mjs');
+      await writeFile(stale, '');
+      await run(process.execPath, [join(root, 'scripts/build-cli.ts'), '--outdir', join(bundle.directory, 'dist')], { cwd: root });
+      const chunks = await readdir(join(bundle.directory, 'dist/chunks'));
+      expect(chunks).not.toContain('stale-OLD.mjs');
+      expect(chunks.length).toBeGreaterThan(3);
+    } finally {
+      await bundle.remove();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { CliError } from './cli-error.ts';
@@ -87,6 +87,8 @@ export const bundleCommand: Command = {
     });
     const outdir = resolve(cwd, String(options.outdir ?? 'dist'));
     const extra = typeof options.external === 'string' ? options.external.split(',').filter(Boolean) : [];
+    // Chunk names carry a content hash: the last build's would otherwise pile up next to the new ones.
+    rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
     await esbuild.build({
       stdin: {
         // As bin.ts: the compile cache first, then the CLI and the config (dynamic imports, so they load after it).
