@@ -122,6 +122,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
                 em,
                 sql: copySql,
                 columns,
+                keyColumn: columns.findIndex((column) => column.expression === rowKey.expression),
                 from: options.from,
                 chunkRows: options.copyChunkRows ?? maxCopyChunkRows,
                 chunkMs: options.copyChunkMs,
