@@ -70,4 +70,19 @@ describe('sluice bundle', () => {
       await bundle.remove();
     }
   });
+
+  it('inlines dependencies except native addons and what --external names', async () => {
+    const bundle = await buildBundledCli();
+    try {
+      const chunks = join(bundle.directory, 'dist/chunks');
+      const inlined = async () => (await Promise.all((await readdir(chunks)).map((name) => readFile(join(chunks, name), 'utf8')))).join('\n');
+      const first = await inlined();
+      expect(first).toContain('// node_modules/zod/');
+      expect(first).not.toContain('// node_modules/better-sqlite3/');
+      await run(process.execPath, [join(root, 'scripts/build-cli.ts'), '--outdir', join(bundle.directory, 'dist'), '--external', 'zod'], { cwd: root });
+      expect(await inlined()).not.toContain('// node_modules/zod/');
+    } finally {
+      await bundle.remove();
+    }
+  });
 });
