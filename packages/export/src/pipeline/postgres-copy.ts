@@ -27,8 +27,11 @@ export interface CopySource {
    */
   keyColumn: number;
   from?: string;
-  /** Rows of the first COPY statement (of every one, without `chunkMs`). */
-  chunkRows: number;
+  /**
+   * Rows of the first COPY statement (of every one, without `chunkMs`); none: one statement for the
+   * whole list, for a run that takes no checkpoints (each restart cost ~0.01 s of a 1 s export).
+   */
+  chunkRows?: number;
   /**
    * Chunks double (up to {@link maxCopyChunkRows}) while one takes under half this: checkpoints still
    * come about this often, without a statement every few rows (20 statements for a million rows cost
@@ -212,7 +215,7 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
   for (;;) {
     if (source.signal?.aborted) throw source.signal.reason;
     const where = `q.sluice_k <= ${bound}${after === null ? '' : ` and q.sluice_k > ${after}`}`;
-    const sql = `copy (select ${select}${source.keyColumn < 0 ? ', q.sluice_k' : ''} from ${inner} where ${where} order by q.sluice_k limit ${chunkRows}) to stdout (format csv, delimiter ${delimiter})`;
+    const sql = `copy (select ${select}${source.keyColumn < 0 ? ', q.sluice_k' : ''} from ${inner} where ${where} order by q.sluice_k${chunkRows === undefined ? '' : ` limit ${chunkRows}`}) to stdout (format csv, delimiter ${delimiter})`;
     const started = performance.now();
     const client = await pool.connect();
     let records = 0;
@@ -262,7 +265,7 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
     if (lastKey === null) return;
     after = BigInt(lastKey);
     await source.onCheckpoint?.(`${cursorPrefix}${after}`, total);
-    if (records < chunkRows) return;
+    if (chunkRows === undefined || records < chunkRows) return;
     if (source.chunkMs !== undefined && performance.now() - started < source.chunkMs / 2) chunkRows = Math.min(2 * chunkRows, maxCopyChunkRows);
   }
 }

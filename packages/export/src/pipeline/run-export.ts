@@ -17,8 +17,8 @@ export interface RunOptions {
   /** Called after each streamed page with the checkpoint to resume from and the rows so far. */
   onCheckpoint?: (checkpoint: string, rows: number) => void | Promise<void>;
   /**
-   * Rows per COPY statement when PostgreSQL writes a CSV list itself (default 250,000); a checkpoint
-   * follows each.
+   * Rows per COPY statement when PostgreSQL writes a CSV list itself (default 250,000 with
+   * `onCheckpoint`, else one statement); a checkpoint follows each.
    */
   copyChunkRows?: number;
   /** Lets COPY chunks grow from `copyChunkRows` while one takes under half this many milliseconds. */
@@ -124,7 +124,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
                 columns,
                 keyColumn: columns.findIndex((column) => column.expression === rowKey.expression),
                 from: options.from,
-                chunkRows: options.copyChunkRows ?? maxCopyChunkRows,
+                chunkRows: options.copyChunkRows ?? (options.onCheckpoint ? maxCopyChunkRows : undefined),
                 chunkMs: options.copyChunkMs,
                 onCheckpoint: options.onCheckpoint,
                 signal: options.signal,

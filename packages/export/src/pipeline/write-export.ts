@@ -73,8 +73,10 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
     signal: options.signal,
     now: options.now,
     from: options.from?.cursor,
-    onCheckpoint: (cursor, rows) =>
-      options.onCheckpoint?.({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined }),
+    onCheckpoint:
+      options.onCheckpoint &&
+      ((cursor, rows) =>
+        options.onCheckpoint?.({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined })),
   });
   const { definition: formatter, params } = prepared.formatter;
   if (result.kind === 'list' && options.onTotal)
