@@ -6,7 +6,7 @@ import type { ExportContext } from '../elements/export-context.ts';
 import type { SelectedExpression } from '../elements/export-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
 import type { ExportResult, ListResult, ResultInfo, TabularResult } from './export-result.ts';
-import { copyCsvLines, isCopyCheckpoint, maxCopyChunkRows } from './postgres-copy.ts';
+import { copyCsvLines, defaultCopyChunkRows, isCopyCheckpoint } from './postgres-copy.ts';
 
 /** Options of {@link runExport}. */
 export interface RunOptions {
@@ -21,7 +21,7 @@ export interface RunOptions {
    * `onCheckpoint`, else one statement); a checkpoint follows each.
    */
   copyChunkRows?: number;
-  /** Lets COPY chunks grow from `copyChunkRows` while one takes under half this many milliseconds. */
+  /** Sizes each next COPY chunk after `copyChunkRows` to take about this many milliseconds. */
   copyChunkMs?: number;
   /** Stops a streamed list between rows with the signal's reason. */
   signal?: AbortSignal;
@@ -124,7 +124,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
                 columns,
                 keyColumn: columns.findIndex((column) => column.expression === rowKey.expression),
                 from: options.from,
-                chunkRows: options.copyChunkRows ?? (options.onCheckpoint ? maxCopyChunkRows : undefined),
+                chunkRows: options.copyChunkRows ?? (options.onCheckpoint ? defaultCopyChunkRows : undefined),
                 chunkMs: options.copyChunkMs,
                 onCheckpoint: options.onCheckpoint,
                 signal: options.signal,
