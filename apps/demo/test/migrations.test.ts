@@ -44,3 +44,21 @@ describeEachDialect('migrations', (dialect) => {
     expect(await db.orm.migrator.up()).toEqual([]);
   });
 });
+
+describeEachDialect('migrations started by several processes at once', (dialect) => {
+  it('run once: servers and workers that start together on a new release wait for each other', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      // Four instances of a deployment opening the same empty database at the same moment.
+      const opened = await Promise.allSettled([1, 2, 3, 4].map(() => openDatabase(database.url)));
+      for (const result of opened) if (result.status === 'fulfilled') await result.value.orm.close(true);
+      expect(opened.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason))).toEqual([]);
+      const check = await openDatabase(database.url);
+      const executed = await check.orm.migrator.getExecuted();
+      await check.orm.close(true);
+      expect(new Set(executed.map((migration) => migration.name)).size).toBe(executed.length);
+    } finally {
+      await database.drop();
+    }
+  });
+});

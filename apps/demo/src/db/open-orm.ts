@@ -5,6 +5,7 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
 import { SyncSubscriber } from '@sluice/sync';
+import { migrateExclusively } from './migrate-exclusively.ts';
 import { type DatabaseDialect, dialectOf, ormOptions } from './orm-config.ts';
 
 /** An initialised ORM with the dialect it talks to. */
@@ -29,6 +30,7 @@ export async function openDatabase(
   for (const subscriber of orm.config.get('subscribers')) {
     if (subscriber instanceof AuditSubscriber || subscriber instanceof SyncSubscriber) subscriber.assertConfiguration(orm.getMetadata());
   }
-  if (!options.readOnly) await orm.migrator.up();
-  return { orm, dialect: dialectOf(databaseUrl) };
+  const dialect = dialectOf(databaseUrl);
+  if (!options.readOnly) await migrateExclusively(orm, dialect);
+  return { orm, dialect };
 }
