@@ -25,7 +25,10 @@ export async function startDemoServer(url: string, env: Record<string, string> =
     try {
       if ((await fetch(`${base}/api/health`)).ok) break;
     } catch {
-      if (attempt > 300) throw new Error('server did not start');
+      if (attempt > 300 || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`server did not start${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}`);
+      }
       await sleep(100);
     }
   }

@@ -6,6 +6,7 @@
 import { tuneForStreaming } from '@sluice/export';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open-orm.ts';
+import { exclusively } from './db/startup-lock.ts';
 import { openTaskStorage } from './exports/demo-task-storage.ts';
 import { startDemoExportTasks } from './exports/export-tasks.ts';
 import { buildApp } from './http/build-app.ts';
@@ -39,13 +40,15 @@ const app = await buildApp({
 });
 if (!webUiBuilt()) app.log.warn('the web UI is not built (npm run build -w @sluice/web): serving the API only');
 
-const em = orm.em.fork();
-if (await isDatabaseEmpty(em)) {
+// Servers that start together on an empty database seed it once.
+await exclusively(orm, dialect, async () => {
+  const em = orm.em.fork();
+  if (!(await isDatabaseEmpty(em))) return;
   app.log.info({ people: config.demoPeople, dialect }, 'empty database: seeding demo data');
   await seedReferenceData(em, dialect);
   const summary = await seedPeople(em, dialect, { people: config.demoPeople, seed: 1 });
   app.log.info(summary, 'demo data seeded');
-}
+});
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {

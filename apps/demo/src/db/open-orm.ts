@@ -5,8 +5,8 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
 import { SyncSubscriber } from '@sluice/sync';
-import { migrateExclusively } from './migrate-exclusively.ts';
 import { type DatabaseDialect, dialectOf, ormOptions } from './orm-config.ts';
+import { migrateExclusively } from './startup-lock.ts';
 
 /** An initialised ORM with the dialect it talks to. */
 export interface Database {
