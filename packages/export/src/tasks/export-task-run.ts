@@ -98,8 +98,8 @@ export class ExportTaskRun {
     this.#sink = sink;
     this.#writing = await writeExport(prepared, this.#transitions.em.fork(), sink, {
       pageSize: this.#config.pageSize,
-      // COPY streams far faster than pages are read: its first chunk is ten pages, later ones grow
-      // while they take under half the checkpoint interval.
+      // COPY streams far faster than pages are read: its first chunk is ten pages, each later one is
+      // sized to take about a checkpoint interval at the pace so far.
       copyChunkRows: this.#config.pageSize * 10,
       copyChunkMs: this.#config.checkpointMs,
       signal: this.#lease.hardStopped,
