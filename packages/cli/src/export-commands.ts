@@ -68,7 +68,7 @@ async function runWithProgress(runner: ExportTaskRunner, task: ExportTask, conte
     signal: context.signal,
     onProgress: (progress) => {
       if (progress.resumedFrom > 0 && progress.processed === progress.resumedFrom) context.log(`task ${task.id}: resuming after row ${progress.resumedFrom}`);
-      bar.update(progress.processed, progress.total);
+      bar.update(progress.processed, progress.total, !progress.totalIsEstimate);
     },
   });
   bar.done(summary(ended));

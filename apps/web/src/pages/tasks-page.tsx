@@ -9,6 +9,8 @@ export interface Task {
   export: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   totalCount: number | null;
+  /** The total is the database's estimate (a big list) until the task succeeds. */
+  totalIsEstimate: boolean;
   processedCount: number;
   peakMemoryBytes: number | null;
   cancelRequested: boolean;
@@ -69,7 +71,7 @@ function TaskRow({ initial, onChanged }: { initial: Task; onChanged: () => void 
     }
   };
   const percent = task.totalCount ? Math.min(100, Math.floor((task.processedCount / task.totalCount) * 100)) : task.status === 'succeeded' ? 100 : 0;
-  const remaining = task.totalCount && rowsPerSecond ? (task.totalCount - task.processedCount) / rowsPerSecond : Number.NaN;
+  const remaining = task.totalCount && rowsPerSecond ? Math.max(0, task.totalCount - task.processedCount) / rowsPerSecond : Number.NaN;
   return (
     <li className={`task task-${task.status}`} data-task-id={task.id}>
       <div className="task-head">
@@ -85,7 +87,8 @@ function TaskRow({ initial, onChanged }: { initial: Task; onChanged: () => void 
       <div className="task-facts">
         <span>{percent} %</span>
         <span>
-          {task.processedCount.toLocaleString()} / {task.totalCount?.toLocaleString() ?? '?'} rows
+          {task.processedCount.toLocaleString()} / {task.totalIsEstimate ? '~' : ''}
+          {task.totalCount?.toLocaleString() ?? '?'} rows
         </span>
         {task.status === 'running' ? (
           <>

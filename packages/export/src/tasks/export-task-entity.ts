@@ -33,6 +33,8 @@ export const ExportTask = defineEntity({
     remark: p.string().length(500).nullable(),
     status: p.enum(exportTaskStatuses),
     totalCount: p.integer().nullable(),
+    /** `totalCount` is the planner's estimate (a big PostgreSQL list) until the task succeeds. */
+    totalIsEstimate: p.boolean().default(false),
     processedCount: p.integer().default(0),
     peakMemoryBytes: p.bigint('number').nullable(),
     fileKey: p.string().length(200).nullable(),
@@ -71,6 +73,7 @@ export const freshRun = {
   processedCount: 0,
   crashes: 0,
   totalCount: null,
+  totalIsEstimate: false,
   cancelRequestedAt: null,
   finishedAt: null,
   errorCode: null,

@@ -14,6 +14,8 @@ export interface TaskProgress {
   taskId: number;
   processed: number;
   total: number | null;
+  /** `total` is the planner's estimate (a big PostgreSQL list), not a count. */
+  totalIsEstimate: boolean;
   /** Rows already in the file when this run started (a resumed list). */
   resumedFrom: number;
 }
@@ -41,6 +43,7 @@ export class ExportTaskRun {
   #fileKey: string | null;
   #resumedFrom = 0;
   #total: number | null = null;
+  #totalIsEstimate = false;
   #peakMemory: number;
   #lastCheckpoint = Date.now();
 
@@ -82,7 +85,13 @@ export class ExportTaskRun {
   }
 
   #report(): void {
-    this.#onProgress?.({ taskId: this.#task.id, processed: this.#rows(), total: this.#total, resumedFrom: this.#resumedFrom });
+    this.#onProgress?.({
+      taskId: this.#task.id,
+      processed: this.#rows(),
+      total: this.#total,
+      totalIsEstimate: this.#totalIsEstimate,
+      resumedFrom: this.#resumedFrom,
+    });
   }
 
   async #write(): Promise<TaskOutcome> {
@@ -105,7 +114,7 @@ export class ExportTaskRun {
       signal: this.#lease.hardStopped,
       from: checkpoint,
       onCheckpoint: (offer) => this.#checkpoint(offer, sink),
-      onTotal: (rows) => this.#setTotal(rows),
+      onTotal: (rows, exact) => this.#setTotal(rows, exact),
     });
     const rows = await this.#writing.done;
     // A file written to its end is kept, even when a shutdown was asked for meanwhile.
@@ -129,9 +138,10 @@ export class ExportTaskRun {
     return this.#fileKey;
   }
 
-  async #setTotal(rows: number): Promise<void> {
+  async #setTotal(rows: number, exact: boolean): Promise<void> {
     this.#total = rows;
-    await this.#lease.serially(() => this.#transitions.setTotal(this.#task.id, rows));
+    this.#totalIsEstimate = !exact;
+    await this.#lease.serially(() => this.#transitions.setTotal(this.#task.id, rows, exact));
     this.#report();
   }
 

@@ -156,6 +156,7 @@ export class ExportTaskService {
       request: task.request,
       owner: { id: task.ownerId, username: task.ownerName },
       totalCount: task.totalCount ?? null,
+      totalIsEstimate: task.totalIsEstimate,
       processedCount: task.processedCount,
       peakMemoryBytes: task.peakMemoryBytes ?? null,
       cancelRequested: task.cancelRequestedAt !== null && task.cancelRequestedAt !== undefined,

@@ -15,6 +15,8 @@ export const exportTaskViewSchema = z.object({
   request: z.unknown(),
   owner: z.object({ id: z.number().int(), username: z.string() }),
   totalCount: z.number().int().nullable(),
+  /** `totalCount` is PostgreSQL's planner estimate of a big list, until the task succeeds. */
+  totalIsEstimate: z.boolean(),
   processedCount: z.number().int(),
   peakMemoryBytes: z.number().nullable(),
   cancelRequested: z.boolean(),

@@ -104,8 +104,8 @@ export class TaskTransitions {
     return this.#apply(this.#held(id), { fileKey });
   }
 
-  setTotal(id: number, totalCount: number): Promise<boolean> {
-    return this.#apply(this.#held(id), { totalCount });
+  setTotal(id: number, totalCount: number, exact: boolean): Promise<boolean> {
+    return this.#apply(this.#held(id), { totalCount, totalIsEstimate: !exact });
   }
 
   succeed(id: number, outcome: TaskOutcome): Promise<boolean> {
@@ -115,6 +115,7 @@ export class TaskTransitions {
       status: 'succeeded',
       processedCount: rows,
       totalCount: rows,
+      totalIsEstimate: false,
       checkpoint: null,
       leaseOwner: null,
       leaseExpiresAt: null,
