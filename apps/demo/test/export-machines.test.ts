@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExportTask } from '@sluice/export';
+import { BullmqTaskDispatcher } from '@sluice/export/bullmq';
 import { describeEachDialect, startTestS3, type TestS3, testRedisUrl, uniqueQueueName } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
@@ -83,6 +84,12 @@ describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, 
     for (const worker of workers) worker.child.kill('SIGTERM');
     await Promise.all(workers.map((worker) => worker.exited));
     await Promise.all(servers.map((server) => server.stop()));
+    // The killed worker's job stays active in Redis: remove the test's queue with it.
+    if (env?.EXPORT_QUEUE) {
+      const queue = new BullmqTaskDispatcher(testRedisUrl(), env.EXPORT_QUEUE);
+      await queue.queue.obliterate({ force: true });
+      await queue.close();
+    }
     await s3?.close();
     await bundle?.remove();
     await t?.close();
