@@ -62,7 +62,7 @@ describe('sluice bundle', () => {
     try {
       const stale = join(bundle.directory, 'dist/chunks/stale-OLD.mjs');
       await writeFile(stale, '');
-      await run(process.execPath, [join(root, 'scripts/build-cli.ts'), '--outdir', join(bundle.directory, 'dist')], { cwd: root });
+      await bundle.rebuild();
       const chunks = await readdir(join(bundle.directory, 'dist/chunks'));
       expect(chunks).not.toContain('stale-OLD.mjs');
       expect(chunks.length).toBeGreaterThan(3);
@@ -79,7 +79,7 @@ describe('sluice bundle', () => {
       const first = await inlined();
       expect(first).toContain('// node_modules/zod/');
       expect(first).not.toContain('// node_modules/better-sqlite3/');
-      await run(process.execPath, [join(root, 'scripts/build-cli.ts'), '--outdir', join(bundle.directory, 'dist'), '--external', 'zod'], { cwd: root });
+      await bundle.rebuild('--external', 'zod');
       expect(await inlined()).not.toContain('// node_modules/zod/');
     } finally {
       await bundle.remove();
