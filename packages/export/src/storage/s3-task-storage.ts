@@ -195,12 +195,18 @@ class UploadSink extends Writable implements TaskSink {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     // Checkpoints normally take each part at a page boundary; a full buffer goes up without waiting for one.
     if (this.#part && this.#filled + chunk.length > this.#part.length && this.#filled >= this.#partSize) {
-      this.#sendPart().then(() => callback(this.#append(chunk)), callback);
-    } else callback(this.#append(chunk));
+      this.#sendPart().then(() => {
+        this.#append(chunk);
+        callback();
+      }, callback);
+    } else {
+      this.#append(chunk);
+      callback();
+    }
   }
 
-  #append(chunk: Buffer): null {
-    if (chunk.length === 0) return null;
+  #append(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     const needed = this.#filled + chunk.length;
     if (!this.#part || needed > this.#part.length) {
       // The first write, or one chunk larger than what is left while the part is still too small to send.
@@ -210,7 +216,6 @@ class UploadSink extends Writable implements TaskSink {
     }
     this.#filled += chunk.copy(this.#part, this.#filled);
     this.#position += chunk.length;
-    return null;
   }
 
   /** Starts uploading the filled part, after the part in flight has gone up, and fills the other buffer next. */
