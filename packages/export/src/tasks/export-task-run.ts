@@ -42,8 +42,7 @@ export class ExportTaskRun {
   #sink: TaskSink | null = null;
   #fileKey: string | null;
   #resumedFrom = 0;
-  #total: number | null = null;
-  #totalIsEstimate = false;
+  #total: { rows: number; exact: boolean } | null = null;
   #peakMemory: number;
   #lastCheckpoint = Date.now();
 
@@ -88,8 +87,8 @@ export class ExportTaskRun {
     this.#onProgress?.({
       taskId: this.#task.id,
       processed: this.#rows(),
-      total: this.#total,
-      totalIsEstimate: this.#totalIsEstimate,
+      total: this.#total?.rows ?? null,
+      totalIsEstimate: this.#total?.exact === false,
       resumedFrom: this.#resumedFrom,
     });
   }
@@ -139,8 +138,7 @@ export class ExportTaskRun {
   }
 
   async #setTotal(rows: number, exact: boolean): Promise<void> {
-    this.#total = rows;
-    this.#totalIsEstimate = !exact;
+    this.#total = { rows, exact };
     await this.#lease.serially(() => this.#transitions.setTotal(this.#task.id, rows, exact));
     this.#report();
   }
