@@ -43,7 +43,10 @@ export async function exclusively<T>(orm: Orm, dialect: DatabaseDialect, work: (
  * tests and scripts do) an instance that lost the race retries once the winner's transaction ended.
  */
 export async function migrateExclusively(orm: Orm, dialect: DatabaseDialect): Promise<void> {
-  if (dialect !== 'sqlite') return void (await exclusively(orm, dialect, () => orm.migrator.up()));
+  if (dialect !== 'sqlite') {
+    await exclusively(orm, dialect, () => orm.migrator.up());
+    return;
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       await orm.migrator.up();
