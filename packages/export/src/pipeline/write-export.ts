@@ -65,6 +65,7 @@ export function canResume(prepared: PreparedExport): boolean {
 export async function writeExport(prepared: PreparedExport, em: EntityManager, out: Writable, options: WriteExportOptions = {}): Promise<ExportWriting> {
   if (options.from && !canResume(prepared)) throw new TypeError(`export "${prepared.request.export}" cannot be continued from a checkpoint`);
   const before = options.from?.rows ?? 0;
+  const onCheckpoint = options.onCheckpoint;
   let writer: ResumableListWriter | undefined;
   const result = await runExport(prepared, em, {
     pageSize: options.pageSize,
@@ -73,10 +74,11 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
     signal: options.signal,
     now: options.now,
     from: options.from?.cursor,
+    // Without a checkpoint callback the run takes none (and COPY makes one statement).
     onCheckpoint:
-      options.onCheckpoint &&
+      onCheckpoint &&
       ((cursor, rows) =>
-        options.onCheckpoint?.({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined })),
+        onCheckpoint({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined })),
   });
   const { definition: formatter, params } = prepared.formatter;
   if (result.kind === 'list' && options.onTotal)
