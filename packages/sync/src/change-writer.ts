@@ -1,5 +1,5 @@
 import type { MappingSet, ResolvedEntityMapping, ResolvedMapping } from './resolved-mapping.ts';
-import { clockFor, ensureClockRow } from './sync-clock.ts';
+import { clockFor, clockReady, ensureClockRow } from './sync-clock.ts';
 import { currentSyncOrigin } from './sync-origin.ts';
 import { chunks, currentScopes, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough } from './sync-sql.ts';
 
@@ -207,7 +207,7 @@ export class ChangeWriter {
     if (!this.#clockReady) {
       // A plain read first: creating the row takes locks (MariaDB's INSERT IGNORE keeps a shared lock
       // to commit), and two writers each holding one while waiting to update the row deadlock.
-      if ((await run('select id from sync_clock where id = 1')).length === 0) await ensureClockRow(run, this.#dialect);
+      if (!(await clockReady(run, this.#dialect))) await ensureClockRow(run, this.#dialect);
       this.#clockReady = true;
     }
     const version = await clockFor(this.#dialect).stamp(run);

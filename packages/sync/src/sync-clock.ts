@@ -12,31 +12,41 @@ export interface SyncClock {
    * transaction right before the insert, as late as the transaction allows.
    */
   stamp(run: SqlRun): Promise<string>;
-  /**
-   * SQL read with the clock row (`version` is its counter): every change with a version below it is
-   * committed and readable, and none will appear there later.
-   */
-  watermark: string;
+  /** Every change with a version below it is committed and readable, and none will appear there later. */
+  watermark(run: SqlRun): Promise<number>;
 }
 
 const clockRow = 1;
 
+/** The advisory lock key (two int4) PostgreSQL writers hold from their stamp to their commit: "sluice", "sync". */
+const pgClockLock = '1936483689, 1937337955';
+/** The PostgreSQL sequence versions are drawn from. */
+const pgSequence = 'sync_version_seq';
+
 /**
- * PostgreSQL: the writer's transaction id. Readable once no transaction with a smaller id can still
- * write here: the smallest id among the transactions in progress that hold a lock in this database
- * (a transaction writes only its own database, and holds a lock on what it wrote until it ends), or
- * the snapshot's xmax when there is none. Unlike the cluster-wide xmin, a long transaction in another
- * database of the same server does not hold it back.
+ * PostgreSQL: a sequence drawn under a transaction-level advisory lock, so one writer at a time holds
+ * a number it has not committed, from its stamp (the last statements before COMMIT) to its commit.
+ * Neither reads a snapshot, so REPEATABLE READ writers never fail on it. A reader takes the sequence's
+ * last value L first and then looks whether the lock is held: held, the holder's number is L or
+ * above, so L is the watermark; free, every number up to L is committed or rolled back, so L + 1 is.
+ * Transactions that log nothing (an idle `BEGIN; UPDATE center ...`) never take the lock and never
+ * hold a pull back. This replaced the smallest running transaction id, which any open writer of the
+ * database held back without bound.
  */
 const postgresClock: SyncClock = {
-  stamp: async () => 'pg_current_xact_id()::text::bigint',
-  watermark: `(select least(pg_snapshot_xmax(s.snap)::text::bigint, coalesce((
-      select min(x::text::bigint) from pg_snapshot_xip(s.snap) as x
-      where exists (
-        select 1 from pg_locks l join pg_locks r on r.virtualtransaction = l.virtualtransaction
-        where l.locktype = 'transactionid' and l.transactionid::text::bigint = x::text::bigint % 4294967296
-          and r.locktype = 'relation' and r.database = (select oid from pg_database where datname = current_database()))
-    ), 9223372036854775807)) from (select pg_current_snapshot() as snap) s)`,
+  stamp: async (run) => {
+    await run(`select pg_advisory_xact_lock(${pgClockLock})`);
+    return String(Number((await run(`select nextval('${pgSequence}') as v`))[0]?.v));
+  },
+  watermark: async (run) => {
+    const [sequence] = await run(`select last_value, is_called from ${pgSequence}`);
+    const last = sequence?.is_called ? Number(sequence.last_value) : Number(sequence?.last_value ?? 1) - 1;
+    const [held] = await run(
+      `select count(*) as n from pg_locks where locktype = 'advisory' and (classid, objid) = (${pgClockLock}) and objsubid = 2
+         and database = (select oid from pg_database where datname = current_database())`,
+    );
+    return Number(held?.n) > 0 ? last : last + 1;
+  },
 };
 
 /**
@@ -50,7 +60,7 @@ const mariadbClock: SyncClock = {
     // Read back rather than inline: the insert that follows generates ids of its own.
     return String(Number((await run('select last_insert_id() as v'))[0]?.v));
   },
-  watermark: 'version + 1',
+  watermark: async (run) => Number((await run('select version + 1 as v from sync_clock where id = ?', [clockRow]))[0]?.v ?? 1),
 };
 
 /** SQLite: one writer at a time, so a counter taken inside the write transaction is commit order. */
@@ -73,15 +83,40 @@ export async function ensureClockRow(run: SqlRun, dialect: SyncDialect): Promise
   const values = [clockRow, 0, 0, randomBytes(16).toString('hex'), randomBytes(32).toString('hex')];
   if (dialect === 'mysql') await run(`insert ignore into sync_clock ${columns} values (?, ?, ?, ?, ?)`, values);
   else await run(`insert into sync_clock ${columns} values (?, ?, ?, ?, ?) on conflict do nothing`, values);
+  if (dialect === 'postgresql') await ensurePgSequence(run);
 }
 
-/** The clock row, one query: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
+/**
+ * Creates the version sequence when missing, starting above every version already in the log (earlier
+ * releases used transaction ids, so checkpoints handed out before stay valid).
+ */
+async function ensurePgSequence(run: SqlRun): Promise<void> {
+  if ((await run(`select to_regclass('${pgSequence}') as s`))[0]?.s) return;
+  // Inside a writer's transaction a failed CREATE would abort it: creators queue on the clock's lock instead.
+  await run(`select pg_advisory_xact_lock(${pgClockLock})`);
+  if ((await run(`select to_regclass('${pgSequence}') as s`))[0]?.s) return;
+  const [row] = await run("select greatest(coalesce(max(version), 0), pg_current_xact_id()::text::bigint) + 1 as start from sync_change");
+  try {
+    await run(`create sequence if not exists ${pgSequence} as bigint start with ${Number(row?.start)}`);
+  } catch (error) {
+    // Two processes creating it at once: the loser's CREATE fails on the catalog's unique index.
+    if (!(await run(`select to_regclass('${pgSequence}') as s`))[0]?.s) throw error;
+  }
+}
+
+/** Whether the clock is ready to stamp (the writer's first write checks once per process). */
+export async function clockReady(run: SqlRun, dialect: SyncDialect): Promise<boolean> {
+  if ((await run('select id from sync_clock where id = ?', [clockRow])).length === 0) return false;
+  return dialect !== 'postgresql' || Boolean((await run(`select to_regclass('${pgSequence}') as s`))[0]?.s);
+}
+
+/** The clock row: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
 export async function readClockRow(run: SqlRun, dialect: SyncDialect): Promise<{ databaseId: string; secret: string; horizon: number; watermark: number }> {
-  const [row] = await run(`select database_id, secret, horizon_version, ${clockFor(dialect).watermark} as watermark from sync_clock where id = ?`, [clockRow]);
+  const [row] = await run('select database_id, secret, horizon_version from sync_clock where id = ?', [clockRow]);
   return {
     databaseId: String(row?.database_id),
     secret: String(row?.secret),
     horizon: Number(row?.horizon_version ?? 0),
-    watermark: Number(row?.watermark ?? 1),
+    watermark: await clockFor(dialect).watermark(run),
   };
 }

@@ -181,6 +181,35 @@ describeEachDialect('sync commit order', (dialect) => {
     }
   });
 
+  it('is not held back by an open transaction that wrote no synced row', async () => {
+    // An idle-in-transaction session (`BEGIN; UPDATE center ...` left open) froze every pull on PostgreSQL.
+    const pull = puller('orders', (row) => `${row.id}:${row.total_price}`);
+    await pull();
+    const [last] = (await t.orm.em.fork().find(CustomerOrder, {}, { orderBy: { id: 'desc' }, limit: 1 })).map((order) => order.id) as [number];
+    const held = gate();
+    const written = gate();
+    // Its own connection, as a psql session or a batch job would be. SQLite's transactions take the write
+    // lock at BEGIN, so no writer could commit beside one: there the session stays open outside a transaction.
+    const { orm: session } = await openDatabase(t.database.url);
+    const hold = async (em: EntityManager, trx?: unknown) => {
+      await em.getConnection().execute('update center set name = name where id = 3', [], 'run', trx as never);
+      written.open();
+      await held.opened;
+    };
+    const idle = dialect === 'sqlite' ? hold(session.em.fork()) : session.em.fork().transactional((em) => hold(em, em.getTransactionContext()));
+    await written.opened;
+    try {
+      await t.orm.em.fork().transactional((em) => setPrice(em, last, 5151));
+      expect(await pull()).toContain(`${last}:5151`);
+      const summary = await sync.summary(t.orm.em.fork(), everything);
+      expect(summary.watermark.heldBackChanges).toBe(0);
+    } finally {
+      held.open();
+      await idle;
+      await session.close(true);
+    }
+  });
+
   it('receives every committed change and none rolled back, with 16 writers holding transactions open', async () => {
     const write = (mark: string, hold: () => Promise<void>, rollback: boolean) =>
       t.orm.em.fork().transactional(async (em) => {
