@@ -1,4 +1,4 @@
-import { wrap } from '@mikro-orm/core';
+import { IsolationLevel, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { LogPosition } from './checkpoint.ts';
@@ -7,7 +7,7 @@ import { inScope, keyValue, RowReader } from './row-reader.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 import { withSyncOrigin } from './sync-origin.ts';
-import { chunks, entityScopes, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough, sqlRunner } from './sync-sql.ts';
+import { chunks, entityScopes, lockRows, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough, sqlRunner } from './sync-sql.ts';
 
 type Key = string | number;
 
@@ -78,7 +78,12 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
   const stored = await storedAnswer(sqlRunner(context.em), context.subject, request);
   if (stored) return stored;
   try {
-    return await withSyncOrigin(request.clientId, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request)));
+    // READ COMMITTED: the conflict check must read changes committed while it waited for its row locks
+    // (MariaDB's default REPEATABLE READ would read the snapshot of the transaction's first query).
+    const isolation = context.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
+    return await withSyncOrigin(request.clientId, () =>
+      context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation),
+    );
   } catch (error) {
     // The same batch applied concurrently: its stored answer is the answer.
     const replay = await storedAnswer(sqlRunner(context.em), context.subject, request);
@@ -160,6 +165,8 @@ async function rejectConflicts(
     const since = context.since(mapping.name);
     if (!since) throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
     const ids = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
+    // Racing pushes of a row queue here, so the later one's check below sees the earlier one's change.
+    await lockRows(run, context.dialect, mapping, ids);
     for (const part of chunks(ids)) {
       const rows = await run(
         `select distinct row_id from sync_change where mapping = ? and version >= ? and (version > ? or id > ?) and row_id in (${placeholders(part.length)}) and (origin is null or origin <> ?)`,

@@ -74,6 +74,18 @@ export async function entityScopes(
   return scopes;
 }
 
+/**
+ * Locks entity rows until the transaction ends, in key order so two lockers never deadlock. SQLite
+ * needs none: its one writer at a time already serialises pushes.
+ */
+export async function lockRows(run: SqlRun, dialect: SyncDialect, mapping: ResolvedEntityMapping, ids: readonly string[]): Promise<void> {
+  if (dialect === 'sqlite' || ids.length === 0) return;
+  const pk = quote(dialect, mapping.pk);
+  const sorted = [...new Set(ids)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  for (const part of chunks(sorted))
+    await run(`select ${pk} from ${quote(dialect, mapping.table)} where ${pk} in (${placeholders(part.length)}) order by ${pk} for update`, part);
+}
+
 /** The current scope of any mapping's rows by row id; memberships take their owner's. */
 export async function currentScopes(
   run: SqlRun,
