@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IsolationLevel, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
@@ -108,11 +109,34 @@ function checkShape(context: PushContext, request: PushRequest): void {
   if (rows > context.maxRows) throw SyncError.invalidBatch(`${rows} rows exceed the limit of ${context.maxRows} per push`);
 }
 
+/** What `sync_batch.response` holds: the answer, and a digest of the changes it answered (absent in older rows). */
+interface StoredBatch extends PushResponse {
+  digest?: string;
+}
+
 async function storedAnswer(run: SqlRun, subject: SyncSubject, request: PushRequest): Promise<PushResponse | null> {
   const [row] = await run('select subject, response from sync_batch where client_id = ? and batch_id = ?', [request.clientId, request.batchId]);
   if (!row) return null;
-  if (row.subject !== subject.id) throw SyncError.batchReused(request.batchId);
-  return (typeof row.response === 'string' ? JSON.parse(row.response) : row.response) as PushResponse;
+  if (row.subject !== subject.id) throw SyncError.batchReused(request.batchId, 'another user');
+  const { digest, ...answer } = (typeof row.response === 'string' ? JSON.parse(row.response) : row.response) as StoredBatch;
+  // A replay must carry the same changes: answering other rows with the first answer would drop them unseen.
+  if (digest !== undefined && digest !== changesDigest(request)) throw SyncError.batchReused(request.batchId, 'other content');
+  return answer;
+}
+
+/** SHA-256 of the changes in a canonical form (keys sorted), so a replay serialised differently still matches. */
+function changesDigest(request: PushRequest): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+          )
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(request.changes))).digest('base64url');
 }
 
 async function applyInTransaction(context: PushContext, request: PushRequest): Promise<PushResponse> {
@@ -133,7 +157,7 @@ async function applyInTransaction(context: PushContext, request: PushRequest): P
     request.clientId,
     request.batchId,
     context.subject.id,
-    JSON.stringify(response),
+    JSON.stringify({ ...response, digest: changesDigest(request) } satisfies StoredBatch),
     context.dialect === 'sqlite' ? Date.now() : new Date(),
   ]);
   return response;

@@ -37,8 +37,13 @@ export class SyncError extends SluiceError {
     });
   }
 
-  static batchReused(batchId: string): SyncError {
-    return new SyncError('SYNC_BATCH_REUSED', `Batch ${batchId} of this client was sent by another user`);
+  static batchReused(batchId: string, reason: 'another user' | 'other content'): SyncError {
+    return new SyncError(
+      'SYNC_BATCH_REUSED',
+      reason === 'another user'
+        ? `Batch ${batchId} of this client was sent by another user`
+        : `Batch ${batchId} of this client was applied with other content: send new changes under a new batch id`,
+    );
   }
 
   static invalidConfig(reason: string): SyncError {

@@ -62,6 +62,10 @@ describeEachDialect('sync push', (dialect) => {
 
     const replay = await t.request(alice, 'POST', '/api/sync/push', body);
     expect(replay.json()).toEqual(answer);
+    // The same batch id with other rows used to answer 200 with the first answer and drop the rows.
+    const other = await t.request(alice, 'POST', '/api/sync/push', { ...body, changes: { people: { created: [newPerson('p-uuid-2')] } } });
+    expect([other.statusCode, other.json().error?.code]).toEqual([409, 'SYNC_BATCH_REUSED']);
+    expect((await sql("select count(*) as n from sync_item where uuid = 'p-uuid-2'"))[0]?.n).toEqual(dialect === 'postgresql' ? '0' : 0);
     // The same uuid in a new batch updates the row it made instead of making another.
     const retried = await push({ people: { created: [{ ...newPerson('p-uuid-1'), first_name: 'Augusta' }] } });
     expect(retried.json().mappings.people.newItems).toEqual([{ uuid: 'p-uuid-1', id: personId }]);
