@@ -149,14 +149,18 @@ describeEachDialect('export tasks API', (dialect) => {
   it('limits how many tasks a user creates per minute', async () => {
     let status = 0;
     let body: { error?: { code: string; details: { retryAfterSeconds: number } } } = {};
+    let retryAfter: unknown;
     for (let i = 0; i < 10 && status !== 429; i++) {
       const response = await t.request(admin, 'POST', '/api/export-tasks', { export: 'count_people', formatter: { alias: 'csv' } });
       status = response.statusCode;
       body = response.json();
+      retryAfter = response.headers['retry-after'];
     }
     expect(status).toBe(429);
     expect(body.error?.code).toBe('RATE_LIMITED');
     expect(body.error?.details.retryAfterSeconds).toBeGreaterThan(0);
+    // The header was missing here while login 429s carried it.
+    expect(retryAfter).toBe(String(body.error?.details.retryAfterSeconds));
     expect((await t.request(alice, 'POST', '/api/export-tasks', { export: 'count_people', formatter: { alias: 'csv' } })).statusCode).toBe(202);
   });
 

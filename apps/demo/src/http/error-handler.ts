@@ -55,6 +55,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: error }, 'unhandled error');
       answer = InternalError.unexpected(error);
     }
+    // Every 429 says when to come back, in the header clients and proxies read as well as in the body.
+    const retryAfter = (answer.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (answer.statusCode === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(answer.statusCode).send(answer.toResponseBody());
   });
 }
