@@ -16,7 +16,7 @@ describe('scripts/bootstrap-node.sh', () => {
       chmodSync(join(fake, 'node'), 0o755);
       const env = { ...process.env, PATH: `${fake}:${process.env.PATH}` };
       const version = execFileSync('bash', [script, 'node', '-p', 'process.versions.node'], { env, encoding: 'utf8' }).trim();
-      const [major, minor] = version.split('.').map(Number);
+      const [major = 0, minor = 0] = version.split('.').map(Number);
       expect(major > 22 || (major === 22 && minor >= 18)).toBe(true);
     } finally {
       rmSync(fake, { recursive: true, force: true });

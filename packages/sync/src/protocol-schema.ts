@@ -74,8 +74,14 @@ export const summaryResponseSchema = z.object({
 });
 
 /** WatermelonDB endpoint query: `last_pulled_at` (absent or 0 on a first sync) and an optional client id. */
+/** WatermelonDB's guide builds its URL with `${value}` interpolation, so a missing value arrives as the text `null`. */
+const absentAsNull = (value: unknown) => (value === 'null' || value === '' ? undefined : value);
+
 export const watermelonQuerySchema = z.strictObject({
-  last_pulled_at: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  last_pulled_at: z.preprocess(absentAsNull, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
+  /** The client's schema version and migration, as the guide sends them; accepted, not acted on yet. */
+  schema_version: z.preprocess(absentAsNull, z.coerce.number().int().min(0).optional()),
+  migration: z.preprocess(absentAsNull, z.string().max(10_000).optional()),
   client_id: clientKey.optional(),
 });
 

@@ -82,9 +82,7 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
     // READ COMMITTED: the conflict check must read changes committed while it waited for its row locks
     // (MariaDB's default REPEATABLE READ would read the snapshot of the transaction's first query).
     const isolation = context.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
-    return await withSyncOrigin(request.clientId, () =>
-      context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation),
-    );
+    return await withSyncOrigin(request.clientId, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation));
   } catch (error) {
     // The same batch applied concurrently: its stored answer is the answer.
     const replay = await storedAnswer(sqlRunner(context.em), context.subject, request);
@@ -136,7 +134,9 @@ function changesDigest(request: PushRequest): string {
               .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
           )
         : value;
-  return createHash('sha256').update(JSON.stringify(canonical(request.changes))).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request.changes)))
+    .digest('base64url');
 }
 
 async function applyInTransaction(context: PushContext, request: PushRequest): Promise<PushResponse> {

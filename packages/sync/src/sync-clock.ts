@@ -95,7 +95,7 @@ async function ensurePgSequence(run: SqlRun): Promise<void> {
   // Inside a writer's transaction a failed CREATE would abort it: creators queue on the clock's lock instead.
   await run(`select pg_advisory_xact_lock(${pgClockLock})`);
   if ((await run(`select to_regclass('${pgSequence}') as s`))[0]?.s) return;
-  const [row] = await run("select greatest(coalesce(max(version), 0), pg_current_xact_id()::text::bigint) + 1 as start from sync_change");
+  const [row] = await run('select greatest(coalesce(max(version), 0), pg_current_xact_id()::text::bigint) + 1 as start from sync_change');
   try {
     await run(`create sequence if not exists ${pgSequence} as bigint start with ${Number(row?.start)}`);
   } catch (error) {

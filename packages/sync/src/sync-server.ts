@@ -5,7 +5,7 @@ import { applyPush, type PushContext, type PushRequest, type PushResponse } from
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
 import { ScopeGenerations } from './scope-generation.ts';
-import { ensureClockRow, readClockRow } from './sync-clock.ts';
+import { clockFor, ensureClockRow, readClockRow, type SyncClock } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncMapping, SyncSubject } from './sync-mapping.ts';
 import { type SqlRun, type SyncDialect, sqlRunner, syncDialect } from './sync-sql.ts';
@@ -97,6 +97,11 @@ export class SyncServer {
     const generation = await this.#generations.of(run, dialect, subject);
     const { horizon, watermark } = await readClockRow(run, dialect);
     return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark };
+  }
+
+  /** The watermark now: every change below it is committed and readable (see {@link SyncClock}). */
+  async watermark(em: EntityManager): Promise<number> {
+    return clockFor(this.#ready.dialect).watermark(sqlRunner(em));
   }
 
   /** Each mapping the subject may sync with a checkpoint at the watermark and its newest version. */

@@ -37,6 +37,18 @@ function decodeTimestamp(timestamp: number): { version: number; generation: numb
 }
 
 /**
+ * WatermelonDB's timestamp is a bare number the client sends back, so it cannot carry a signature like
+ * the generic protocol's checkpoints. What the server can verify is that it issued it: every timestamp it
+ * hands out is at or below the watermark, which only grows. One beyond it is forged (a future value
+ * would skip changes on pull and hide conflicts on push); one below is merely old, and costs the client
+ * a longer pull or a conflict, never a missed change.
+ */
+function issuedBefore(since: { version: number; generation: number }, watermark: number): { version: number; generation: number } {
+  if (since.version > watermark) throw SyncError.invalidCheckpoint('last_pulled_at was not issued by this server');
+  return since;
+}
+
+/**
  * The sync protocol in WatermelonDB's shapes (`pullChanges` / `pushChanges`), over the same log.
  * Rows a client created keep its ids (uuids); every other row's id is its server key as text.
  * Everything comes back as `updated`: set `sendCreatedAsUpdated: true` in `synchronize()`.
@@ -51,6 +63,7 @@ export class WatermelonSync {
   async pull(em: EntityManager, subject: SyncSubject, lastPulledAt: number | null): Promise<WatermelonPullResult> {
     const since = lastPulledAt ? decodeTimestamp(lastPulledAt) : null;
     const context = await this.#server.pullContext(em, subject);
+    if (since) issuedBefore(since, context.watermark);
     const reset = since !== null && (since.generation !== context.generation % generationSpace || since.version < context.horizon);
     return (
       (await this.#pullAll(context, subject, reset ? null : since, reset)) ?? ((await this.#pullAll(context, subject, null, true)) as WatermelonPullResult)
@@ -81,7 +94,7 @@ export class WatermelonSync {
 
   /** Applies the client's changes; conflicts (a row changed on the server since `lastPulledAt`) answer 409. */
   async push(em: EntityManager, subject: SyncSubject, lastPulledAt: number, changes: Record<string, WatermelonTableChanges>, clientId?: string) {
-    const { version } = decodeTimestamp(lastPulledAt);
+    const { version } = issuedBefore(decodeTimestamp(lastPulledAt), await this.#server.watermark(em));
     const request: Record<string, MappingChanges> = {};
     for (const [table, set] of Object.entries(changes)) {
       const mapping = this.#server.mapping(subject, table);

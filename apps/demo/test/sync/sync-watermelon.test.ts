@@ -87,6 +87,22 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
     expect(await client.find('orders', id as string)).toMatchObject({ total_price: 3131, delivery_date: '2030-01-02', _status: 'synced' });
   });
 
+  it('refuses a last_pulled_at it never issued, on pull and on push', async () => {
+    // A timestamp far in the future skipped every change on pull and overwrote newer server edits on push.
+    const pulled = await t.request(alice, 'GET', '/api/sync/watermelon?last_pulled_at=null&schema_version=1&migration=null');
+    const issued = Number(pulled.json().timestamp);
+    const forged = issued + 1_000_000 * 65_536;
+    const pull = await t.request(alice, 'GET', `/api/sync/watermelon?last_pulled_at=${forged}&schema_version=1&migration=null`);
+    expect([pull.statusCode, pull.json().error?.code]).toEqual([400, 'SYNC_INVALID_CHECKPOINT']);
+    const [order] = await ids('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 order by o.id limit 1');
+    const changes = { orders: { created: [], updated: [{ id: order, total_price: 1 }], deleted: [] } };
+    const push = await t.request(alice, 'POST', `/api/sync/watermelon?last_pulled_at=${forged}`, { changes });
+    expect([push.statusCode, push.json().error?.code]).toEqual([400, 'SYNC_INVALID_CHECKPOINT']);
+    expect((await sql('select total_price from customer_order where id = ?', [order]))[0]?.total_price).not.toBe(1);
+    // What it issued still works.
+    expect((await t.request(alice, 'GET', `/api/sync/watermelon?last_pulled_at=${issued}&schema_version=1&migration=null`)).statusCode).toBe(200);
+  });
+
   it('deletes locally what left the caller’s centers', async () => {
     const [person] = await ids(
       'select p.id from person p where p.center_id = 1 and exists (select 1 from customer_order o where o.person_id = p.id) order by p.id limit 1',
