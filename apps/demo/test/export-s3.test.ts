@@ -1,8 +1,10 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ExportTask, type ExportTaskService } from '@sluice/export';
+import { ExportTask, ExportTaskRunner, type ExportTaskService, ExportTaskWorker } from '@sluice/export';
 import { S3TaskStorage } from '@sluice/export/s3';
 import { describeEachDialect, startTestS3, type TestS3 } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoTaskConfig } from '../src/exports/export-tasks.ts';
+import { exportUser } from '../src/exports/export-user.ts';
 import { slowed } from './fixtures/slow-storage.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
@@ -48,6 +50,39 @@ describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
     expect(await service().cleanup(new Date(Date.now() + 30 * 24 * 3600_000))).toBe(1);
     expect(await objects()).toEqual([]);
     expect((await t.request(alice, 'GET', `/api/export-tasks/${id}/download`)).json().error.code).toBe('EXPORT_TASK_FILE_EXPIRED');
+  });
+
+  it('a shutdown with less than a part pending keeps a checkpoint, and the resumed file is exact', async () => {
+    // Parts of 5 MiB: the whole file stays under one, so only the shutdown's tail can make it durable.
+    // Such a shutdown used to requeue the task with no checkpoint, and every row was written again.
+    const storage = new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'exports/', partSize: 5 * 1024 * 1024 });
+    const tuning = { pageSize: 200, checkpointMs: 0, heartbeatMs: 50, leaseMs: 2_000 };
+    const config = demoTaskConfig(t.orm.em, { directory: t.exportDirectory, storage: slowed(storage, 60), tuning });
+    const request = { export: 'list_people', formatter: { alias: 'csv_list' } };
+    await t.tasks.worker?.stop();
+    const task = await service().create(request, exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] }));
+    const worker = new ExportTaskWorker(new ExportTaskRunner(config), { pollMs: 10 }).start();
+    try {
+      await until(async () => (await t.orm.em.fork().findOneOrFail(ExportTask, task.id)).processedCount >= 400, 'some rows');
+      await worker.stop({ interrupt: true });
+      const stopped = await t.orm.em.fork().findOneOrFail(ExportTask, task.id);
+      // Finishing before the shutdown would make this test pointless, not pass it.
+      if (stopped.status === 'succeeded') throw new Error('the task finished before its shutdown: slow its writes further');
+      expect(stopped.status).toBe('queued');
+      expect(stopped.checkpoint?.rows).toBeGreaterThan(0);
+      const runner = new ExportTaskRunner(demoTaskConfig(t.orm.em, { directory: t.exportDirectory, storage, tuning }));
+      const resumed: number[] = [];
+      const ended = await runner.run(await runner.claim(task.id), { onProgress: (progress) => resumed.push(progress.resumedFrom) });
+      expect(ended.status).toBe('succeeded');
+      expect(resumed[0]).toBe(stopped.checkpoint?.rows);
+      const file = await t.request(alice, 'GET', `/api/export-tasks/${task.id}/download`);
+      expect(file.rawPayload.equals((await t.request(alice, 'POST', '/api/exports/download', request)).rawPayload)).toBe(true);
+      expect((await objects()).filter((key) => key?.includes('.tail.') || key?.endsWith('.upload'))).toEqual([]);
+    } finally {
+      await worker.stop();
+      await service().cleanup(new Date(Date.now() + 30 * 24 * 3600_000));
+      t.tasks.worker?.start();
+    }
   });
 
   it('cancelling a running task removes its unfinished upload', async () => {

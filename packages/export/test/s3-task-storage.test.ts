@@ -67,6 +67,51 @@ describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
     await storage.remove(key);
   });
 
+  it("keeps a shutdown's tail of less than a part durably, and another sink continues after it", async () => {
+    // A SIGTERMed worker with under a part pending used to save no checkpoint: all its rows were redone.
+    const key = await storage.create(6, 'csv');
+    const data = randomBytes(3 * partSize + 77);
+    const first = await storage.openForWriting(key);
+    await write(first, data.subarray(0, 1.25 * partSize));
+    await first.sync();
+    await write(first, data.subarray(1.25 * partSize, 1.5 * partSize));
+    expect(first.canSync).toBe(false);
+    const checkpoint: SinkCheckpoint = JSON.parse(JSON.stringify(await first.sync({ whole: true })));
+    expect(checkpoint.bytes).toBe(1.5 * partSize);
+    first.destroy();
+
+    const second = await storage.openForWriting(key, checkpoint);
+    expect(second.position).toBe(checkpoint.bytes);
+    await write(second, data.subarray(1.5 * partSize));
+    second.end();
+    await finished(second);
+    expect((await buffer(storage.read(key))).equals(data)).toBe(true);
+    // The tail object goes with the upload's marker.
+    expect(await objectKeys()).toEqual([`tasks/${key}`]);
+    await storage.remove(key);
+  });
+
+  it('keeps the object a run completed when a later run resumes its upload (killed between completion and commit)', async () => {
+    // The next attempt used to upload parts into the completed (gone) upload and fail every time.
+    const key = await storage.create(7, 'csv');
+    const data = randomBytes(2 * partSize + 500);
+    const first = await storage.openForWriting(key);
+    await write(first, data.subarray(0, partSize));
+    const checkpoint: SinkCheckpoint = JSON.parse(JSON.stringify(await first.sync()));
+    await write(first, data.subarray(partSize));
+    first.end();
+    await finished(first);
+
+    const second = await storage.openForWriting(key, checkpoint);
+    await write(second, data.subarray(partSize));
+    second.end();
+    await finished(second);
+    expect(second.position).toBe(data.length);
+    expect((await buffer(storage.read(key))).equals(data)).toBe(true);
+    expect(await objectKeys()).toEqual([`tasks/${key}`]);
+    await storage.remove(key);
+  });
+
   it('refuses a checkpoint whose bytes disagree with its parts', async () => {
     const key = await storage.create(3, 'csv');
     const sink = await storage.openForWriting(key);

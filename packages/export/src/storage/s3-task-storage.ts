@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -7,6 +8,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   S3ServiceException,
@@ -33,11 +35,29 @@ export interface S3TaskStorageOptions {
 interface UploadState {
   uploadId: string;
   parts: { number: number; etag: string; size: number }[];
+  /**
+   * Bytes after the last part, kept as an object of their own (`<key>.tail.<id>`) by a shutdown's
+   * checkpoint: S3 takes no part under 5 MiB but the last, so they could not go up as one.
+   */
+  tail?: { id: string; size: number };
 }
 
 function isUploadState(value: unknown): value is UploadState {
   const state = value as UploadState | undefined;
-  return typeof state?.uploadId === 'string' && Array.isArray(state.parts);
+  const tail = state?.tail;
+  return (
+    typeof state?.uploadId === 'string' &&
+    Array.isArray(state.parts) &&
+    (tail === undefined || (typeof tail.id === 'string' && /^[0-9a-f]{16}$/.test(tail.id) && Number.isSafeInteger(tail.size)))
+  );
+}
+
+function stateBytes(state: UploadState): number {
+  return state.parts.reduce((sum, part) => sum + part.size, 0) + (state.tail?.size ?? 0);
+}
+
+function isMissing(error: unknown): error is S3ServiceException {
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404;
 }
 
 /** True for the answer of a store that does not implement an optional call (e.g. aborting uploads). */
@@ -52,7 +72,9 @@ function notImplemented(error: unknown): boolean {
  * and part list travel with the task's checkpoint, so a worker on another machine continues the same
  * upload after a crash. While an upload is open a small `<key>.upload` object names it, so cancel,
  * failure and cleanup can abort it (also configure the bucket's `AbortIncompleteMultipartUpload`
- * lifecycle rule for stores where a worker died holding one).
+ * lifecycle rule for stores where a worker died holding one). A worker killed after completing the
+ * upload but before its task was marked done leaves a whole object: the next attempt finds it and keeps
+ * it, since the upload it would continue is gone.
  *
  * @example
  * ```ts
@@ -91,15 +113,68 @@ export class S3TaskStorage implements TaskStorage {
   async openForWriting(key: string, from?: SinkCheckpoint): Promise<TaskSink> {
     const target = this.#object(key);
     if (from && from.bytes > 0) {
-      if (!isUploadState(from.state) || from.state.parts.reduce((sum, part) => sum + part.size, 0) !== from.bytes) {
-        throw ExportTaskError.checkpointMismatch(key, from.bytes);
-      }
-      return new UploadSink(this.#client, target, this.#marker(key), from.state, from.bytes, this.#partSize);
+      if (!isUploadState(from.state) || stateBytes(from.state) !== from.bytes) throw ExportTaskError.checkpointMismatch(key, from.bytes);
+      const completed = await this.#completedSize(key, from.state.uploadId);
+      if (completed !== null) return new CompletedSink(from, completed);
+      return this.#resume(key, from.state);
     }
     const { UploadId } = await this.#client.send(new CreateMultipartUploadCommand(target));
     if (!UploadId) throw new Error(`the object store started no upload for ${target.Key}`);
     await this.#client.send(new PutObjectCommand({ ...this.#marker(key), Body: UploadId }));
-    return new UploadSink(this.#client, target, this.#marker(key), { uploadId: UploadId, parts: [] }, 0, this.#partSize);
+    return new UploadSink(this.#client, target, this.#marker(key), { uploadId: UploadId, parts: [] }, 0, this.#partSize, this.#tails(key));
+  }
+
+  /**
+   * The size of the object when the upload `uploadId` already completed it (the object exists and no
+   * marker names another upload); null while the upload is still open.
+   */
+  async #completedSize(key: string, uploadId: string): Promise<number | null> {
+    let size: number;
+    try {
+      size = (await this.#client.send(new HeadObjectCommand(this.#object(key)))).ContentLength ?? 0;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    const marked = await this.#markedUpload(key);
+    return marked === null || marked === uploadId ? size : null;
+  }
+
+  /** The upload id the key's marker names, or null without a marker. */
+  async #markedUpload(key: string): Promise<string | null> {
+    try {
+      return (await (await this.#client.send(new GetObjectCommand(this.#marker(key)))).Body?.transformToString()) ?? '';
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  /** A sink continuing `state`'s upload, with a shutdown's tail read back into its part buffer. */
+  async #resume(key: string, state: UploadState): Promise<TaskSink> {
+    const { tail, ...upload } = state;
+    const sink = new UploadSink(this.#client, this.#object(key), this.#marker(key), upload, stateBytes(upload), this.#partSize, this.#tails(key));
+    if (tail) {
+      const answer = await this.#client.send(new GetObjectCommand(this.#tails(key).object(tail.id)));
+      const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
+      if (bytes.length !== tail.size) throw ExportTaskError.checkpointMismatch(key, stateBytes(state));
+      sink.preload(bytes);
+    }
+    return sink;
+  }
+
+  /** Where the tails of `key`'s shutdowns are kept, and how to delete them all. */
+  #tails(key: string): Tails {
+    const prefix = `${this.#prefix}${checkedFileKey(key)}.tail.`;
+    const client = this.#client;
+    const bucket = this.#bucket;
+    return {
+      object: (id) => ({ Bucket: bucket, Key: prefix + id }),
+      async removeAll() {
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+        for (const object of listed.Contents ?? []) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+      },
+    };
   }
 
   read(key: string): Readable {
@@ -116,32 +191,70 @@ export class S3TaskStorage implements TaskStorage {
       return (await this.#client.send(new HeadObjectCommand(this.#object(key)))).ContentLength ?? 0;
     } catch (error) {
       // The service turns ENOENT into "the file has expired"; a missing object is the same thing.
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) throw Object.assign(new Error(error.message), { code: 'ENOENT' });
+      if (isMissing(error)) throw Object.assign(new Error(error.message), { code: 'ENOENT' });
       throw error;
     }
   }
 
   async remove(key: string): Promise<void> {
     await this.#abortUpload(key);
+    await this.#tails(key).removeAll();
     await this.#client.send(new DeleteObjectCommand(this.#object(key)));
   }
 
   async #abortUpload(key: string): Promise<void> {
-    let uploadId: string;
-    try {
-      const marker = await this.#client.send(new GetObjectCommand(this.#marker(key)));
-      uploadId = (await marker.Body?.transformToString()) ?? '';
-    } catch (error) {
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return;
-      throw error;
-    }
+    const uploadId = await this.#markedUpload(key);
+    if (uploadId === null) return;
     try {
       await this.#client.send(new AbortMultipartUploadCommand({ ...this.#object(key), UploadId: uploadId }));
     } catch (error) {
       // Some stores cannot abort (their parts then wait for the bucket's lifecycle rule); a gone upload is fine.
-      if (!notImplemented(error) && !(error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) throw error;
+      if (!notImplemented(error) && !isMissing(error)) throw error;
     }
     await this.#client.send(new DeleteObjectCommand(this.#marker(key)));
+  }
+}
+
+/** The tail objects of one file. */
+interface Tails {
+  object(id: string): { Bucket: string; Key: string };
+  removeAll(): Promise<void>;
+}
+
+/**
+ * What a run resuming an upload that an earlier run already completed writes into: the object is whole,
+ * so the rows written again are dropped and `position` ends as the object's size.
+ */
+class CompletedSink extends Writable implements TaskSink {
+  readonly #from: SinkCheckpoint;
+  readonly #size: number;
+  #position: number;
+  readonly canSync = false;
+
+  constructor(from: SinkCheckpoint, size: number) {
+    super();
+    this.#from = from;
+    this.#size = size;
+    this.#position = from.bytes;
+  }
+
+  get position(): number {
+    return this.#position;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.#position += chunk.length;
+    callback();
+  }
+
+  override _final(callback: () => void): void {
+    this.#position = this.#size;
+    callback();
+  }
+
+  // The checkpoint it started from still leads here.
+  async sync(options?: { whole?: boolean }): Promise<SinkCheckpoint | null> {
+    return options?.whole ? this.#from : null;
   }
 }
 
@@ -166,6 +279,7 @@ class UploadSink extends Writable implements TaskSink {
   #spare: Buffer | null = null;
   #position: number;
   #inFlight: Promise<void> = Promise.resolve();
+  readonly #tails: Tails;
 
   constructor(
     client: S3Client,
@@ -174,6 +288,7 @@ class UploadSink extends Writable implements TaskSink {
     state: UploadState,
     position: number,
     partSize: number,
+    tails: Tails,
   ) {
     super({ highWaterMark: 256 * 1024 });
     this.#client = client;
@@ -182,6 +297,12 @@ class UploadSink extends Writable implements TaskSink {
     this.#state = { uploadId: state.uploadId, parts: [...state.parts] };
     this.#position = position;
     this.#partSize = partSize;
+    this.#tails = tails;
+  }
+
+  /** Bytes a shutdown kept after the last part: they open the next part. */
+  preload(bytes: Buffer): void {
+    this.#append(bytes);
   }
 
   get position(): number {
@@ -240,12 +361,20 @@ class UploadSink extends Writable implements TaskSink {
     this.#inFlight.catch(() => {});
   }
 
-  async sync(): Promise<SinkCheckpoint | null> {
+  async sync(options?: { whole?: boolean }): Promise<SinkCheckpoint | null> {
     await new Promise<void>((done, fail) => this.write(Buffer.alloc(0), (error) => (error ? fail(error) : done())));
-    if (!this.canSync) return null;
-    if (this.#filled > 0) await this.#sendPart();
+    const state: UploadState = { uploadId: this.#state.uploadId, parts: [] };
+    if (this.canSync) {
+      if (this.#filled > 0) await this.#sendPart();
+    } else if (options?.whole) {
+      // Under a part's worth: too small to go up as a part, so it goes up as an object of its own.
+      const id = randomBytes(8).toString('hex');
+      await this.#client.send(new PutObjectCommand({ ...this.#tails.object(id), Body: (this.#part as Buffer).subarray(0, this.#filled) }));
+      state.tail = { id, size: this.#filled };
+    } else return null;
     await this.#inFlight;
-    return { bytes: this.#position, state: { uploadId: this.#state.uploadId, parts: this.#state.parts.map((part) => ({ ...part })) } };
+    state.parts = this.#state.parts.map((part) => ({ ...part }));
+    return { bytes: this.#position, state };
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -264,5 +393,6 @@ class UploadSink extends Writable implements TaskSink {
       }),
     );
     await this.#client.send(new DeleteObjectCommand(this.#marker));
+    await this.#tails.removeAll();
   }
 }

@@ -25,8 +25,10 @@ export interface TaskSink extends Writable {
   /**
    * Makes everything written so far durable and says where the file stands; `null` when it cannot yet
    * (an object store with less than a part's worth waiting), so the checkpoint waits for a later batch.
+   * `whole`: a shutdown is under way and there is no later batch, so every byte is made durable now, at
+   * whatever cost (an object store keeps the pending tail as an object of its own).
    */
-  sync(): Promise<SinkCheckpoint | null>;
+  sync(options?: { whole?: boolean }): Promise<SinkCheckpoint | null>;
 }
 
 /**

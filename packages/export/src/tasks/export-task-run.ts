@@ -149,20 +149,27 @@ export class ExportTaskRun {
     const interrupted = this.#lease.interrupted;
     if (!interrupted) this.#lease.throwIfStopped();
     const due = interrupted || Date.now() - this.#lastCheckpoint >= this.#config.checkpointMs;
-    // An object store makes bytes durable a part at a time: until a part's worth waits, keep going.
-    if (offer.formatterState && due && sink.canSync) await this.#saveCheckpoint(offer, offer.formatterState, sink);
+    // An object store makes bytes durable a part at a time: until a part's worth waits, keep going,
+    // unless this is the last chance (a shutdown): then the tail is made durable too.
+    if (offer.formatterState && due && (sink.canSync || interrupted)) {
+      const saved = await this.#saveCheckpoint(offer, offer.formatterState, sink, interrupted);
+      // A shutdown asked for while that sync found less than a part: this is its last chance too.
+      if (!saved && this.#lease.interrupted) await this.#saveCheckpoint(offer, offer.formatterState, sink, true);
+    }
     this.#lease.throwIfStopped();
   }
 
-  async #saveCheckpoint(offer: CheckpointOffer, formatterState: () => Promise<unknown>, sink: TaskSink): Promise<void> {
+  /** Saves a checkpoint at `offer`; false when the sink could not make its bytes durable yet. */
+  async #saveCheckpoint(offer: CheckpointOffer, formatterState: () => Promise<unknown>, sink: TaskSink, whole: boolean): Promise<boolean> {
     const state = await formatterState();
-    const synced = await sink.sync();
-    if (!synced) return;
+    const synced = await sink.sync({ whole });
+    if (!synced) return false;
     const saved: TaskCheckpoint = { cursor: offer.cursor, rows: offer.rows, bytes: synced.bytes, formatterState: state, storageState: synced.state };
     // Progress: the crashes before it were not this task's fault.
     if (!(await this.#lease.renew({ checkpoint: saved, crashes: 0 }))) throw new RunStopped('lease-lost');
     this.#lastCheckpoint = Date.now();
     this.#report();
+    return true;
   }
 
   /** Leaves the task requeued, retrying, failed or cancelled, as `error` says. */
