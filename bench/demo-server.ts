@@ -7,6 +7,8 @@ export interface DemoServer {
   base: string;
   pid: number;
   stop(): Promise<void>;
+  /** Sends `signal` (SIGKILL: a crash) and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -32,11 +34,12 @@ export async function startDemoServer(url: string, env: Record<string, string> =
       await sleep(100);
     }
   }
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
-  return { base, pid: child.pid as number, stop };
+  return { base, pid: child.pid as number, stop: () => kill('SIGTERM'), kill };
 }
 
 /** Logs in as a demo user (password = user name) and returns the bearer token. */

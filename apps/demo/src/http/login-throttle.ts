@@ -31,7 +31,11 @@ function accountKey(request: FastifyRequest): string {
 async function throttle(app: FastifyInstance, options: LoginThrottleOptions): Promise<void> {
   // Only with Redis: an app without it never loads ioredis.
   const redis = options.redisUrl ? new (await import('ioredis')).Redis(options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
-  if (redis) app.addHook('onClose', async () => void (await redis.quit()));
+  if (redis) {
+    // ioredis reconnects by itself; without a listener each dropped connection printed "Unhandled error event".
+    redis.on('error', (error) => app.log.warn({ err: error }, 'login throttle: Redis connection failed; reconnecting'));
+    app.addHook('onClose', async () => void (await redis.quit()));
+  }
   await app.register(fastifyRateLimit, { global: false, redis, nameSpace: options.namespace ?? 'sluice-login-' });
   // createRateLimit, not rateLimit: the plugin's hooks run once per request, and a login passes two limits.
   const limit = (max: number, keyGenerator: (request: FastifyRequest) => string): ThrottleHook => {

@@ -11,7 +11,11 @@ export interface TaskJob {
 
 export function connect(redisUrl: string): Redis {
   // BullMQ workers block on Redis and need ioredis never to give up on a command.
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself and commands reject on their own; the event only needs a listener, or a
+  // dropped connection is printed as an unhandled error.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /**
