@@ -113,6 +113,40 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
     expect((await sluice(database.url, 'export:run', '--request', request, '--out', out, '--user', '3')).stderr).toMatch(/EXPORT_FORBIDDEN/);
   });
 
+  it('export:run refuses an unwritable --out before any row, for every formatter, without a stack trace', async () => {
+    const request = join(exportDirectory, 'request-xlsx.json');
+    for (const alias of ['csv_list', 'xlsx', 'ods']) {
+      await writeFile(request, JSON.stringify({ export: 'list_people', formatter: { alias } }));
+      const result = await sluice(database.url, 'export:run', '--request', request, '--out', join(exportDirectory, 'missing', 'x.bin'), '--user', '2');
+      expect({ alias, code: result.code, stderr: result.stderr }).toEqual({ alias, code: 2, stderr: expect.stringMatching(/CLI_OUTPUT_UNWRITABLE/) });
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('export:list on a database that does not exist fails cleanly and creates nothing', async () => {
+    // It used to create a missing PostgreSQL or MariaDB database, then fail on its missing tables.
+    const url = new URL(database.url.replace(/^sqlite:/, 'sqlite://x'));
+    const name = `${url.pathname
+      .split('/')
+      .pop()
+      ?.replace(/\.sqlite$/, '')}_missing`;
+    const missing = dialect === 'sqlite' ? `sqlite:${join(tmpdir(), `${name}.sqlite`)}` : database.url.replace(/[^/]+$/, name);
+    const result = await sluice(missing, 'export:list');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const exists = {
+      sqlite: async () => (await readdir(tmpdir())).includes(`${name}.sqlite`),
+      postgresql: async () => (await db.orm.em.getConnection().execute('select 1 from pg_database where datname = ?', [name])).length > 0,
+      mariadb: async () => (await db.orm.em.getConnection().execute('select 1 from information_schema.schemata where schema_name = ?', [name])).length > 0,
+    }[dialect];
+    expect(await exists()).toBe(false);
+  });
+
+  it('debug --help says what debug does instead of running it', async () => {
+    const result = await sluice(database.url, 'debug', '--help');
+    expect(result.stdout).toMatch(/^Usage: sluice debug/);
+  });
+
   it('export:list, export:cancel and export:cleanup', async () => {
     await settleQueue();
     const [id] = await queue(1);

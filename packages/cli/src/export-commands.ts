@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { ConfigError, NotFoundError, ValidationError } from '@sluice/core';
@@ -182,7 +181,12 @@ export const exportCommands: Record<string, Command> = {
         const prepared = config.registry.prepare(body, user);
         const bar = new ProgressReporter(context.progress, prepared.export.definition.alias);
         let total: { rows: number; exact: boolean } | null = null;
-        const file = createWriteStream(out);
+        // Opened before the export starts: a zip formatter (XLSX, ODS) met the stream's open error
+        // mid-write and ended in a stack trace, where CSV happened to fail cleanly.
+        const handle = await open(out, 'w').catch((cause: NodeJS.ErrnoException) => {
+          throw CliError.outputUnwritable(out, cause.code ?? cause.message);
+        });
+        const file = handle.createWriteStream();
         const writing = await writeExport(prepared, em, file, {
           pageSize: config.pageSize,
           onTotal: (rows, exact) => {

@@ -52,6 +52,8 @@ export function generalHelp(): string {
   ].join('\n');
 }
 
+const debugHelp = ['Usage: sluice debug [--config <file>]', '', 'Prints what sluice found: Node, the config file it loads and its packages.'].join('\n');
+
 /** `sluice <command> --help`: its usage line, what it does, and every option. */
 export function commandHelp(name: string, command: Command): string {
   return [
@@ -109,7 +111,8 @@ async function dispatch(argv: string[], output: CliOptions & { log: (line: strin
   const rest = argv.filter((_, index) => index !== argv.indexOf(name));
   if (name === 'debug') {
     const { values } = parse(rest, {});
-    output.log(debugReport(values.config as string | undefined));
+    // `debug --help` ran the report instead of saying what debug does.
+    output.log(values.help ? debugHelp : debugReport(values.config as string | undefined));
     return 0;
   }
   const command = commands[name];

@@ -25,7 +25,10 @@ export async function openDatabase(
 ): Promise<Database> {
   const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : null;
   if (options.readOnly && file && file !== ':memory:' && !existsSync(file)) throw ConfigError.invalid('DATABASE_URL', `no SQLite database at ${resolve(file)}`);
-  const orm = (await MikroORM.init(await ormOptions(databaseUrl, overrides))) as MikroORM<AbstractSqlDriver, EntityManager>;
+  // Read-only never creates a database: MikroORM's default `ensureDatabase` made `export:list` create a
+  // missing PostgreSQL or MariaDB database and then fail on its missing tables.
+  const readOnlyOverrides = options.readOnly ? { ensureDatabase: false } : {};
+  const orm = (await MikroORM.init(await ormOptions(databaseUrl, { ...readOnlyOverrides, ...overrides }))) as MikroORM<AbstractSqlDriver, EntityManager>;
   // A history or sync configuration that does not match the entities fails here, not on the first flush.
   for (const subscriber of orm.config.get('subscribers')) {
     if (subscriber instanceof AuditSubscriber || subscriber instanceof SyncSubscriber) subscriber.assertConfiguration(orm.getMetadata());
