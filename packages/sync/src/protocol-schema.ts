@@ -91,8 +91,14 @@ const watermelonTable = z.strictObject({
   deleted: z.array(z.string().min(1).max(64)).max(1_000),
 });
 
-/** WatermelonDB `pushChanges` body. */
-export const watermelonPushSchema = z.object({ changes: z.record(name, watermelonTable) });
+/**
+ * WatermelonDB `pushChanges` body: the guide sends the changes object itself (`JSON.stringify(changes)`);
+ * `{changes}` is accepted too. A body whose only key is `changes` is the wrapped form.
+ */
+export const watermelonPushSchema = z.preprocess(
+  (body) => (body !== null && typeof body === 'object' && Object.keys(body).length === 1 && 'changes' in body ? body : { changes: body }),
+  z.object({ changes: z.record(name, watermelonTable) }),
+);
 
 /** WatermelonDB `pullChanges` answer. */
 export const watermelonPullResponseSchema = z.object({

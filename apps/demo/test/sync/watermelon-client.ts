@@ -73,13 +73,18 @@ export class WatermelonClient {
     return { authorization: `Bearer ${this.#token()}`, 'content-type': 'application/json' };
   }
 
-  /** WatermelonDB's own `synchronize()` against `/api/sync/watermelon`. */
+  /**
+   * WatermelonDB's own `synchronize()` against `/api/sync/watermelon`, with the guide's pull and push as
+   * written there: the query built by interpolation (`last_pulled_at=null` on a first sync) and the
+   * changes object itself as the push body.
+   */
   sync(): Promise<void> {
     return synchronize({
       database: this.database,
       sendCreatedAsUpdated: true,
-      pullChanges: async ({ lastPulledAt }: { lastPulledAt?: number }) => {
-        const response = await fetch(`${this.#base}/api/sync/watermelon?last_pulled_at=${lastPulledAt ?? 0}`, { headers: this.#headers() });
+      pullChanges: async ({ lastPulledAt, schemaVersion, migration }: { lastPulledAt?: number; schemaVersion: number; migration: unknown }) => {
+        const urlParams = `last_pulled_at=${lastPulledAt}&schema_version=${schemaVersion}&migration=${encodeURIComponent(JSON.stringify(migration))}`;
+        const response = await fetch(`${this.#base}/api/sync/watermelon?${urlParams}`, { headers: this.#headers() });
         if (response.status !== 200) throw new Error(`pull answered ${response.status}: ${await response.text()}`);
         this.lastPull = (await response.json()) as Record<string, unknown>;
         return this.lastPull;
@@ -89,7 +94,7 @@ export class WatermelonClient {
         const response = await fetch(`${this.#base}/api/sync/watermelon?last_pulled_at=${lastPulledAt}`, {
           method: 'POST',
           headers: this.#headers(),
-          body: JSON.stringify({ changes }),
+          body: JSON.stringify(changes),
         });
         this.lastPushStatus = response.status;
         if (response.status !== 200) throw new Error(`push answered ${response.status}: ${await response.text()}`);
