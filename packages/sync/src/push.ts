@@ -82,7 +82,9 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
     // READ COMMITTED: the conflict check must read changes committed while it waited for its row locks
     // (MariaDB's default REPEATABLE READ would read the snapshot of the transaction's first query).
     const isolation = context.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
-    return await withSyncOrigin(request.clientId, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation));
+    return await withSyncOrigin(syncOrigin(context.subject, request.clientId), () =>
+      context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation),
+    );
   } catch (error) {
     // The same batch applied concurrently: its stored answer is the answer.
     const replay = await storedAnswer(sqlRunner(context.em), context.subject, request);
@@ -144,7 +146,7 @@ async function applyInTransaction(context: PushContext, request: PushRequest): P
   const entries = [...context.mappings.byName.values()].flatMap((mapping) =>
     mapping.kind === 'entity' && request.changes[mapping.name] ? [{ mapping, changes: request.changes[mapping.name] as MappingChanges }] : [],
   );
-  await rejectConflicts(context, run, entries, request.clientId);
+  await rejectConflicts(context, run, entries, syncOrigin(context.subject, request.clientId));
   const response: PushResponse = { mappings: {} };
   // Declaration order, each applied before the next is planned: rows may reference rows created
   // earlier in the same push by their uuid.
@@ -163,38 +165,62 @@ async function applyInTransaction(context: PushContext, request: PushRequest): P
   return response;
 }
 
-/** Server ids of rows the client names by server id or by the uuid it created them with. */
+/**
+ * Server ids of rows the client names by server id (digits) or by the uuid it created them with. Digits
+ * are never looked up as uuids: a client uuid "6" would otherwise have taken over server row 6.
+ */
 async function resolveKeys(run: SqlRun, mapping: string, keys: readonly Key[]): Promise<Map<string, string>> {
   const resolved = new Map<string, string>();
   const texts = [...new Set(keys.map(String))];
-  for (const part of chunks(texts)) {
+  const uuids = texts.filter((text) => !isServerId(text));
+  for (const part of chunks(uuids)) {
     const rows = await run(`select uuid, row_id from sync_item where mapping = ? and uuid in (${placeholders(part.length)})`, [mapping, ...part]);
     for (const row of rows) resolved.set(String(row.uuid), String(row.row_id));
   }
-  for (const text of texts) if (!resolved.has(text) && /^\d{1,15}$/.test(text)) resolved.set(text, text);
+  for (const text of texts) if (/^\d{1,15}$/.test(text)) resolved.set(text, text);
   return resolved;
 }
 
-/** Rows changed by someone else since the client's checkpoint fail the whole push with 409. */
+function isServerId(key: string): boolean {
+  return /^\d+$/.test(key);
+}
+
+/** The uuids of a push's created rows that may name rows made earlier (digits never do). */
+function clientUuids(changes: MappingChanges): string[] {
+  return (changes.created ?? []).map((row) => String(row.uuid)).filter((uuid) => !isServerId(uuid));
+}
+
+/** What marks a push's changes as its client's own: bound to the user, so no one else can claim a client id. */
+function syncOrigin(subject: SyncSubject, clientId: string): string {
+  return createHash('sha256').update(`${subject.id}\u0000${clientId}`).digest('base64url');
+}
+
+/**
+ * Rows changed by someone else since the client's checkpoint fail the whole push with 409. A create
+ * sent again for a row that exists (its uuid is known) updates that row, so it is checked too: since
+ * the checkpoint, or without one since the row was made.
+ */
 async function rejectConflicts(
   context: PushContext,
   run: SqlRun,
   entries: { mapping: ResolvedEntityMapping; changes: MappingChanges }[],
-  clientId: string,
+  origin: string,
 ): Promise<void> {
   const conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[] = [];
   for (const { mapping, changes } of entries) {
+    if (mapping.push?.conflict === 'client-wins') continue;
     const keys = [...(changes.updated ?? []).map((row) => row.id as Key), ...(changes.deleted ?? [])];
-    if (keys.length === 0 || mapping.push?.conflict === 'client-wins') continue;
     const since = context.since(mapping.name);
-    if (!since) throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
-    const ids = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
+    if (keys.length > 0 && !since) throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
+    const changed = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
+    const retried = [...(await resolveKeys(run, mapping.name, clientUuids(changes))).values()];
     // Racing pushes of a row queue here, so the later one's check below sees the earlier one's change.
-    await lockRows(run, context.dialect, mapping, ids);
-    for (const part of chunks(ids)) {
+    await lockRows(run, context.dialect, mapping, [...changed, ...retried]);
+    const from = since ?? { version: 0, id: 0 };
+    for (const part of chunks([...new Set([...changed, ...retried])])) {
       const rows = await run(
         `select distinct row_id from sync_change where mapping = ? and version >= ? and (version > ? or id > ?) and row_id in (${placeholders(part.length)}) and (origin is null or origin <> ?)`,
-        [mapping.name, since.version, since.version, since.id, ...part, clientId],
+        [mapping.name, from.version, from.version, from.id, ...part, origin],
       );
       for (const row of rows) conflicts.push({ mapping: mapping.name, id: String(row.row_id), row: null });
     }
@@ -212,11 +238,7 @@ async function rejectConflicts(
 async function planMapping(context: PushContext, run: SqlRun, mapping: ResolvedEntityMapping, changes: MappingChanges): Promise<MappingPlan> {
   const plan: MappingPlan = { mapping, creates: [], updates: [], deletes: [], result: { newItems: [], failedItems: [] } };
   const created = changes.created ?? [];
-  const known = await resolveKeys(
-    run,
-    mapping.name,
-    created.map((row) => String(row.uuid)).filter((uuid) => !/^\d+$/.test(uuid)),
-  );
+  const known = await resolveKeys(run, mapping.name, clientUuids(changes));
   const updated = changes.updated ?? [];
   const ids = await resolveKeys(run, mapping.name, [...updated.map((row) => row.id as Key), ...(changes.deleted ?? [])]);
   const scopes = await entityScopes(run, context.dialect, mapping, [...ids.values(), ...known.values()]);
@@ -224,6 +246,10 @@ async function planMapping(context: PushContext, run: SqlRun, mapping: ResolvedE
   for (const row of created) {
     const uuid = String(row.uuid);
     const id = known.get(uuid);
+    if (isServerId(uuid)) {
+      plan.result.failedItems.push({ uuid, errors: [{ field: 'uuid', message: 'must not be only digits: those name server rows' }] });
+      continue;
+    }
     // A retried create: the row exists already, so it is an update of that row.
     if (id !== undefined && !visible(id))
       plan.result.failedItems.push({ uuid, errors: [{ field: 'uuid', message: 'is already used by a row you cannot see' }] });

@@ -31,7 +31,9 @@ const pgSequence = 'sync_version_seq';
  * above, so L is the watermark; free, every number up to L is committed or rolled back, so L + 1 is.
  * Transactions that log nothing (an idle `BEGIN; UPDATE center ...`) never take the lock and never
  * hold a pull back. This replaced the smallest running transaction id, which any open writer of the
- * database held back without bound.
+ * database held back without bound. A reader that meets a writer between its lock and its number reads
+ * L although L + 1 would be safe, so two readers in a row may see the watermark go back by one: safe
+ * (it only ever errs low), and what the WatermelonDB timestamp check allows for.
  */
 const postgresClock: SyncClock = {
   stamp: async (run) => {

@@ -39,12 +39,14 @@ function decodeTimestamp(timestamp: number): { version: number; generation: numb
 /**
  * WatermelonDB's timestamp is a bare number the client sends back, so it cannot carry a signature like
  * the generic protocol's checkpoints. What the server can verify is that it issued it: every timestamp it
- * hands out is at or below the watermark, which only grows. One beyond it is forged (a future value
+ * hands out is at or below the watermark, which only grows (give or take one, below). One beyond it is forged (a future value
  * would skip changes on pull and hide conflicts on push); one below is merely old, and costs the client
  * a longer pull or a conflict, never a missed change.
  */
 function issuedBefore(since: { version: number; generation: number }, watermark: number): { version: number; generation: number } {
-  if (since.version > watermark) throw SyncError.invalidCheckpoint('last_pulled_at was not issued by this server');
+  // One of slack: on PostgreSQL a reader that meets a writer between its lock and its number reads the
+  // watermark one lower than a reader just before (see the clock), so an issued value may be one above.
+  if (since.version > watermark + 1) throw SyncError.invalidCheckpoint('last_pulled_at was not issued by this server');
   return since;
 }
 
@@ -105,7 +107,9 @@ export class WatermelonSync {
       };
     }
     const context = this.#server.pushContext(em, subject, () => ({ version, id: 0 }));
-    const response = await applyPush(context, { clientId: clientId ?? `watermelon:${subject.id}`, batchId: randomUUID(), changes: request });
+    // Without a client id every device of a user would share one origin, and each would be exempt from the
+    // others' conflicts: a push with no client id is its own origin.
+    const response = await applyPush(context, { clientId: clientId ?? `watermelon:${randomUUID()}`, batchId: randomUUID(), changes: request });
     const rejected: Record<string, string[]> = {};
     for (const [table, result] of Object.entries(response.mappings))
       if (result.failedItems.length > 0) rejected[table] = result.failedItems.map((item) => String(item.uuid ?? item.id));

@@ -208,6 +208,49 @@ describeEachDialect('sync push', (dialect) => {
     }
   });
 
+  it('does not exempt another user who sends the same client id from the conflict check', async () => {
+    // The check skipped changes whose origin was the pushing client id, and that id was not bound to a user.
+    const admin = await t.login('admin');
+    const adminClient = protocolClient(['orders']);
+    await pullUntilDone(t, admin, adminClient);
+    const [order] = await sql('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 order by o.id desc limit 1');
+    const since = await checkpoints('orders');
+    const edit = (token: string, checkpoint: Record<string, string | null>, price: number) =>
+      t.request(token, 'POST', '/api/sync/push', {
+        clientId: 'shared-id',
+        batchId: `shared-${price}`,
+        checkpoints: checkpoint,
+        changes: { orders: { updated: [{ id: order?.id, total_price: price }] } },
+      });
+    const first = await edit(alice, since, 4101);
+    expect(first.statusCode, first.body).toBe(200);
+    expect((await edit(admin, adminClient.checkpoints as Record<string, string>, 4102)).statusCode).toBe(409);
+  });
+
+  it('checks a create sent again for a row someone changed since: 409, not an overwrite', async () => {
+    const since = await checkpoints('people');
+    const created = await push({ people: { created: [newPerson('resent-1')] } }, { checkpoints: since });
+    const id = created.json().mappings.people.newItems[0].id;
+    const admin = await t.login('admin');
+    expect((await t.request(admin, 'PATCH', `/api/people/${id}`, { lastName: 'Newer' })).statusCode).toBe(200);
+    // The first device sends its create again from its old checkpoint: it used to overwrite "Newer".
+    const resent = await push({ people: { created: [newPerson('resent-1')] } }, { checkpoints: since });
+    expect([resent.statusCode, resent.json().error?.code]).toEqual([409, 'SYNC_CONFLICT']);
+    expect((await sql('select last_name from person where id = ?', [id]))[0]?.last_name).toBe('Newer');
+    // Without a checkpoint, any other writer's change since the row was made is a conflict too.
+    expect((await push({ people: { created: [newPerson('resent-1')] } })).statusCode).toBe(409);
+  });
+
+  it('refuses a client uuid made of digits, which would take over the server row of that id', async () => {
+    const [foreign] = await sql('select id from person where center_id = 3 order by id limit 1');
+    const response = await push({ people: { created: [newPerson(String(foreign?.id))] } });
+    expect(response.json().mappings.people).toEqual({
+      newItems: [],
+      failedItems: [{ uuid: String(foreign?.id), errors: [{ field: 'uuid', message: expect.any(String) }] }],
+    });
+    expect((await sql('select count(*) as n from sync_item where uuid = ?', [String(foreign?.id)]))[0]?.n).toEqual(dialect === 'postgresql' ? '0' : 0);
+  });
+
   it('leaves nothing behind when a push fails part-way', async () => {
     const since = await checkpoints('people');
     const [person] = await sql('select id, last_name from person where center_id = 1 order by id limit 1');

@@ -1,6 +1,7 @@
 import { pruneSyncLog } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-orm.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { WatermelonClient } from './watermelon-client.ts';
 
@@ -101,6 +102,42 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
     expect((await sql('select total_price from customer_order where id = ?', [order]))[0]?.total_price).not.toBe(1);
     // What it issued still works.
     expect((await t.request(alice, 'GET', `/api/sync/watermelon?last_pulled_at=${issued}&schema_version=1&migration=null`)).statusCode).toBe(200);
+  });
+
+  it("gives two devices of one user without a client id each other's conflicts", async () => {
+    // Without client_id every device of a user shared one origin, so each was exempt from the others' edits.
+    const pulled = await t.request(alice, 'GET', '/api/sync/watermelon?last_pulled_at=null&schema_version=1&migration=null');
+    const timestamp = pulled.json().timestamp;
+    const [order] = await ids('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 2 order by o.id limit 1 offset 2');
+    const push = (price: number) =>
+      t.request(alice, 'POST', `/api/sync/watermelon?last_pulled_at=${timestamp}`, {
+        orders: { created: [], updated: [{ id: order, total_price: price }], deleted: [] },
+      });
+    expect((await push(6101)).statusCode).toBe(200);
+    expect((await push(6102)).statusCode).toBe(409);
+  });
+
+  it('accepts a timestamp it issued while a writer holds the clock (the watermark may read one lower)', async () => {
+    const { orm: session } = await openDatabase(t.database.url);
+    try {
+      const before = (await t.request(alice, 'GET', '/api/sync/watermelon?last_pulled_at=null&schema_version=1&migration=null')).json().timestamp;
+      const held = Promise.withResolvers<void>();
+      const holding = Promise.withResolvers<void>();
+      // On PostgreSQL: a writer between its lock and its number. Elsewhere the same session takes nothing.
+      const writer = session.em.fork().transactional(async (em) => {
+        if (dialect === 'postgresql')
+          await em.getConnection().execute('select pg_advisory_xact_lock(1936483689, 1937337955)', [], 'all', em.getTransactionContext());
+        holding.resolve();
+        await held.promise;
+      });
+      await holding.promise;
+      const again = await t.request(alice, 'GET', `/api/sync/watermelon?last_pulled_at=${before}&schema_version=1&migration=null`);
+      held.resolve();
+      await writer;
+      expect(again.statusCode, again.body).toBe(200);
+    } finally {
+      await session.close(true);
+    }
   });
 
   it('deletes locally what left the caller’s centers', async () => {
