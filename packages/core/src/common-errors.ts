@@ -10,6 +10,11 @@ export const commonErrorCodes = defineErrorCatalog({
   NOT_FOUND: { statusCode: 404, description: 'The resource does not exist or the caller may not see it (the two are not told apart).' },
   ROUTE_NOT_FOUND: { statusCode: 404, description: 'No route matches the method and path.' },
   CONFLICT: { statusCode: 409, description: 'The change conflicts with existing data (e.g. a unique value already taken).' },
+  CONCURRENT_WRITE: {
+    statusCode: 409,
+    description:
+      'The database refused the write because a concurrent transaction changed the same data (a serialization failure, a deadlock or a lock wait timeout); nothing was applied, send it again.',
+  },
   MALFORMED_REQUEST: { statusCode: 400, description: 'The request is not well-formed HTTP, or its URL is not validly percent-encoded.' },
   REQUEST_TIMEOUT: { statusCode: 408, description: 'The client took too long to send its request.' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, description: 'The request body is larger than the server accepts.' },
@@ -80,6 +85,10 @@ export class ConflictError extends SluiceError {
 
   static referenced(resource: string): ConflictError {
     return new ConflictError('CONFLICT', `${resource} is still referenced by other records`);
+  }
+
+  static concurrentWrite(): ConflictError {
+    return new ConflictError('CONCURRENT_WRITE', 'A concurrent change to the same data got there first; nothing was applied, send the request again');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   ConflictError,
   InternalError,
@@ -26,6 +26,10 @@ function toSluiceError(error: FastifyError): SluiceError | null {
   if (error.validation) return ValidationError.fromIssues(validationIssues(error));
   if (error instanceof UniqueConstraintViolationException) return ConflictError.uniqueValue('a unique field');
   if (error instanceof ForeignKeyConstraintViolationException) return ConflictError.referenced('The record');
+  // A transaction the database gave up on for a concurrent one: MikroORM files PostgreSQL's serialization
+  // failures under deadlocks, and leaves its lock_timeout (55P03) unconverted.
+  if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException || (error as { code?: string }).code === '55P03')
+    return ConflictError.concurrentWrite();
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return ValidationError.field('body', 'is not valid JSON');
