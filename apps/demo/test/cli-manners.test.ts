@@ -102,7 +102,8 @@ describe('sluice CLI manners', () => {
     const unwritable = await sluice(['export:run', '--request', join(scratch, 'request.json'), '--out', '/proc/no/such/file.csv', '--user', '1'], {
       databaseUrl: sqliteUrl,
     });
-    expect([unwritable.code, unwritable.stderr]).toEqual([1, expect.stringMatching(/^ERROR: ENOENT/)]);
+    // Refused before any row, as a wrong invocation (exit 2) with its own code.
+    expect([unwritable.code, unwritable.stderr]).toEqual([2, expect.stringMatching(/^CLI_OUTPUT_UNWRITABLE: cannot write \/proc\/no\/such\/file\.csv: ENOENT/)]);
     noStack(unwritable.stderr);
   });
 
