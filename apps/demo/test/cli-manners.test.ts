@@ -103,7 +103,10 @@ describe('sluice CLI manners', () => {
       databaseUrl: sqliteUrl,
     });
     // Refused before any row, as a wrong invocation (exit 2) with its own code.
-    expect([unwritable.code, unwritable.stderr]).toEqual([2, expect.stringMatching(/^CLI_OUTPUT_UNWRITABLE: cannot write \/proc\/no\/such\/file\.csv: ENOENT/)]);
+    expect([unwritable.code, unwritable.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^CLI_OUTPUT_UNWRITABLE: cannot write \/proc\/no\/such\/file\.csv: ENOENT/),
+    ]);
     noStack(unwritable.stderr);
   });
 
