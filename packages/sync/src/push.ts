@@ -82,9 +82,8 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
     // READ COMMITTED: the conflict check must read changes committed while it waited for its row locks
     // (MariaDB's default REPEATABLE READ would read the snapshot of the transaction's first query).
     const isolation = context.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
-    return await withSyncOrigin(syncOrigin(context.subject, request.clientId), () =>
-      context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request), isolation),
-    );
+    const origin = syncOrigin(context.subject, request.clientId);
+    return await withSyncOrigin(origin, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request, origin), isolation));
   } catch (error) {
     // The same batch applied concurrently: its stored answer is the answer.
     const replay = await storedAnswer(sqlRunner(context.em), context.subject, request);
@@ -141,17 +140,34 @@ function changesDigest(request: PushRequest): string {
     .digest('base64url');
 }
 
-async function applyInTransaction(context: PushContext, request: PushRequest): Promise<PushResponse> {
+/** One mapping's part of a push, with the server ids of the rows it names, resolved once. */
+interface Entry {
+  mapping: ResolvedEntityMapping;
+  changes: MappingChanges;
+  /** Updated and deleted keys -> server ids. */
+  ids: Map<string, string>;
+  /** Uuids of created rows that exist already (a create sent again) -> server ids. */
+  known: Map<string, string>;
+}
+
+async function applyInTransaction(context: PushContext, request: PushRequest, origin: string): Promise<PushResponse> {
   const run = sqlRunner(context.em, context.em.getTransactionContext());
-  const entries = [...context.mappings.byName.values()].flatMap((mapping) =>
-    mapping.kind === 'entity' && request.changes[mapping.name] ? [{ mapping, changes: request.changes[mapping.name] as MappingChanges }] : [],
-  );
-  await rejectConflicts(context, run, entries, syncOrigin(context.subject, request.clientId));
+  const entries: Entry[] = [];
+  // A mapping's own rows are only created when its plan is applied, so resolving them all up front is
+  // what resolving each before its plan would give.
+  for (const mapping of context.mappings.byName.values()) {
+    const changes = request.changes[mapping.name];
+    if (mapping.kind !== 'entity' || !changes) continue;
+    const keys = [...(changes.updated ?? []).map((row) => row.id as Key), ...(changes.deleted ?? [])];
+    entries.push({ mapping, changes, ids: await resolveKeys(run, mapping.name, keys), known: await resolveKeys(run, mapping.name, clientUuids(changes)) });
+  }
+  await rejectConflicts(context, run, entries, origin);
   const response: PushResponse = { mappings: {} };
   // Declaration order, each applied before the next is planned: rows may reference rows created
   // earlier in the same push by their uuid.
-  for (const { mapping, changes } of entries) {
-    const plan = await planMapping(context, run, mapping, changes);
+  for (const entry of entries) {
+    const { mapping } = entry;
+    const plan = await planMapping(context, run, entry);
     await applyPlan(context, run, plan);
     response.mappings[mapping.name] = plan.result;
   }
@@ -200,20 +216,15 @@ function syncOrigin(subject: SyncSubject, clientId: string): string {
  * sent again for a row that exists (its uuid is known) updates that row, so it is checked too: since
  * the checkpoint, or without one since the row was made.
  */
-async function rejectConflicts(
-  context: PushContext,
-  run: SqlRun,
-  entries: { mapping: ResolvedEntityMapping; changes: MappingChanges }[],
-  origin: string,
-): Promise<void> {
+async function rejectConflicts(context: PushContext, run: SqlRun, entries: Entry[], origin: string): Promise<void> {
   const conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[] = [];
-  for (const { mapping, changes } of entries) {
+  for (const { mapping, changes, ids, known } of entries) {
     if (mapping.push?.conflict === 'client-wins') continue;
-    const keys = [...(changes.updated ?? []).map((row) => row.id as Key), ...(changes.deleted ?? [])];
     const since = context.since(mapping.name);
-    if (keys.length > 0 && !since) throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
-    const changed = [...new Set((await resolveKeys(run, mapping.name, keys)).values())];
-    const retried = [...(await resolveKeys(run, mapping.name, clientUuids(changes))).values()];
+    if (((changes.updated?.length ?? 0) > 0 || (changes.deleted?.length ?? 0) > 0) && !since)
+      throw SyncError.invalidBatch(`send the checkpoint of "${mapping.name}" with updates or deletes of it`);
+    const changed = [...new Set(ids.values())];
+    const retried = [...known.values()];
     // Racing pushes of a row queue here, so the later one's check below sees the earlier one's change.
     await lockRows(run, context.dialect, mapping, [...changed, ...retried]);
     const from = since ?? { version: 0, id: 0 };
@@ -235,12 +246,10 @@ async function rejectConflicts(
   throw SyncError.conflict(conflicts);
 }
 
-async function planMapping(context: PushContext, run: SqlRun, mapping: ResolvedEntityMapping, changes: MappingChanges): Promise<MappingPlan> {
+async function planMapping(context: PushContext, run: SqlRun, { mapping, changes, ids, known }: Entry): Promise<MappingPlan> {
   const plan: MappingPlan = { mapping, creates: [], updates: [], deletes: [], result: { newItems: [], failedItems: [] } };
   const created = changes.created ?? [];
-  const known = await resolveKeys(run, mapping.name, clientUuids(changes));
   const updated = changes.updated ?? [];
-  const ids = await resolveKeys(run, mapping.name, [...updated.map((row) => row.id as Key), ...(changes.deleted ?? [])]);
   const scopes = await entityScopes(run, context.dialect, mapping, [...ids.values(), ...known.values()]);
   const visible = (id: string | undefined) => id !== undefined && scopes.has(id) && inScope(context.subject, mapping, scopes.get(id) ?? null);
   for (const row of created) {
