@@ -123,53 +123,47 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
   };
 
-  const syncLoop = async (client: SyncClient) => {
-    const rnd = stream(client.name);
+  /** An actor of the workload: `step` over and over with its own random stream, a pause of `pause` ms (min, spread) between. */
+  const actor = async (name: string, pause: [number, number], step: (rnd: () => number) => Promise<void>) => {
+    const rnd = stream(name);
     while (running()) {
-      await attempt(async () => {
-        await pullUntilDone(base(), client);
-        count(history.operations, 'pulls');
-        if (rnd() < 0.6 && client.rows.size > 1) {
-          const id = pick(
-            [...client.rows.keys()].filter((candidate) => candidate !== probeOrder),
-            rnd,
-          );
-          const value = nextPrice();
-          const record = { client: client.name, id, price: value, checkpoint: client.checkpoint, status: 0 };
-          history.pushes.push(record);
-          record.status = await pushPrice(base(), client, client.checkpoint, id, value);
-          count(history.operations, `push ${record.status}`);
-        }
-      });
-      await sleep(20 + rnd() * 80);
+      await attempt(() => step(rnd));
+      await sleep(pause[0] + rnd() * pause[1]);
     }
   };
 
-  const apiWriter = async () => {
-    const rnd = stream('api');
-    while (running()) {
-      await attempt(async () => {
-        const id = pick(aliceOrders, rnd);
+  const syncLoop = (client: SyncClient) =>
+    actor(client.name, [20, 80], async (rnd) => {
+      await pullUntilDone(base(), client);
+      count(history.operations, 'pulls');
+      if (rnd() < 0.6 && client.rows.size > 1) {
+        const id = pick(
+          [...client.rows.keys()].filter((candidate) => candidate !== probeOrder),
+          rnd,
+        );
         const value = nextPrice();
-        const answer = await call(base(), tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: value });
-        if (answer.status === 200) history.patches.set(id, [...(history.patches.get(id) ?? []), value]);
-        count(history.operations, `patch ${answer.status}`);
-      });
-      await sleep(30 + rnd() * 120);
-    }
-  };
+        const record = { client: client.name, id, price: value, checkpoint: client.checkpoint, status: 0 };
+        history.pushes.push(record);
+        record.status = await pushPrice(base(), client, client.checkpoint, id, value);
+        count(history.operations, `push ${record.status}`);
+      }
+    });
 
-  const taskMaker = async () => {
-    const rnd = stream('tasks');
-    while (running()) {
-      await attempt(async () => {
-        const answer = await call(base(), tokens.alice, 'POST', '/api/export-tasks', listPeople);
-        if (answer.status === 202) history.tasks.push({ id: Number(answer.json?.id), user: 'alice' });
-        count(history.operations, `task ${answer.status}`);
-      });
-      await sleep(2_500 + rnd() * 2_000);
-    }
-  };
+  const apiWriter = () =>
+    actor('api', [30, 120], async (rnd) => {
+      const id = pick(aliceOrders, rnd);
+      const value = nextPrice();
+      const answer = await call(base(), tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: value });
+      if (answer.status === 200) history.patches.set(id, [...(history.patches.get(id) ?? []), value]);
+      count(history.operations, `patch ${answer.status}`);
+    });
+
+  const taskMaker = () =>
+    actor('tasks', [2_500, 2_000], async () => {
+      const answer = await call(base(), tokens.alice, 'POST', '/api/export-tasks', listPeople);
+      if (answer.status === 202) history.tasks.push({ id: Number(answer.json?.id), user: 'alice' });
+      count(history.operations, `task ${answer.status}`);
+    });
 
   const rnd = stream('faults');
   /** Both tablets push the same orders from the same checkpoint at the same instant, to one server or two. */

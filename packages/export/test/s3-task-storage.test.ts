@@ -25,6 +25,15 @@ describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
 
   const objectKeys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key);
   const write = (sink: TaskSink, data: Buffer) => new Promise<void>((done, fail) => sink.write(data, (error) => (error ? fail(error) : done())));
+  /** A second sink continues `key` from `checkpoint` with the rest of `data`; the stored file must be `data`. */
+  const continueFrom = async (key: string, checkpoint: SinkCheckpoint, data: Buffer) => {
+    const second = await storage.openForWriting(key, checkpoint);
+    expect(second.position).toBe(checkpoint.bytes);
+    await write(second, data.subarray(checkpoint.bytes));
+    second.end();
+    await finished(second);
+    expect((await buffer(storage.read(key))).equals(data)).toBe(true);
+  };
 
   it('uploads a file in parts and serves it back whole; nothing else stays in the bucket', async () => {
     const key = await storage.create(1, 'csv');
@@ -58,12 +67,7 @@ describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
     await first.sync();
     first.destroy();
 
-    const second = await storage.openForWriting(key, checkpoint);
-    expect(second.position).toBe(checkpoint.bytes);
-    await write(second, data.subarray(1.5 * partSize));
-    second.end();
-    await finished(second);
-    expect((await buffer(storage.read(key))).equals(data)).toBe(true);
+    await continueFrom(key, checkpoint, data);
     await storage.remove(key);
   });
 
@@ -80,12 +84,7 @@ describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
     expect(checkpoint.bytes).toBe(1.5 * partSize);
     first.destroy();
 
-    const second = await storage.openForWriting(key, checkpoint);
-    expect(second.position).toBe(checkpoint.bytes);
-    await write(second, data.subarray(1.5 * partSize));
-    second.end();
-    await finished(second);
-    expect((await buffer(storage.read(key))).equals(data)).toBe(true);
+    await continueFrom(key, checkpoint, data);
     // The tail object goes with the upload's marker.
     expect(await objectKeys()).toEqual([`tasks/${key}`]);
     await storage.remove(key);
