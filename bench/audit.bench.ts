@@ -5,9 +5,11 @@
  * neither side always runs second): median and spread of the times and of each round's ratio. Then
  * the first 50-entry page of the history of an order that has 10,000 revisions.
  */
+
 import { parseArgs } from 'node:util';
 import { AuditChange, AuditRevision, AuditSubscriber, HistoryReader } from '@sluice/audit';
-import { createTestDatabase, isDialect } from '@sluice/test-utils';
+import { isDialectName } from '@sluice/db';
+import { createTestDatabase } from '@sluice/test-utils';
 import { demoAudit } from '../apps/demo/src/audit/tracked-entities.ts';
 import { Center, CustomerOrder, Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
@@ -31,14 +33,14 @@ async function median(run: (round: number) => Promise<unknown>, repeat = 5): Pro
 }
 
 for (const dialect of values.dialects.split(',')) {
-  if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
+  if (!isDialectName(dialect)) throw new Error(`unknown dialect ${dialect}`);
   const database = await createTestDatabase(dialect);
   // History alone against nothing: the demo's sync capture (another subscriber) stays out of both sides.
   const withHistory = await openDatabase(database.url, { subscribers: [new AuditSubscriber(demoAudit)] });
   const withoutHistory = await openDatabase(database.url, { subscribers: [] });
   try {
-    await seedReferenceData(withHistory.orm.em.fork(), dialect);
-    await seedPeople(withHistory.orm.em.fork(), dialect, { people: batch, seed: 3 });
+    await seedReferenceData(withHistory.orm.em.fork());
+    await seedPeople(withHistory.orm.em.fork(), { people: batch, seed: 3 });
     type Orm = typeof withHistory.orm;
     // Untimed: loading the people; timed: computing and writing the flush.
     const update = async (orm: Orm, mark: string) => {

@@ -6,7 +6,7 @@ import { bulkPeople } from '../apps/demo/test/fixtures/bulk-people.ts';
 
 /** Fills a demo database with reference data and `people` people by SQL, then analyses it (keyset plans need statistics). */
 export async function fillWithPeople(em: EntityManager, people: number): Promise<void> {
-  await seedReferenceData(em.fork(), 'postgresql');
+  await seedReferenceData(em.fork());
   await em.getConnection().execute(bulkPeople('postgresql', people));
   await em.getConnection().execute('analyze');
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,24 +18,26 @@ export interface DemoServer {
  * @example const server = await startDemoServer(database.url, { SESSION_CACHE_MS: '0' });
  */
 export async function startDemoServer(url: string, env: Record<string, string> = {}): Promise<DemoServer> {
-  const port = env.PORT ?? String(3800 + Math.floor(Math.random() * 190));
+  const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [join(import.meta.dirname, '../apps/demo/src/main.ts')], {
     env: { ...process.env, DATABASE_URL: url, EXPORT_WORKERS: '0', LOG_LEVEL: 'warn', DEMO_PEOPLE: '0', ...env, PORT: port },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      if (attempt > 300 || child.exitCode !== null) {
-        child.kill('SIGKILL');
-        throw new Error(`server did not start${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}`);
-      }
-      await sleep(100);
+    // Another process on the port would answer the health check: this child must still be running.
+    const healthy = await fetch(`${base}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (child.exitCode !== null || attempt > 300) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}`);
     }
+    if (healthy) break;
+    await sleep(100);
   }
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
@@ -50,4 +53,13 @@ export async function login(base: string, username: string): Promise<string> {
     body: JSON.stringify({ username, password: username }),
   });
   return ((await response.json()) as { token: string }).token;
+}
+
+/** A port nobody listens on now (the system's choice), so servers started together never collide. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -77,7 +77,7 @@ try {
   const copyFile = join(dir, 'copy.csv');
   const copySeconds = timed(() => psql('-c', `\\copy (${listSql}) to '${copyFile}' csv header`));
   const csv = exportRun('sluice', { export: 'list_people', formatter: { alias: 'csv_list' } }, join(dir, 'list.csv'));
-  const csvSmall = exportRun('sluice', { export: 'list_people', centers: [4], formatter: { alias: 'csv_list' } }, join(dir, 'small.csv'));
+  const csvSmall = exportRun('sluice', { export: 'list_people', scopes: [4], formatter: { alias: 'csv_list' } }, join(dir, 'small.csv'));
   console.log(`## list_people, ${csv.rows} rows, PostgreSQL`);
   console.log(
     `CSV: sluice ${csv.seconds.toFixed(2)} s (${mb(join(dir, 'list.csv'))}), psql \\copy ${copySeconds.toFixed(2)} s (${mb(copyFile)}): ${(csv.seconds / copySeconds).toFixed(2)}x`,
@@ -89,7 +89,7 @@ try {
   // What the sluice CLI and the demo server run with: tuneForStreaming() (a young generation that
   // does not grow). The anchor gets the same setting, so each comparison is like for like.
   const tunedCsv = exportRun('sluice', { export: 'list_people', formatter: { alias: 'csv_list' } }, join(dir, 'tuned.csv'), true);
-  const tunedSmall = exportRun('sluice', { export: 'list_people', centers: [4], formatter: { alias: 'csv_list' } }, join(dir, 'tuned-small.csv'), true);
+  const tunedSmall = exportRun('sluice', { export: 'list_people', scopes: [4], formatter: { alias: 'csv_list' } }, join(dir, 'tuned-small.csv'), true);
   console.log(
     `CSV tuned: ${tunedCsv.seconds.toFixed(2)} s (${(tunedCsv.seconds / copySeconds).toFixed(2)}x COPY); peak RSS ${tunedCsv.peakRssMb} MB for ${tunedCsv.rows} rows, ${tunedSmall.peakRssMb} MB for ${tunedSmall.rows} rows: ${(tunedCsv.peakRssMb / tunedSmall.peakRssMb).toFixed(2)}x`,
   );

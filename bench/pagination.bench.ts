@@ -4,11 +4,13 @@
  * by lastName: the first page, the page at depth 900,000 by cursor, by OFFSET (QueryBuilder), and by
  * MikroORM's em.findByCursor; then walks every row with `iterate` (raw rows), with rows/s and peak RSS.
  */
+
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dialectNamed, isDialectName } from '@sluice/db';
 import { paginateQueryBuilder } from '@sluice/pagination';
-import { createTestDatabase, isDialect } from '@sluice/test-utils';
+import { createTestDatabase } from '@sluice/test-utils';
 import { Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 
@@ -32,7 +34,7 @@ async function median(run: () => Promise<unknown>, repeat = 31): Promise<number>
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 for (const dialect of values.dialects.split(',')) {
-  if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
+  if (!isDialectName(dialect)) throw new Error(`unknown dialect ${dialect}`);
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
   try {
@@ -41,8 +43,7 @@ for (const dialect of values.dialects.split(',')) {
       env: { ...process.env, DATABASE_URL: database.url },
       stdio: 'inherit',
     });
-    if (dialect === 'postgresql') await orm.em.getConnection().execute('vacuum analyze person');
-    if (dialect === 'sqlite') await orm.em.getConnection().execute('analyze');
+    await orm.em.getConnection().execute(dialectNamed(dialect).analyze(['person']));
 
     const em = orm.em.fork();
     const query = () =>

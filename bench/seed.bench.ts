@@ -2,8 +2,10 @@
  * Seed throughput: `node bench/seed.bench.ts --people 1000000 --dialects postgresql,sqlite`.
  * Each dialect gets a fresh database (dropped afterwards); prints rows written, seconds and rows/s.
  */
+
 import { parseArgs } from 'node:util';
-import { createTestDatabase, isDialect } from '@sluice/test-utils';
+import { isDialectName } from '@sluice/db';
+import { createTestDatabase } from '@sluice/test-utils';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
 
@@ -11,14 +13,14 @@ const { values } = parseArgs({ options: { people: { type: 'string', default: '10
 const people = Number(values.people);
 
 for (const dialect of values.dialects.split(',')) {
-  if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
+  if (!isDialectName(dialect)) throw new Error(`unknown dialect ${dialect}`);
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
   try {
     const em = orm.em.fork();
-    await seedReferenceData(em, dialect);
+    await seedReferenceData(em);
     const started = performance.now();
-    const summary = await seedPeople(em, dialect, { people, seed: 1 });
+    const summary = await seedPeople(em, { people, seed: 1 });
     const seconds = (performance.now() - started) / 1000;
     const rows = summary.people + summary.activities + summary.orders;
     console.log(

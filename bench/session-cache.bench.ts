@@ -5,8 +5,10 @@
  * authenticated `GET /api/exports` (no query of its own) as fast as they can for `--seconds`; the two
  * servers take turns, round after round. Reports requests/s and p50/p99 latency, median and spread.
  */
+
 import { parseArgs } from 'node:util';
-import { createTestDatabase, type Dialect, isDialect } from '@sluice/test-utils';
+import { type DialectName, isDialectName } from '@sluice/db';
+import { createTestDatabase } from '@sluice/test-utils';
 import { login, startDemoServer } from './demo-server.ts';
 import { spread } from './stats.ts';
 
@@ -38,7 +40,7 @@ async function load(base: string, token: string, seconds: number, connections: n
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 
-async function run(dialect: Dialect): Promise<void> {
+async function run(dialect: DialectName): Promise<void> {
   const database = await createTestDatabase(dialect);
   const port = 3800 + Math.floor(Math.random() * 90);
   // One at a time: the first start creates and seeds the database.
@@ -76,6 +78,6 @@ async function run(dialect: Dialect): Promise<void> {
 }
 
 for (const dialect of (values.dialects as string).split(',')) {
-  if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
+  if (!isDialectName(dialect)) throw new Error(`unknown dialect ${dialect}`);
   await run(dialect);
 }

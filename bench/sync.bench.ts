@@ -9,11 +9,13 @@
  * 4. initial sync of `--initial` rows by a new client over HTTP against a server in its own process:
  *    time, and the server's peak RSS (VmHWM) before and after.
  */
+
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { type DialectName, dialectNamed, isDialectName } from '@sluice/db';
 import { SyncServer, SyncSubscriber } from '@sluice/sync';
-import { createTestDatabase, type Dialect, isDialect } from '@sluice/test-utils';
+import { createTestDatabase } from '@sluice/test-utils';
 import { Center, Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
@@ -85,15 +87,15 @@ async function peakRss(pid: number): Promise<number> {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024);
 }
 
-async function run(dialect: Dialect): Promise<void> {
+async function run(dialect: DialectName): Promise<void> {
   const initial = Number(values.initial);
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
   const plain = (await openDatabase(database.url, { subscribers: [] })).orm;
   const syncOnly = (await openDatabase(database.url, { subscribers: [new SyncSubscriber(demoSyncMappings)] })).orm;
   try {
-    await seedReferenceData(orm.em.fork(), dialect);
-    await seedPeople(orm.em.fork(), dialect, { people: Math.max(initial, 10_000), seed: 5 });
+    await seedReferenceData(orm.em.fork());
+    await seedPeople(orm.em.fork(), { people: Math.max(initial, 10_000), seed: 5 });
     const sync = new SyncServer({ mappings: demoSyncMappings });
     await sync.init(orm.em.fork());
     const server = await startDemoServer(database.url);
@@ -111,7 +113,7 @@ async function run(dialect: Dialect): Promise<void> {
         await em.flush();
       }
       const connection = orm.em.fork().getConnection();
-      const q = (name: string) => (dialect === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+      const q = dialectNamed(dialect).quote;
       const hand = async () => {
         let after = 0;
         for (let rows = 0; rows < 10_000; ) {
@@ -260,6 +262,6 @@ async function run(dialect: Dialect): Promise<void> {
 }
 
 for (const dialect of values.dialects.split(',')) {
-  if (!isDialect(dialect)) throw new Error(`unknown dialect ${dialect}`);
+  if (!isDialectName(dialect)) throw new Error(`unknown dialect ${dialect}`);
   await run(dialect);
 }

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const started = Date.now();
-for (const name of ['core', 'pagination', 'audit', 'export', 'sync', 'cli']) {
+for (const name of ['core', 'db', 'pagination', 'audit', 'export', 'sync', 'cli']) {
   const directory = join(root, 'packages', name);
   rmSync(join(directory, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [tsc, '-p', join(directory, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
-console.log(`build-packages: 6 packages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`build-packages: 7 packages in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -2,8 +2,9 @@
  * `npm run chaos -- [--minutes M | --seconds S] [--seed N] [--dialects sqlite,postgresql,mariadb]`: seeded
  * chaos runs, one per dialect, printing each seed so a failing run replays. Exits 1 on any violation.
  */
+
 import { parseArgs } from 'node:util';
-import { allDialects, type Dialect, isDialect } from '@sluice/test-utils';
+import { type DialectName, dialectNames, isDialectName } from '@sluice/db';
 import { runChaos } from './chaos-run.ts';
 
 const { values } = parseArgs({
@@ -11,7 +12,7 @@ const { values } = parseArgs({
 });
 const seconds = values.seconds ? Number(values.seconds) : Number(values.minutes ?? '1') * 60;
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 1_000_000);
-const dialects = (values.dialects?.split(',') ?? [...allDialects]).filter((name): name is Dialect => isDialect(name));
+const dialects = (values.dialects?.split(',') ?? [...dialectNames]).filter((name): name is DialectName => isDialectName(name));
 let violations = 0;
 for (const dialect of dialects) {
   console.log(`chaos: ${dialect}, seed ${seed}, ${seconds} s of faults`);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type Dialect, startTestS3, testRedisUrl, uniqueQueueName } from '@sluice/test-utils';
+import { type DialectName, dialectNamed } from '@sluice/db';
+import { createTestDatabase, startTestS3, testRedisUrl, uniqueQueueName } from '@sluice/test-utils';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { openDatabase } from '../../apps/demo/src/db/open-orm.ts';
@@ -22,7 +23,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export interface ChaosOptions {
-  dialect: Dialect;
+  dialect: DialectName;
   seed: number;
   /** How long faults are injected; the run then heals and checks. */
   seconds: number;
@@ -30,7 +31,7 @@ export interface ChaosOptions {
 }
 
 export interface ChaosReport {
-  dialect: Dialect;
+  dialect: DialectName;
   seed: number;
   seconds: number;
   faults: Record<string, number>;
@@ -73,11 +74,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const random = stream('setup');
   const pick = <T>(values: readonly T[], from = random): T => values[Math.floor(from() * values.length)] as T;
   const history = emptyHistory();
-  const shared = dialect !== 'sqlite';
+  const shared = !dialectNamed(dialect).embedded;
   const database = await createTestDatabase(dialect);
   const s3 = await startTestS3();
   const s3Proxy = await FaultProxy.start(target(s3.endpoint, 80));
-  const dbProxy = shared ? await FaultProxy.start(target(database.url, dialect === 'postgresql' ? 5432 : 3306)) : null;
+  const dbProxy = shared ? await FaultProxy.start(target(database.url, defaultPorts[dialect])) : null;
   const redisProxy = shared ? await FaultProxy.start(target(testRedisUrl(), 6379)) : null;
   const proxies = [s3Proxy, dbProxy, redisProxy].filter((proxy): proxy is FaultProxy => proxy !== null);
   const env: Record<string, string> = {
@@ -364,22 +365,25 @@ async function pricesByUser(url: string): Promise<Map<string, Map<string, number
  * Opens a transaction on its own connection (not through the proxy) that runs `statement` and stays
  * open until the returned function rolls it back.
  */
-async function openIdleTransaction(dialect: Dialect, url: string, statement = 'update center set name = name where id = 3'): Promise<() => Promise<void>> {
-  if (dialect === 'postgresql') {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query('begin');
-    await client.query(statement);
-    return async () => {
-      await client.query('rollback').catch(() => {});
-      await client.end();
-    };
-  }
-  const connection = await mysql.createConnection(url.replace(/^mariadb:/, 'mysql:'));
-  await connection.query('begin');
-  await connection.query(statement);
+async function openIdleTransaction(dialect: DialectName, url: string, statement = 'update center set name = name where id = 3'): Promise<() => Promise<void>> {
+  const session = await idleSessions[dialect](url);
+  await session.query('begin');
+  await session.query(statement);
   return async () => {
-    await connection.query('rollback').catch(() => {});
-    await connection.end();
+    await session.query('rollback').catch(() => {});
+    await session.end();
   };
 }
+
+/** A connection of its own to a database server, which a shared-database run holds transactions open on. */
+const idleSessions: Record<DialectName, (url: string) => Promise<{ query(sql: string): Promise<unknown>; end(): Promise<void> }>> = {
+  async postgresql(url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return client;
+  },
+  mariadb: (url) => mysql.createConnection(url.replace(/^mariadb:/, 'mysql:')),
+  sqlite: () => Promise.reject(new Error('an embedded database has no second session to hold a transaction open')),
+};
+
+const defaultPorts: Record<DialectName, number> = { postgresql: 5432, mariadb: 3306, sqlite: 0 };

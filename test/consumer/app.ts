@@ -20,8 +20,8 @@ import {
   ExportTaskOwner,
   ExportTaskRunner,
   ExportTaskService,
-  ExportTaskWorker,
   type ExportUser,
+  PollingTaskWorker,
   writeExport,
   xlsxFormatter,
 } from '@sluice/export';
@@ -66,7 +66,7 @@ const listBooks: ExportDefinition<Record<string, never>> = {
   kind: 'list',
   requiredRole: 'READ',
   accepts: [],
-  initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ shelf: { $in: [...ctx.centers] } }),
+  initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ shelf: { $in: ctx.scopes.map(Number) } }),
   columns: () => [
     { key: 'id', label: 'Id', expression: 'b.id', type: 'integer' },
     { key: 'title', label: 'Title', expression: 'b.title' },
@@ -75,7 +75,7 @@ const listBooks: ExportDefinition<Record<string, never>> = {
   rowKey: { expression: 'b.id', type: 'integer' },
 };
 const registry = new ExportRegistry().registerExport(listBooks).registerFormatter(csvListFormatter).registerFormatter(xlsxFormatter);
-const reader: ExportUser = { id: 1, username: 'reader', centerIds: [1, 2], hasRole: () => true, isAdmin: true };
+const reader: ExportUser = { id: 1, username: 'reader', scopes: ['1', '2'], hasRole: () => true, isAdmin: true };
 const files: Record<string, number> = {};
 for (const alias of ['csv_list', 'xlsx']) {
   const prepared = registry.prepare({ export: 'list_books', formatter: { alias } }, reader);
@@ -93,7 +93,7 @@ const history = await new HistoryReader(audit).history(orm.em.fork(), 'books', 7
 
 // An export task, run by the in-process worker.
 const config = { em: orm.em, registry, storage: new DirectoryTaskStorage(join(directory, 'exports')), loadUser: async () => reader };
-const worker = new ExportTaskWorker(new ExportTaskRunner(config), { pollMs: 20 }).start();
+const worker = new PollingTaskWorker(new ExportTaskRunner(config), { pollMs: 20 }).start();
 const tasks = new ExportTaskService({ ...config, dispatcher: worker });
 let task = await tasks.create({ export: 'list_books', formatter: { alias: 'csv_list' } }, reader);
 for (let i = 0; i < 500 && (task.status === 'queued' || task.status === 'running'); i++) {

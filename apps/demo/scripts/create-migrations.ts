@@ -3,14 +3,16 @@
  * schema the existing migrations build. Run after changing an entity: `npm run migration:create`.
  * Needs the PostgreSQL and MariaDB servers of the test matrix.
  */
+
 import { resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import type { Migrator } from '@mikro-orm/migrations';
-import { allDialects, createTestDatabase } from '@sluice/test-utils';
+import { dialectNames } from '@sluice/db';
+import { createTestDatabase } from '@sluice/test-utils';
 import { ormOptions } from '../src/db/orm-config.ts';
 
 const name = process.argv[2];
-for (const dialect of allDialects) {
+for (const dialect of dialectNames) {
   const database = await createTestDatabase(dialect);
   const orm = await MikroORM.init(await ormOptions(database.url));
   try {

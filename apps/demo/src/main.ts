@@ -44,9 +44,9 @@ if (!webUiBuilt()) app.log.warn('the web UI is not built (npm run build -w @slui
 await exclusively(orm, dialect, async () => {
   const em = orm.em.fork();
   if (!(await isDatabaseEmpty(em))) return;
-  app.log.info({ people: config.demoPeople, dialect }, 'empty database: seeding demo data');
-  await seedReferenceData(em, dialect);
-  const summary = await seedPeople(em, dialect, { people: config.demoPeople, seed: 1 });
+  app.log.info({ people: config.demoPeople, dialect: dialect.name }, 'empty database: seeding demo data');
+  await seedReferenceData(em);
+  const summary = await seedPeople(em, { people: config.demoPeople, seed: 1 });
   app.log.info(summary, 'demo data seeded');
 });
 

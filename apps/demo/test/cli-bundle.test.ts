@@ -20,8 +20,8 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
     directory = bundle.directory;
     database = await createTestDatabase(dialect);
     const { orm } = await openDatabase(database.url);
-    await seedReferenceData(orm.em.fork(), dialect);
-    await seedPeople(orm.em.fork(), dialect, { people: 500, seed: 7 });
+    await seedReferenceData(orm.em.fork());
+    await seedPeople(orm.em.fork(), { people: 500, seed: 7 });
     await orm.close();
   });
   afterAll(async () => {

@@ -41,7 +41,7 @@ describe('sluice CLI manners', () => {
     scratch = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
     sqliteUrl = `sqlite:${join(scratch, 'demo.sqlite')}`;
     const { orm } = await openDatabase(sqliteUrl);
-    await seedReferenceData(orm.em.fork(), 'sqlite');
+    await seedReferenceData(orm.em.fork());
     await orm.close();
   });
   afterAll(() => rm(scratch, { recursive: true, force: true }));

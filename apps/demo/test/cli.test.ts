@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AuditRevision } from '@sluice/audit';
+import { dialectNamed } from '@sluice/db';
 import { ExportTask, ExportTaskService } from '@sluice/export';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -35,8 +36,8 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     db = await openDatabase(database.url);
-    await seedReferenceData(db.orm.em.fork(), dialect);
-    await seedPeople(db.orm.em.fork(), dialect, { people: 300, seed: 7 });
+    await seedReferenceData(db.orm.em.fork());
+    await seedPeople(db.orm.em.fork(), { people: 300, seed: 7 });
     exportDirectory = await mkdtemp(join(tmpdir(), 'sluice-cli-exports-'));
   });
   afterAll(async () => {
@@ -130,7 +131,7 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
       .split('/')
       .pop()
       ?.replace(/\.sqlite$/, '')}_missing`;
-    const missing = dialect === 'sqlite' ? `sqlite:${join(tmpdir(), `${name}.sqlite`)}` : database.url.replace(/[^/]+$/, name);
+    const missing = dialectNamed(dialect).embedded ? `sqlite:${join(tmpdir(), `${name}.sqlite`)}` : database.url.replace(/[^/]+$/, name);
     const result = await sluice(missing, 'export:list');
     expect(result.code).not.toBe(0);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -199,7 +200,7 @@ describeEachDialect('sluice CLI (demo config)', (dialect) => {
 
   it('prunes the sync change log older than --older-than and moves the horizon', async () => {
     const connection = db.orm.em.fork().getConnection();
-    const old = db.dialect === 'sqlite' ? Date.parse('2020-01-01T00:00:00Z') : new Date('2020-01-01T00:00:00Z');
+    const old = db.dialect.timestamp(new Date('2020-01-01T00:00:00Z'));
     const em = db.orm.em.fork();
     (await em.findOneOrFail(Person, 1)).lastName = 'Pruned';
     await em.flush();

@@ -1,5 +1,6 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
+import type { DialectName } from '@sluice/db';
 import { createTestDatabase, describeEachDialect } from '@sluice/test-utils';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,7 +14,19 @@ import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
  * at REPEATABLE READ on PostgreSQL, task creation under load). Each dialect's way of giving up is provoked
  * for real: a serialization failure on PostgreSQL, a lock wait timeout on MariaDB, a busy database on SQLite.
  */
+/**
+ * How each database gives up a write for a concurrent one: PostgreSQL fails a REPEATABLE READ write of a
+ * row another transaction committed since its snapshot; MariaDB and SQLite give up waiting for a lock
+ * another writer holds (shortened here so the test takes a second).
+ */
+const provocations: Record<DialectName, { session: string[]; options: { isolationLevel?: IsolationLevel }; writerCommitsFirst: boolean }> = {
+  postgresql: { session: [], options: { isolationLevel: IsolationLevel.REPEATABLE_READ }, writerCommitsFirst: true },
+  mariadb: { session: ['set session innodb_lock_wait_timeout = 1'], options: {}, writerCommitsFirst: false },
+  sqlite: { session: ['pragma busy_timeout = 200'], options: {}, writerCommitsFirst: false },
+};
+
 describeEachDialect('a write the database gives up on for a concurrent one', (dialect) => {
+  const provoke = provocations[dialect];
   let app: Database;
   let other: Database;
   let drop: () => Promise<void>;
@@ -21,8 +34,8 @@ describeEachDialect('a write the database gives up on for a concurrent one', (di
     const database = await createTestDatabase(dialect);
     drop = database.drop;
     app = await openDatabase(database.url);
-    await seedReferenceData(app.orm.em.fork(), dialect);
-    await seedPeople(app.orm.em.fork(), dialect, { people: 3, seed: 7 });
+    await seedReferenceData(app.orm.em.fork());
+    await seedPeople(app.orm.em.fork(), { people: 3, seed: 7 });
     other = await openDatabase(database.url);
   });
   afterAll(async () => {
@@ -42,19 +55,15 @@ describeEachDialect('a write the database gives up on for a concurrent one', (di
     const server = Fastify();
     registerErrorHandling(server);
     server.post('/rename', () =>
-      app.orm.em.fork().transactional(
-        async (em) => {
-          if (dialect === 'mariadb') await run(em, 'set session innodb_lock_wait_timeout = 1');
-          if (dialect === 'sqlite') await run(em, 'pragma busy_timeout = 200');
-          const row = await em.findOneOrFail(Person, id);
-          read.resolve();
-          await concurrent.promise;
-          row.lastName = 'Mine';
-          await em.flush();
-          return { ok: true };
-        },
-        dialect === 'postgresql' ? { isolationLevel: IsolationLevel.REPEATABLE_READ } : {},
-      ),
+      app.orm.em.fork().transactional(async (em) => {
+        for (const statement of provoke.session) await run(em, statement);
+        const row = await em.findOneOrFail(Person, id);
+        read.resolve();
+        await concurrent.promise;
+        row.lastName = 'Mine';
+        await em.flush();
+        return { ok: true };
+      }, provoke.options),
     );
     const answer = server.inject({ method: 'POST', url: '/rename' });
     await read.promise;
@@ -63,12 +72,12 @@ describeEachDialect('a write the database gives up on for a concurrent one', (di
     const done = gate();
     const writer = other.orm.em.fork().transactional(async (em) => {
       await run(em, `update person set last_name = 'Theirs' where id = ${id}`);
-      if (dialect === 'postgresql') return;
+      if (provoke.writerCommitsFirst) return;
       concurrent.resolve();
       await done.promise;
       throw new Error('rolled back on purpose');
     });
-    if (dialect === 'postgresql') {
+    if (provoke.writerCommitsFirst) {
       await writer;
       concurrent.resolve();
     }

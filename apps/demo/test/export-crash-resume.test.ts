@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dialectNamed } from '@sluice/db';
 import { ExportTask, ExportTaskRunner, ExportTaskService } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ describeEachDialect('export tasks survive a killed worker', (dialect) => {
     t = await startTestApp(dialect, { people: 0, tasks: { workers: 0 } });
     await t.orm.em.getConnection().execute(bulkPeople(dialect, rows));
     // Fresh statistics, as after the demo seed: an unanalysed table gets slow keyset plans.
-    await t.orm.em.getConnection().execute(dialect === 'mariadb' ? 'analyze table person' : 'analyze');
+    await t.orm.em.getConnection().execute(dialectNamed(dialect).analyze(['person']));
   });
   afterAll(() => t.close());
 

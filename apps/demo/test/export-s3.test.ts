@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ExportTask, ExportTaskRunner, type ExportTaskService, ExportTaskWorker } from '@sluice/export';
+import { ExportTask, ExportTaskRunner, type ExportTaskService, PollingTaskWorker } from '@sluice/export';
 import { S3TaskStorage } from '@sluice/export/s3';
 import { describeEachDialect, startTestS3, type TestS3 } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
     const request = { export: 'list_people', formatter: { alias: 'csv_list' } };
     await t.tasks.worker?.stop();
     const task = await service().create(request, exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] }));
-    const worker = new ExportTaskWorker(new ExportTaskRunner(config), { pollMs: 10 }).start();
+    const worker = new PollingTaskWorker(new ExportTaskRunner(config), { pollMs: 10 }).start();
     try {
       await until(async () => (await t.orm.em.fork().findOneOrFail(ExportTask, task.id)).processedCount >= 400, 'some rows');
       await worker.stop({ interrupt: true });

@@ -103,7 +103,7 @@ describeEachDialect('export tasks API', (dialect) => {
         'EXPORT_INVALID_PARAMETERS',
       ],
       [{ ...listPeople, remark: 'x'.repeat(501) }, 400, 'VALIDATION_FAILED'],
-      [{ ...listPeople, centers: [3] }, 403, 'EXPORT_FORBIDDEN'],
+      [{ ...listPeople, scopes: [3] }, 403, 'EXPORT_FORBIDDEN'],
     ];
     const before = (await t.request(alice, 'GET', '/api/export-tasks?limit=100')).json().items.length;
     for (const [body, status, code] of cases) {

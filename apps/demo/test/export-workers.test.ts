@@ -5,7 +5,7 @@ import {
   type ExportTaskConfig,
   ExportTaskRunner,
   ExportTaskService,
-  ExportTaskWorker,
+  PollingTaskWorker,
   type TaskProgress,
 } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
@@ -41,7 +41,7 @@ describeEachDialect('export task workers', (dialect) => {
       for (let i = 0; i < 50; i++) ids.add((await service.create(countPeople, alice)).id);
       const runs: number[][] = [[], []];
       const workers = [t.orm, second.orm].map((orm, index) =>
-        new ExportTaskWorker(new ExportTaskRunner(demoTaskConfig(orm.em, { directory: t.exportDirectory, tuning: fast })), {
+        new PollingTaskWorker(new ExportTaskRunner(demoTaskConfig(orm.em, { directory: t.exportDirectory, tuning: fast })), {
           concurrency: 2,
           pollMs: 10,
           onTaskEnd: (task) => runs[index]?.push(task.id),
@@ -131,7 +131,7 @@ describeEachDialect('export task workers', (dialect) => {
   });
 
   it('fails at once, without retries, when the owner may no longer run the export', async () => {
-    const task = await service.create({ ...listPeople, centers: [1] }, alice);
+    const task = await service.create({ ...listPeople, scopes: ['1'] }, alice);
     const revoked = { ...config, loadUser: async () => exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [2] }) };
     const runner = new ExportTaskRunner(revoked);
     const ended = await runner.run(await runner.claim(task.id));
@@ -172,7 +172,7 @@ describeEachDialect('export task workers', (dialect) => {
   it('stops at the next batch on shutdown and gives the task back without using an attempt', async () => {
     const slow = { ...config, storage: slowDirectory(t.exportDirectory, 40), pageSize: 50 };
     const task = await service.create(listPeople, alice);
-    const worker = new ExportTaskWorker(new ExportTaskRunner(slow), { pollMs: 10 });
+    const worker = new PollingTaskWorker(new ExportTaskRunner(slow), { pollMs: 10 });
     // Only this task is due: finished tasks of earlier tests are not.
     worker.start();
     while ((await load(task.id)).processedCount < 100) await new Promise((wake) => setTimeout(wake, 10));

@@ -159,7 +159,7 @@ describeEachDialect('exports API', (dialect) => {
       ],
       [alice, { export: 'nope', formatter: { alias: 'json' } }, 400, 'EXPORT_UNKNOWN_ELEMENT'],
       [alice, { export: 'count_people', filters: { activity_type: { types: [1] } }, formatter: { alias: 'json' } }, 400, 'EXPORT_NOT_APPLICABLE'],
-      [alice, { export: 'count_people', centers: [3], formatter: { alias: 'json' } }, 403, 'EXPORT_FORBIDDEN'],
+      [alice, { export: 'count_people', scopes: [3], formatter: { alias: 'json' } }, 403, 'EXPORT_FORBIDDEN'],
       [bob, { export: 'count_people', formatter: { alias: 'json' } }, 403, 'EXPORT_FORBIDDEN'],
       [alice, { export: 'count_people' }, 400, 'EXPORT_INVALID_REQUEST'],
     ];

@@ -195,8 +195,8 @@ describeEachDialect('exports', (dialect) => {
 
   it('limits rows to the chosen centers and checks roles in each of them', async () => {
     expect(table(await run({ export: 'count_people' }, alice)).get('')).toBe(people.filter((p) => [1, 2].includes(p.center_id)).length);
-    expect(table(await run({ export: 'count_people', centers: [2] }, alice)).get('')).toBe(people.filter((p) => p.center_id === 2).length);
-    expect(() => registry.prepare({ export: 'count_people', centers: [3], formatter: { alias: 'json' } }, exportUser(alice))).toThrowError(
+    expect(table(await run({ export: 'count_people', scopes: [2] }, alice)).get('')).toBe(people.filter((p) => p.center_id === 2).length);
+    expect(() => registry.prepare({ export: 'count_people', scopes: [3], formatter: { alias: 'json' } }, exportUser(alice))).toThrowError(
       expect.objectContaining({ code: 'EXPORT_FORBIDDEN' }),
     );
     expect(() => registry.prepare({ export: 'count_people', formatter: { alias: 'json' } }, exportUser(bob))).toThrowError(

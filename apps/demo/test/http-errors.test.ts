@@ -48,9 +48,7 @@ describeEachDialect('HTTP errors keep their shape and stay 4xx', (dialect) => {
         'VALIDATION_FAILED',
       );
     expectError(await t.request(alice, 'GET', '/api/people?orderBy=%00'), 400, 'VALIDATION_FAILED');
-    expect((await t.orm.em.fork().getConnection().execute("select count(*) as n from person where last_name = 'x'"))[0]?.n).toEqual(
-      dialect === 'postgresql' ? '0' : 0,
-    );
+    expect(Number((await t.orm.em.fork().getConnection().execute("select count(*) as n from person where last_name = 'x'"))[0]?.n)).toBe(0);
   });
 
   it('bodies: not JSON, too large, wrong type', async () => {

@@ -1,3 +1,4 @@
+import { dialectNamed } from '@sluice/db';
 import { createTestDatabase, describeEachDialect } from '@sluice/test-utils';
 import { expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from '../../../bench/demo-server.ts';
@@ -25,7 +26,7 @@ async function startAll(url: string, count: number): Promise<DemoServer[]> {
 // Several servers share a database only on PostgreSQL and MariaDB; an SQLite file is served by one process,
 // so there the "release" is one server. On every dialect a restart must neither migrate nor seed again.
 describeEachDialect('servers of a new release started together', (dialect) => {
-  const together = dialect === 'sqlite' ? 1 : 3;
+  const together = dialectNamed(dialect).embedded ? 1 : 3;
   it(`${together} server(s) migrate and seed an empty database once, and a restart keeps it`, { timeout: 90_000 }, async () => {
     const database = await createTestDatabase(dialect);
     try {

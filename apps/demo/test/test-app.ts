@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import { createTestDatabase, type Dialect, type TestDatabase } from '@sluice/test-utils';
+import type { DialectName } from '@sluice/db';
+import { createTestDatabase, type TestDatabase } from '@sluice/test-utils';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openDatabase } from '../src/db/open-orm.ts';
-import type { DatabaseDialect } from '../src/db/orm-config.ts';
 import { type DemoExportTasks, type DemoTaskOptions, startDemoExportTasks } from '../src/exports/export-tasks.ts';
 import { buildApp } from '../src/http/build-app.ts';
 import type { LoginThrottleOptions } from '../src/http/login-throttle.ts';
@@ -18,7 +18,7 @@ import { startDemoSync } from '../src/sync/sync-server.ts';
 export interface TestApp {
   app: FastifyInstance;
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
-  dialect: DatabaseDialect;
+  dialect: DialectName;
   database: TestDatabase;
   tasks: DemoExportTasks;
   /** Where this app's export task files go. */
@@ -32,7 +32,7 @@ export interface TestApp {
 
 /** Starts the app on a new database with `people` generated people (seed 7). */
 export async function startTestApp(
-  dialect: Dialect,
+  dialect: DialectName,
   options: {
     people?: number;
     sessionTtlSeconds?: number;
@@ -46,8 +46,8 @@ export async function startTestApp(
   const database = await createTestDatabase(dialect);
   const { orm } = await openDatabase(database.url);
   const em = orm.em.fork();
-  await seedReferenceData(em, dialect);
-  await seedPeople(em, dialect, { people: options.people ?? 120, seed: 7 });
+  await seedReferenceData(em);
+  await seedPeople(em, { people: options.people ?? 120, seed: 7 });
   const exportDirectory = await mkdtemp(join(tmpdir(), 'sluice-exports-'));
   const tasks = await startDemoExportTasks(orm.em, { directory: exportDirectory, workers: 1, worker: { pollMs: 50 }, ...options.tasks });
   const app = await buildApp({

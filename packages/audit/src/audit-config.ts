@@ -1,4 +1,5 @@
 import type { EntityName } from '@mikro-orm/core';
+import type { SqlRun } from '@sluice/db';
 
 /** How a tracked field's values compare and display. Inferred from entity metadata when omitted. */
 export type FieldKind = 'scalar' | 'date' | 'datetime' | 'relation' | 'collection';
@@ -14,9 +15,6 @@ export interface TrackedField {
   displayField?: string;
 }
 
-/** Runs a read-only SQL query in the flush's transaction (for scope resolvers). */
-export type ScopeQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
-
 /** One tracked entity type. */
 export interface TrackedEntity<T extends object = object> {
   entity: EntityName<T>;
@@ -27,10 +25,10 @@ export interface TrackedEntity<T extends object = object> {
   /** Tracked fields by property name; changes to other fields produce nothing. */
   fields: Record<string, TrackedField>;
   /**
-   * Who may read the history, e.g. the center id. Runs before the change is written, so deleted rows
-   * and their parents are still there; must not flush.
+   * Who may read the history, e.g. the center id. Runs in the flush's transaction before the change is
+   * written, so deleted rows and their parents are still there; `query` runs read-only SQL there. Must not flush.
    */
-  scope?: (entity: T, query: ScopeQuery) => Promise<string | number | null> | string | number | null;
+  scope?: (entity: T, query: SqlRun) => Promise<string | number | null> | string | number | null;
   /** Set to false to stop tracking without removing the configuration. */
   enabled?: boolean;
 }

@@ -1,12 +1,11 @@
-import type { Collection, EntityManager, EventSubscriber, FlushEventArgs, MetadataStorage, TransactionEventArgs } from '@mikro-orm/core';
-import { mikroOrmDialect, type SqlDialect } from '@sluice/pagination';
-import { type RawBuilder, sql } from 'kysely';
+import type { Collection, FlushEventArgs, MetadataStorage } from '@mikro-orm/core';
+import type { Dialect, JsonColumn, SqlRun } from '@sluice/db';
+import { entityKeyText, FlushCapture, type FlushContext, pivotOf, readPivot } from '@sluice/db/mikro-orm';
 import type { AuditOptions } from './audit-config.ts';
 import { type AuditContext, currentAuditContext } from './audit-context.ts';
 import { type AuditChange, AuditRevision, type StoredCollectionChange, type StoredFieldChange } from './audit-entities.ts';
 import { DisplayNames } from './display-names.ts';
-import { type ComparableValue, comparable, entityIdOf, primaryKeysOf } from './field-values.ts';
-import { readPivot, type SqlTransaction } from './pivot-reader.ts';
+import { type ComparableValue, comparable, primaryKeysOf } from './field-values.ts';
 import { type ResolvedEntity, type ResolvedField, resolveTrackedEntities } from './tracked-metadata.ts';
 
 type Action = 'create' | 'update' | 'delete';
@@ -39,25 +38,29 @@ interface PendingRevision {
   changes: PendingChange[];
 }
 
+/** A revision ready to store: who and why, and one row per changed entity. */
+interface RevisionRecord {
+  context: AuditContext | null;
+  rows: Omit<AuditChange, 'id' | 'revision'>[];
+}
+
 function propertyValue(entity: object, name: string): unknown {
   return (entity as Record<string, unknown>)[name];
 }
 
 /**
  * Records tracked changes of a flush as one revision, inside the flush's own transaction: a
- * rolled-back flush leaves no history, and a failed history write rolls the flush back.
- *
- * The changes are captured in `onFlush`, before anything is written (so original values, deleted
- * rows and pivot rows are still there), and written once the entity rows are: in
- * `beforeTransactionCommit` of the flush's own transaction, or right after the flush when it runs
- * inside a transaction the application opened.
+ * rolled-back flush leaves no history, and a failed history write rolls the flush back. Inside a
+ * transaction the application opened, each flush stores its own revision right after it (see
+ * `FlushCapture` in `@sluice/db/mikro-orm` for the timeline both history and sync follow).
  */
-export class AuditSubscriber implements EventSubscriber {
+export class AuditSubscriber extends FlushCapture<PendingRevision, RevisionRecord> {
+  protected readonly storeTime = 'flush';
   readonly #options: AuditOptions;
   #tracked: Map<string, ResolvedEntity> | undefined;
-  readonly #pending = new WeakMap<EntityManager, PendingRevision>();
 
   constructor(options: AuditOptions) {
+    super();
     this.#options = options;
   }
 
@@ -69,14 +72,14 @@ export class AuditSubscriber implements EventSubscriber {
     this.#tracked = resolveTrackedEntities(this.#options.entities, metadata);
   }
 
-  #trackedEntities(em: EntityManager): Map<string, ResolvedEntity> {
-    if (!this.#tracked) this.assertConfiguration(em.getMetadata());
+  #trackedEntities(metadata: MetadataStorage): Map<string, ResolvedEntity> {
+    if (!this.#tracked) this.assertConfiguration(metadata);
     return this.#tracked as Map<string, ResolvedEntity>;
   }
 
-  async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
-    const tracked = this.#trackedEntities(em);
-    if (tracked.size === 0) return;
+  protected capture({ em, uow }: FlushEventArgs): PendingRevision | null {
+    const tracked = this.#trackedEntities(em.getMetadata());
+    if (tracked.size === 0) return null;
     const changes = new Map<object, PendingChange>();
     for (const changeSet of uow.getChangeSets()) {
       const config = tracked.get(changeSet.meta.className);
@@ -89,33 +92,44 @@ export class AuditSubscriber implements EventSubscriber {
     }
     for (const collection of uow.getCollectionUpdates()) this.#captureCollection(tracked, changes, collection);
     const pending = [...changes.values()].filter((change) => change.action !== 'update' || change.fields.length > 0 || change.collections.size > 0);
-    if (pending.length === 0) return;
-
+    if (pending.length === 0) return null;
     for (const change of pending) this.#completeCollections(change);
-    const revision: PendingRevision = { context: currentAuditContext(), changes: pending };
-    const trx = em.isInTransaction() ? (em.getTransactionContext() as SqlTransaction) : undefined;
-    await this.#resolveScopes(em, revision, trx);
-    if (trx) await this.#readBefore(trx, revision);
-    this.#pending.set(em, revision);
+    return { context: currentAuditContext(), changes: pending };
   }
 
-  /** The flush opened its own transaction: membership before the change is read inside it. */
-  async afterTransactionStart({ em, transaction }: TransactionEventArgs): Promise<void> {
-    const revision = this.#pending.get(em);
-    if (revision && transaction) await this.#readBefore(transaction as SqlTransaction, revision);
+  /** Scopes (deleted rows and their parents are still there) and memberships never loaded, before the writes. */
+  protected async beforeWrites(revision: PendingRevision, { run, dialect }: FlushContext): Promise<void> {
+    for (const change of revision.changes) {
+      const scope = await change.tracked.config.scope?.(change.entity as never, run);
+      change.scope = scope === null || scope === undefined ? null : String(scope);
+    }
+    const wanted = revision.changes.flatMap((change) =>
+      [...change.collections.values()]
+        .filter((state) => state.before === null && change.entityId !== null)
+        .map((state) => ({ state, ownerId: change.entityId as string })),
+    );
+    for (const [state, ids] of await readPivots(run, dialect, wanted)) state.before = ids;
   }
 
-  async beforeTransactionCommit({ em, transaction }: TransactionEventArgs): Promise<void> {
-    await this.#write(em, transaction as SqlTransaction | undefined);
+  protected async afterWrites(revision: PendingRevision, { run, dialect }: FlushContext): Promise<RevisionRecord[]> {
+    const rows = await this.#changeRows(revision, run, dialect);
+    return rows.length === 0 ? [] : [{ context: revision.context, rows }];
   }
 
-  /** Inside an application transaction the flush commits nothing: write now, in that transaction. */
-  async afterFlush({ em }: FlushEventArgs): Promise<void> {
-    if (em.isInTransaction()) await this.#write(em, em.getTransactionContext() as SqlTransaction);
-  }
-
-  afterTransactionRollback({ em }: TransactionEventArgs): void {
-    this.#pending.delete(em);
+  protected async store(records: RevisionRecord[], { em, transaction, run, dialect }: FlushContext): Promise<void> {
+    for (const { context, rows } of records) {
+      const revisionId = await em.insert(
+        AuditRevision,
+        {
+          createdAt: new Date(),
+          actorId: context?.actor?.id ?? null,
+          actorName: context?.actor?.username ?? null,
+          correlationId: context?.correlationId ?? null,
+        },
+        { ctx: transaction },
+      );
+      await insertChanges(run, dialect, revisionId as number, rows);
+    }
   }
 
   #capture(tracked: ResolvedEntity, entity: object, action: Action, original: Record<string, unknown>, payload: Record<string, unknown>): PendingChange {
@@ -123,7 +137,7 @@ export class AuditSubscriber implements EventSubscriber {
       tracked,
       entity,
       action,
-      entityId: action === 'create' ? null : entityIdOf(entity),
+      entityId: action === 'create' ? null : entityKeyText(entity),
       fields: [],
       collections: new Map(),
       state: new Map(),
@@ -153,7 +167,7 @@ export class AuditSubscriber implements EventSubscriber {
         tracked: config,
         entity: owner,
         action: 'update',
-        entityId: entityIdOf(owner),
+        entityId: entityKeyText(owner),
         fields: [],
         collections: new Map(),
         state: new Map(),
@@ -184,36 +198,16 @@ export class AuditSubscriber implements EventSubscriber {
     }
   }
 
-  async #resolveScopes(em: EntityManager, revision: PendingRevision, trx: SqlTransaction | undefined): Promise<void> {
-    const connection = em.getConnection();
-    const query = (sql: string, params: unknown[]) => connection.execute(sql, params, 'all', trx as never) as Promise<Record<string, unknown>[]>;
-    for (const change of revision.changes) {
-      const scope = await change.tracked.config.scope?.(change.entity as never, query);
-      change.scope = scope === null || scope === undefined ? null : String(scope);
-    }
-  }
-
-  /** Memberships before the flush that were never loaded, one pivot query per property. */
-  async #readBefore(trx: SqlTransaction, revision: PendingRevision): Promise<void> {
-    const wanted = revision.changes.flatMap((change) =>
-      [...change.collections.values()]
-        .filter((state) => state.before === null && change.entityId !== null)
-        .map((state) => ({ state, ownerId: change.entityId as string })),
-    );
-    for (const [state, ids] of await readPivots(trx, wanted)) state.before = ids;
-  }
-
-  async #write(em: EntityManager, trx: SqlTransaction | undefined): Promise<void> {
-    const revision = this.#pending.get(em);
-    if (!revision || !trx) return;
-    this.#pending.delete(em);
+  /** Display values of every change, with memberships after the flush read from the pivot where never loaded. */
+  async #changeRows(revision: PendingRevision, run: SqlRun, dialect: Dialect): Promise<RevisionRecord['rows']> {
     const names = new DisplayNames();
-    const rows: Omit<AuditChange, 'id' | 'revision'>[] = [];
+    const rows: RevisionRecord['rows'] = [];
     const prepared: { change: PendingChange; collections: { state: CollectionState; before: ComparableValue[]; after: ComparableValue[] }[] }[] = [];
-    for (const change of revision.changes) change.entityId ??= entityIdOf(change.entity);
+    for (const change of revision.changes) change.entityId ??= entityKeyText(change.entity);
     // Memberships after the flush that were never loaded, one pivot query per property.
     const afterFromPivot = await readPivots(
-      trx,
+      run,
+      dialect,
       revision.changes.flatMap((change) =>
         [...change.collections.values()].filter((state) => state.after === null).map((state) => ({ state, ownerId: change.entityId as string })),
       ),
@@ -235,7 +229,7 @@ export class AuditSubscriber implements EventSubscriber {
       }
       prepared.push({ change, collections });
     }
-    await names.load(trx);
+    await names.load(run, dialect);
 
     const display = (field: ResolvedField, value: ComparableValue): string | null => {
       if (value === null) return null;
@@ -273,46 +267,44 @@ export class AuditSubscriber implements EventSubscriber {
         state,
       });
     }
-    if (rows.length === 0) return;
-    const context = revision.context;
-    const revisionId = await em.insert(
-      AuditRevision,
-      {
-        createdAt: new Date(),
-        actorId: context?.actor?.id ?? null,
-        actorName: context?.actor?.username ?? null,
-        correlationId: context?.correlationId ?? null,
-      },
-      { ctx: trx },
-    );
-    await insertChanges(trx, mikroOrmDialect(em as never), revisionId as number, rows);
+    return rows;
   }
 }
 
-/**
- * All change rows of a revision as one statement with one JSON parameter (`[type, id, action, scope,
- * changes, collections, state]` per row), which the database unpacks itself. Against the ORM's (or
- * Kysely's) multi-row VALUES with 8,000 bound parameters, this halved the time of 1,000 changes on
- * PostgreSQL and took a third off on SQLite (no 8,000-placeholder statement to prepare each time).
- */
-const insertFromJson: Record<SqlDialect, (revisionId: number, rows: string) => RawBuilder<unknown>> = {
-  postgresql: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
-    select ${revisionId}, e->>0, e->>1, e->>2, e->>3, e->4, e->5, e->6 from json_array_elements(${rows}::json) e`,
-  sqlite: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
-    select ${revisionId}, value->>0, value->>1, value->>2, value->>3, value->4, value->5, value->6 from json_each(${rows})`,
-  mysql: (revisionId, rows) => sql`insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
-    select ${revisionId}, j.entity_type, j.entity_id, j.action, j.scope, j.changes, j.collections, j.state
-    from json_table(${rows}, '$[*]' columns (entity_type varchar(50) path '$[0]', entity_id varchar(64) path '$[1]', action varchar(10) path '$[2]',
-      scope varchar(64) path '$[3]', changes json path '$[4]', collections json path '$[5]', state json path '$[6]')) j`,
-};
+/** A change row as {@link Dialect.jsonRows} reads it (sizes as the `audit_change` columns). */
+const changeColumns: readonly JsonColumn[] = [
+  { name: 't', type: 'text', length: 50 },
+  { name: 'i', type: 'text', length: 64 },
+  { name: 'a', type: 'text', length: 10 },
+  { name: 's', type: 'text', length: 64 },
+  { name: 'c', type: 'json' },
+  { name: 'l', type: 'json' },
+  { name: 'st', type: 'json' },
+];
 
-async function insertChanges(trx: SqlTransaction, dialect: SqlDialect, revisionId: number, rows: Omit<AuditChange, 'id' | 'revision'>[]): Promise<void> {
-  const packed = JSON.stringify(rows.map((row) => [row.entityType, row.entityId, row.action, row.scope, row.changes, row.collections, row.state]));
-  await insertFromJson[dialect](revisionId, packed).execute(trx);
+/**
+ * All change rows of a revision as one statement with one JSON parameter, which the database unpacks
+ * itself. Against the ORM's (or Kysely's) multi-row VALUES with 8,000 bound parameters, this halved the
+ * time of 1,000 changes on PostgreSQL and took a third off on SQLite (no 8,000-placeholder statement
+ * to prepare each time).
+ */
+async function insertChanges(run: SqlRun, dialect: Dialect, revisionId: number, rows: RevisionRecord['rows']): Promise<void> {
+  const packed = JSON.stringify(
+    rows.map((row) => ({ t: row.entityType, i: row.entityId, a: row.action, s: row.scope, c: row.changes, l: row.collections, st: row.state })),
+  );
+  await run(
+    `insert into audit_change (revision_id, entity_type, entity_id, action, scope, changes, collections, state)
+     select ?, x.t, x.i, x.a, x.s, x.c, x.l, x.st from ${dialect.jsonRows(changeColumns)}`,
+    [revisionId, packed],
+  );
 }
 
 /** Reads the memberships of many (collection, owner) pairs with one pivot query per property. */
-async function readPivots(trx: SqlTransaction, wanted: { state: CollectionState; ownerId: string }[]): Promise<Map<CollectionState, ComparableValue[]>> {
+async function readPivots(
+  run: SqlRun,
+  dialect: Dialect,
+  wanted: { state: CollectionState; ownerId: string }[],
+): Promise<Map<CollectionState, ComparableValue[]>> {
   const byProperty = new Map<ResolvedField['property'], { state: CollectionState; ownerId: string }[]>();
   for (const entry of wanted) {
     const entries = byProperty.get(entry.state.field.property) ?? [];
@@ -321,8 +313,8 @@ async function readPivots(trx: SqlTransaction, wanted: { state: CollectionState;
   }
   const result = new Map<CollectionState, ComparableValue[]>();
   for (const [property, entries] of byProperty) {
-    const memberships = await readPivot(trx, property, [...new Set(entries.map((entry) => entry.ownerId))]);
-    for (const { state, ownerId } of entries) result.set(state, memberships.get(ownerId) ?? []);
+    const memberships = await readPivot(run, dialect, pivotOf(property), [...new Set(entries.map((entry) => entry.ownerId))]);
+    for (const { state, ownerId } of entries) result.set(state, (memberships.get(ownerId) ?? []) as ComparableValue[]);
   }
   return result;
 }

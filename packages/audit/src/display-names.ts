@@ -1,6 +1,6 @@
 import type { EntityMetadata } from '@mikro-orm/core';
+import { chunks, type Dialect, placeholders, type SqlRun } from '@sluice/db';
 import type { ComparableValue } from './field-values.ts';
-import type { SqlTransaction } from './pivot-reader.ts';
 
 /**
  * Resolves related entities' display names in one query per target entity and display field,
@@ -18,17 +18,17 @@ export class DisplayNames {
     this.#wanted.set(key, entry);
   }
 
-  async load(trx: SqlTransaction): Promise<void> {
+  async load(run: SqlRun, dialect: Dialect): Promise<void> {
     for (const [key, { meta, field, ids }] of this.#wanted) {
-      if (ids.size === 0) continue;
-      const pkColumn = meta.properties[meta.primaryKeys[0] as never]?.fieldNames[0] as string;
-      const column = meta.properties[field as never]?.fieldNames[0] as string;
-      const rows = await trx
-        .selectFrom(meta.tableName)
-        .select([`${pkColumn} as id`, `${column} as name`])
-        .where(pkColumn, 'in', [...ids])
-        .execute();
-      for (const row of rows) this.#names.set(`${key}#${String(row.id)}`, String(row.name));
+      const pk = dialect.quote(meta.properties[meta.primaryKeys[0] as never]?.fieldNames[0] as string);
+      const column = dialect.quote(meta.properties[field as never]?.fieldNames[0] as string);
+      for (const part of chunks([...ids])) {
+        const rows = await run(
+          `select ${pk} as id, ${column} as name from ${dialect.quote(meta.tableName)} where ${pk} in (${placeholders(part.length)})`,
+          part,
+        );
+        for (const row of rows) this.#names.set(`${key}#${String(row.id)}`, String(row.name));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
+import { rawIsoInstant } from '@sluice/db';
 import { type ConfiguredQuery, type Page, type Pager, paginateQueryBuilder } from '@sluice/pagination';
 import type { AuditOptions, TrackedEntity } from './audit-config.ts';
 import type { AuditActor } from './audit-context.ts';
@@ -46,15 +47,6 @@ type Row = Record<string, unknown>;
 
 function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-/** Drivers return instants as epoch ms (SQLite), text with an offset (PostgreSQL) or UTC text without one (MariaDB). */
-function isoInstant(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  const text = String(value).replace(' ', 'T');
-  const zoned = /(Z|[+-]\d\d(:?\d\d)?)$/.test(text) ? text.replace(/([+-]\d\d)$/, '$1:00') : `${text}Z`;
-  return new Date(zoned).toISOString();
 }
 
 /** Reads history: one entity's, the feed across entities, and an entity's state at a past time. */
@@ -160,7 +152,7 @@ export class HistoryReader {
     const action = row.action as HistoryEntry['action'];
     return {
       revision: Number(row.revision_id),
-      at: isoInstant(row.revision_at),
+      at: rawIsoInstant(row.revision_at),
       actor:
         row.actor_name === null || row.actor_name === undefined
           ? null

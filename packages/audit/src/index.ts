@@ -1,4 +1,4 @@
-export { type AuditOptions, type FieldKind, type ScopeQuery, type TrackedEntity, type TrackedField, trackEntity } from './audit-config.ts';
+export { type AuditOptions, type FieldKind, type TrackedEntity, type TrackedField, trackEntity } from './audit-config.ts';
 export { type AuditActor, type AuditContext, currentAuditContext, setAuditActor, systemActor, withAuditContext } from './audit-context.ts';
 export { AuditChange, AuditRevision, auditEntities, type StoredCollectionChange, type StoredFieldChange } from './audit-entities.ts';
 export { AuditError, auditErrorCodes } from './audit-error.ts';

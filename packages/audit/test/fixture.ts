@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, MikroORM, p } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import { createTestDatabase, type Dialect, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
+import type { DialectName } from '@sluice/db';
+import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
 import { type AuditOptions, AuditSubscriber, auditEntities, HistoryReader, trackEntity } from '../src/index.ts';
 
 export const Status = defineEntity({ name: 'AuStatus', tableName: 'au_status', properties: { id: p.integer().primary(), name: p.string().length(30) } });
@@ -58,7 +59,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(dialect: Dialect): Promise<Fixture> {
+export async function createFixture(dialect: DialectName): Promise<Fixture> {
   const database = await createTestDatabase(dialect);
   const orm = (await MikroORM.init({
     ...mikroOrmConnection(database),

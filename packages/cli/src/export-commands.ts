@@ -8,9 +8,9 @@ import {
   type ExportTaskConfig,
   ExportTaskRunner,
   ExportTaskService,
-  ExportTaskWorker,
   type ExportUser,
   exportTaskStatuses,
+  PollingTaskWorker,
   writeExport,
 } from '@sluice/export';
 import type { BullmqTaskDispatcher } from '@sluice/export/bullmq';
@@ -19,7 +19,7 @@ import type { Command, CommandContext } from './command.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 
 /** Who the CLI acts as for task operations: an operator who sees every task. */
-const operator: ExportUser = { id: 0, username: 'cli', centerIds: [], hasRole: () => false, isAdmin: true };
+const operator: ExportUser = { id: 0, username: 'cli', scopes: [], hasRole: () => false, isAdmin: true };
 
 interface TaskContext {
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
@@ -142,7 +142,7 @@ export const exportCommands: Record<string, Command> = {
                 queueName: context.config.queueName,
                 sweepMs: context.config.sweepMs,
               }).start()
-            : new ExportTaskWorker(runner, events).start();
+            : new PollingTaskWorker(runner, events).start();
         context.log(`export:worker ${runner.workerId}: ${queue ? 'taking BullMQ jobs' : 'polling the database'}, concurrency ${concurrency}`);
         // The worker's timers do not hold the process open (a library must not); this command must.
         const keepAlive = setInterval(() => {}, 3_600_000);
@@ -162,7 +162,7 @@ export const exportCommands: Record<string, Command> = {
     options: {
       request: { type: 'string', value: 'file.json', description: 'The export request (as POST /api/exports/download takes it)' },
       out: { type: 'string', value: 'file', description: 'Where the file is written' },
-      user: { type: 'string', value: 'user-id', description: 'Run as this user: their roles and centers apply' },
+      user: { type: 'string', value: 'user-id', description: 'Run as this user: their roles and scopes apply' },
     },
     run: (context) =>
       withTasks(context, async ({ config }) => {
@@ -201,7 +201,7 @@ export const exportCommands: Record<string, Command> = {
   },
 
   'export:list': {
-    usage: 'sluice export:list [--status=queued|running|succeeded|failed|cancelled] [--limit=20]',
+    usage: `sluice export:list [--status=${exportTaskStatuses.join('|')}] [--limit=20]`,
     description: 'Show the newest tasks with their status and progress',
     readOnly: true,
     options: {

@@ -7,7 +7,6 @@ export {
   type MikroOrmAdapterOptions,
   type MikroOrmPaginationOptions,
   MikroOrmQueryAdapter,
-  mikroOrmDialect,
   paginateQueryBuilder,
 } from './mikro-orm-adapter.ts';
 export type { Direction, KeyType, OrderingDefinition, OrderingRequest, TiebreakerDefinition } from './ordering.ts';
@@ -15,4 +14,4 @@ export type { Page, Pager } from './page.ts';
 export { type PagerQuery, type PagerQueryOptions, pageResponseSchema, pagerQuerySchema, parseOrderBy, parsePagerQuery, toPager } from './pager-schema.ts';
 export { PaginationError, paginationErrorCodes } from './pagination-error.ts';
 export type { FetchedRow, PagePlan, QueryAdapter } from './query-adapter.ts';
-export type { SqlDialect, SqlFragment } from './sql-fragment.ts';
+export type { SqlFragment } from './sql-fragment.ts';

@@ -1,19 +1,20 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type { Dialect } from '@sluice/db';
+import { CompiledQuery, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { orderByTerms } from './order-by.ts';
-import { type FetchedRow, keyAlias, type PagePlan, plannedRows, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
-import { keyReadExpression, type SqlDialect, type SqlFragment, valueCast } from './sql-fragment.ts';
+import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
+import { keyReadExpression, placeholderParts, type SqlFragment } from './sql-fragment.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the adapter works on any database shape
 type AnyKysely = Kysely<any>;
 // biome-ignore lint/suspicious/noExplicitAny: idem
 type AnySelect<Row> = SelectQueryBuilder<any, any, Row>;
 
-function toSql(fragment: SqlFragment, dialect: SqlDialect): RawBuilder<unknown> {
+function toSql(fragment: SqlFragment, dialect: Dialect): RawBuilder<unknown> {
   return sql.join(
     fragment.map((part) => {
       if (typeof part === 'string') return sql.raw(part);
-      const [prefix, suffix] = valueCast(part.type, dialect);
+      const [prefix, suffix] = placeholderParts(part.type, dialect);
       return sql`${sql.raw(prefix)}${part.value}${sql.raw(suffix)}`;
     }),
     sql.raw(''),
@@ -26,11 +27,11 @@ function toSql(fragment: SqlFragment, dialect: SqlDialect): RawBuilder<unknown> 
  * text (its default Date parser keeps milliseconds only).
  */
 export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row> {
-  readonly dialect: SqlDialect;
+  readonly dialect: Dialect;
   readonly #db: AnyKysely;
   readonly #qb: AnySelect<Row>;
 
-  constructor(db: AnyKysely, qb: AnySelect<Row>, dialect: SqlDialect) {
+  constructor(db: AnyKysely, qb: AnySelect<Row>, dialect: Dialect) {
     this.#db = db;
     this.#qb = qb;
     this.dialect = dialect;
@@ -59,9 +60,11 @@ export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row>
   }
 
   async estimate(): Promise<number | null> {
-    if (this.dialect !== 'postgresql') return null;
-    const result = await sql<Record<string, unknown>>`explain (format json) ${this.#qb}`.execute(this.#db);
-    return plannedRows(result.rows[0]);
+    const estimate = this.dialect.rowEstimate;
+    if (!estimate) return null;
+    const query = this.#qb.compile();
+    const result = await this.#db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(estimate.statement(query.sql), [...query.parameters]));
+    return estimate.rows(result.rows[0]);
   }
 }
 
@@ -69,12 +72,12 @@ export class KyselyQueryAdapter<Row extends object> implements QueryAdapter<Row>
  * A {@link ConfiguredQuery} over a Kysely select query.
  *
  * ```ts
- * const people = paginateKysely(db, db.selectFrom('person').selectAll(), 'postgresql', {
+ * const people = paginateKysely(db, db.selectFrom('person').selectAll(), dialectNamed('postgresql'), {
  *   orderings: { lastName: { expression: 'last_name', type: 'string' } },
  *   tiebreaker: { name: 'id', expression: 'id', type: 'integer' },
  * });
  * ```
  */
-export function paginateKysely<Row extends object>(db: AnyKysely, qb: AnySelect<Row>, dialect: SqlDialect, options: PaginationOptions): ConfiguredQuery<Row> {
+export function paginateKysely<Row extends object>(db: AnyKysely, qb: AnySelect<Row>, dialect: Dialect, options: PaginationOptions): ConfiguredQuery<Row> {
   return new ConfiguredQuery(new KyselyQueryAdapter(db, qb, dialect), options);
 }

@@ -1,5 +1,7 @@
 import { type EntityName, raw } from '@mikro-orm/core';
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
+import type { Dialect, OrderTerm } from '@sluice/db';
+import { dialectOf } from '@sluice/db/mikro-orm';
 
 /**
  * Any MikroORM QueryBuilder of `Entity`, whatever its alias, joins and selection. Its full generic
@@ -8,10 +10,10 @@ import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
 export type AnyQueryBuilder<Entity extends object> = Pick<QueryBuilder<Entity>, 'alias' | 'mainAlias'> & { clone(): unknown };
 
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
-import { type OrderTerm, orderByTerms } from './order-by.ts';
+import { orderByTerms } from './order-by.ts';
 import type { TiebreakerDefinition } from './ordering.ts';
-import { type FetchedRow, keyAlias, type PagePlan, plannedRows, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
-import { keyReadExpression, type SqlDialect, toPlaceholders } from './sql-fragment.ts';
+import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
+import { keyReadExpression, toPlaceholders } from './sql-fragment.ts';
 
 /** How the MikroORM adapter reads rows. */
 export interface MikroOrmAdapterOptions {
@@ -22,10 +24,10 @@ export interface MikroOrmAdapterOptions {
    */
   hydrate?: boolean | 'plain';
   /**
-   * For walks over a whole result in primary-key order (exports): on MariaDB, read the root table by
-   * its primary key. MariaDB may otherwise start the join at a small lookup table and sort everything
-   * for every page (measured: 990 ms per 5,000-row page of activities joined to their type, 15 ms with
-   * the hint, 55 s -> 1.2 s for 511,000 rows), and without join buffers, which give up the key order.
+   * For walks over a whole result in primary-key order (exports): read the root table by its primary
+   * key where the dialect needs telling ({@link Dialect.keyOrderWalk}). MariaDB may otherwise start the
+   * join at a small lookup table and sort everything for every page (measured: 990 ms per 5,000-row
+   * page of activities joined to their type, 15 ms with the hint, 55 s -> 1.2 s for 511,000 rows).
    * Only with `hydrate: false`; not for selective page queries, which other indexes serve.
    */
   walkPrimaryKey?: boolean;
@@ -33,14 +35,6 @@ export interface MikroOrmAdapterOptions {
 
 /** Options of {@link paginateQueryBuilder}; the tiebreaker defaults to the root entity's primary key. */
 export type MikroOrmPaginationOptions = Omit<PaginationOptions, 'tiebreaker'> & { tiebreaker?: TiebreakerDefinition };
-
-/** The dialect family of a MikroORM platform. */
-export function mikroOrmDialect(em: EntityManager): SqlDialect {
-  const platform = em.getPlatform().constructor.name.toLowerCase();
-  if (platform.includes('postgre')) return 'postgresql';
-  if (platform.includes('sqlite') || platform.includes('libsql')) return 'sqlite';
-  return 'mysql';
-}
 
 function orderMap(term: OrderTerm): Record<string, string> {
   const nulls = term.nulls ? ` nulls ${term.nulls}` : '';
@@ -54,7 +48,7 @@ function orderMap(term: OrderTerm): Record<string, string> {
  * MikroORM query does; sluice never writes a value into SQL text.
  */
 export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter<Entity> {
-  readonly dialect: SqlDialect;
+  readonly dialect: Dialect;
   readonly #em: EntityManager;
   readonly #qb: QueryBuilder<Entity>;
   readonly #hydrate: boolean | 'plain';
@@ -65,7 +59,7 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
     this.#qb = qb as QueryBuilder<Entity>;
     this.#hydrate = options.hydrate ?? true;
     this.#walkPrimaryKey = (options.walkPrimaryKey ?? false) && this.#hydrate === false;
-    this.dialect = mikroOrmDialect(em);
+    this.dialect = dialectOf(em);
   }
 
   /** `alias.column` of the root entity's single-column primary key, if it has one. */
@@ -86,12 +80,10 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
     }
     qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
     qb.limit(plan.limit, plan.offset > 0 ? plan.offset : undefined);
-    if (this.#walkPrimaryKey && this.dialect === 'mysql' && plan.keys[0]?.expression === this.#primaryKeyExpression()) {
-      if (!qb.state.indexHint) qb.indexHint('force index (primary)');
-      // A join buffer (MariaDB's default for tiny lookup tables) gives up the key order, so each page
-      // would sort the rest of the table: join row by row instead.
-      const sql = `SET STATEMENT join_cache_level = 0 FOR ${qb.getFormattedQuery()}`;
-      const rows = await this.#em.getConnection().execute<Record<string, unknown>[]>(sql, [], 'all');
+    const walk = this.#walkPrimaryKey ? this.dialect.keyOrderWalk : null;
+    if (walk && plan.keys[0]?.expression === this.#primaryKeyExpression()) {
+      if (!qb.state.indexHint) qb.indexHint(walk.indexHint);
+      const rows = await this.#em.getConnection().execute<Record<string, unknown>[]>(walk.statement(qb.getFormattedQuery()), [], 'all');
       return rows.map((row) => splitKeyColumns(row, plan.keys));
     }
     // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
@@ -116,9 +108,10 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
   }
 
   async estimate(): Promise<number | null> {
-    if (this.dialect !== 'postgresql') return null;
-    const [row] = await this.#em.getConnection().execute<Record<string, unknown>[]>(`explain (format json) ${this.#qb.clone().getFormattedQuery()}`);
-    return plannedRows(row);
+    const estimate = this.dialect.rowEstimate;
+    if (!estimate) return null;
+    const [row] = await this.#em.getConnection().execute<Record<string, unknown>[]>(estimate.statement(this.#qb.clone().getFormattedQuery()));
+    return estimate.rows(row);
   }
 }
 

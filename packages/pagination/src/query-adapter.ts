@@ -1,6 +1,7 @@
+import { type Dialect, rawBoolean } from '@sluice/db';
 import type { KeyValue } from './cursor-codec.ts';
 import type { KeyType, SortKey } from './ordering.ts';
-import type { SqlDialect, SqlFragment } from './sql-fragment.ts';
+import type { SqlFragment } from './sql-fragment.ts';
 
 /** What to fetch: already ordered and limited, with an optional keyset condition. */
 export interface PagePlan {
@@ -22,7 +23,7 @@ export interface FetchedRow {
  * builds items from rows, and counts the base query's rows (or groups).
  */
 export interface QueryAdapter<Item> {
-  readonly dialect: SqlDialect;
+  readonly dialect: Dialect;
   fetch(plan: PagePlan): Promise<FetchedRow[]>;
   /** Turns the rows a page returns into items (look-ahead rows never get here). */
   toItems(rows: Record<string, unknown>[]): Item[];
@@ -32,14 +33,6 @@ export interface QueryAdapter<Item> {
    * plan (PostgreSQL's EXPLAIN); null elsewhere.
    */
   estimate(): Promise<number | null>;
-}
-
-/** The row estimate of a PostgreSQL `EXPLAIN (FORMAT JSON)` result row. */
-export function plannedRows(row: Record<string, unknown> | undefined): number | null {
-  const plan = row?.['QUERY PLAN'];
-  const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan?: { 'Plan Rows'?: number } }] | undefined;
-  const rows = parsed?.[0]?.Plan?.['Plan Rows'];
-  return typeof rows === 'number' ? rows : null;
 }
 
 /** Column alias under which adapters select sort key `index`. */
@@ -63,7 +56,7 @@ export function normaliseKeyValue(type: KeyType, raw: unknown): KeyValue {
     case 'bigint':
       return String(raw);
     case 'boolean':
-      return raw === true || raw === 1 || raw === '1' || raw === 't' || raw === 'true';
+      return rawBoolean(raw);
     case 'timestamp':
       return typeof raw === 'number' || typeof raw === 'string' ? raw : String(raw);
     default:

@@ -1,3 +1,4 @@
+import type { Dialect } from '@sluice/db';
 import type { KeyValue } from './cursor-codec.ts';
 import type { KeyType } from './ordering.ts';
 
@@ -13,22 +14,19 @@ export interface SqlValue {
   type: KeyType;
 }
 
-/** Dialect families whose NULL ordering and syntax differ. */
-export type SqlDialect = 'postgresql' | 'sqlite' | 'mysql';
-
 /** Joins fragments with a separator. */
 export function joinFragments(fragments: readonly SqlFragment[], separator: string): SqlFragment {
   return fragments.flatMap((fragment, index) => (index === 0 ? fragment : [separator, ...fragment]));
 }
 
 /** Renders a fragment with `?` placeholders (cast where the dialect needs it) and its parameter list. */
-export function toPlaceholders(fragment: SqlFragment, dialect: SqlDialect): { sql: string; params: KeyValue[] } {
+export function toPlaceholders(fragment: SqlFragment, dialect: Dialect): { sql: string; params: KeyValue[] } {
   const params: KeyValue[] = [];
   const sql = fragment
     .map((part) => {
       if (typeof part === 'string') return part;
       params.push(part.value);
-      const [prefix, suffix] = valueCast(part.type, dialect);
+      const [prefix, suffix] = placeholderParts(part.type, dialect);
       return `${prefix}?${suffix}`;
     })
     .join('');
@@ -36,16 +34,16 @@ export function toPlaceholders(fragment: SqlFragment, dialect: SqlDialect): { sq
 }
 
 /**
- * 64-bit keys travel as text. SQLite and MariaDB would compare text with an integer column as a
- * double (losing precision past 2^53), so the value is cast back to an integer in SQL.
+ * The SQL before and after a value's placeholder: 64-bit keys travel as text and are compared as
+ * integers (see {@link Dialect.bigintParameter}).
  */
-export function valueCast(type: KeyType, dialect: SqlDialect): [prefix: string, suffix: string] {
-  if (type !== 'bigint' || dialect === 'postgresql') return ['', ''];
-  return ['CAST(', dialect === 'sqlite' ? ' AS INTEGER)' : ' AS SIGNED)'];
+export function placeholderParts(type: KeyType, dialect: Dialect): [prefix: string, suffix: string] {
+  if (type !== 'bigint') return ['', ''];
+  const [prefix = '', suffix = ''] = dialect.bigintParameter('\u0000').split('\u0000');
+  return [prefix, suffix];
 }
 
 /** The expression selected to read a key: 64-bit integers as text, so no driver turns them into doubles. */
-export function keyReadExpression(expression: string, type: KeyType, dialect: SqlDialect): string {
-  if (type !== 'bigint') return expression;
-  return dialect === 'mysql' ? `CAST(${expression} AS CHAR)` : `CAST(${expression} AS TEXT)`;
+export function keyReadExpression(expression: string, type: KeyType, dialect: Dialect): string {
+  return type === 'bigint' ? dialect.bigintText(expression) : expression;
 }

@@ -1,3 +1,4 @@
+import { dialectNamed } from '@sluice/db';
 import { describe, expect, it } from 'vitest';
 import { ConfiguredQuery, type PaginationOptions, type QueryAdapter } from '../src/index.ts';
 
@@ -5,7 +6,7 @@ import { ConfiguredQuery, type PaginationOptions, type QueryAdapter } from '../s
 function recordingQuery(options: Partial<PaginationOptions> = {}) {
   const calls: string[] = [];
   const adapter: QueryAdapter<{ id: number }> = {
-    dialect: 'postgresql',
+    dialect: dialectNamed('postgresql'),
     fetch: async (plan) => {
       calls.push('fetch');
       return plan.limit > 0 ? [{ row: { id: 1 }, keyValues: plan.keys.map((key) => (key.type === 'string' ? 'a' : 1)) }] : [];

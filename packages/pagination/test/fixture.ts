@@ -1,6 +1,7 @@
 import { defineEntity, MikroORM, p } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import { createTestDatabase, type Dialect, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
+import { type DialectName, dialectNamed } from '@sluice/db';
+import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
 import type { Kysely } from 'kysely';
 import { type ConfiguredQuery, type OrderingRequest, type PaginationOptions, paginateKysely, paginateQueryBuilder } from '../src/index.ts';
 
@@ -44,15 +45,19 @@ export function makeRow(id: number): ItemRow {
 }
 
 /** created_at as the dialect stores it: sub-millisecond steps where the database keeps them. */
-function createdAt(dialect: Dialect, tick: number): string | number {
-  if (dialect === 'sqlite') return Date.UTC(2024, 0, 1) + tick;
-  const micro = String(tick).padStart(6, '0');
-  return dialect === 'postgresql' ? `2024-01-01 00:00:00.${micro}+00` : `2024-01-01 00:00:00.${micro}`;
+const createdAtOn: Record<DialectName, (tick: number) => string | number> = {
+  sqlite: (tick) => Date.UTC(2024, 0, 1) + tick,
+  postgresql: (tick) => `2024-01-01 00:00:00.${String(tick).padStart(6, '0')}+00`,
+  mariadb: (tick) => `2024-01-01 00:00:00.${String(tick).padStart(6, '0')}`,
+};
+
+function createdAt(dialect: DialectName, tick: number): string | number {
+  return createdAtOn[dialect](tick);
 }
 
 /** Test database with the pg_item table, plus both adapters over it. */
 export interface Fixture {
-  dialect: Dialect;
+  dialect: DialectName;
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
   database: TestDatabase;
   // biome-ignore lint/suspicious/noExplicitAny: raw table access
@@ -63,7 +68,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(dialect: Dialect): Promise<Fixture> {
+export async function createFixture(dialect: DialectName): Promise<Fixture> {
   const database = await createTestDatabase(dialect);
   const orm = (await MikroORM.init({ ...mikroOrmConnection(database), entities: [Item, Tag], allowGlobalContext: true, forceUtcTimezone: true })) as MikroORM<
     AbstractSqlDriver,
@@ -138,7 +143,7 @@ export function itemQuery(fixture: Fixture, adapter: AdapterName, extra: Partial
     const em = fixture.orm.em.fork();
     return paginateQueryBuilder(em, em.createQueryBuilder(Item, 'i'), options).withTransformer((item) => (item as { id: number }).id);
   }
-  const dialect = fixture.dialect === 'mariadb' ? 'mysql' : fixture.dialect;
+  const dialect = dialectNamed(fixture.dialect);
   return paginateKysely(fixture.db, fixture.db.selectFrom('pg_item as i').select(['i.id']), dialect, options).withTransformer((row) =>
     Number((row as { id: number }).id),
   );

@@ -1,18 +1,28 @@
 export { type Checkpoint, CheckpointCodec, type LogPosition } from './checkpoint.ts';
 export {
+  type FailedItem,
+  type MappingChanges,
+  type MappingPull,
+  type MappingPushResult,
+  type PullRequest,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
   pullRequestSchema,
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  type SyncRow,
+  type SyncSummary,
   summaryResponseSchema,
+  type WatermelonPullResult,
+  type WatermelonPushTable,
+  type WatermelonTableChanges,
   watermelonPullResponseSchema,
   watermelonPushSchema,
   watermelonQuerySchema,
 } from './protocol-schema.ts';
-export type { MappingPull } from './pull.ts';
-export type { FailedItem, MappingChanges, MappingPushResult, PushRequest, PushResponse } from './push.ts';
 export { parseSyncAge, pruneSyncLog } from './retention.ts';
-export type { SyncRow } from './row-reader.ts';
 export { SyncBatch, SyncChange, SyncClock, SyncItem, SyncScopeGeneration, syncEntities } from './sync-entities.ts';
 export { SyncError, syncErrorCodes } from './sync-error.ts';
 export {
@@ -26,6 +36,6 @@ export {
   syncMembership,
 } from './sync-mapping.ts';
 export { currentSyncOrigin, withSyncOrigin } from './sync-origin.ts';
-export { type PullRequest, SyncServer, type SyncServerOptions, type SyncSummary } from './sync-server.ts';
+export { SyncServer, type SyncServerOptions } from './sync-server.ts';
 export { SyncSubscriber } from './sync-subscriber.ts';
-export { type WatermelonPullResult, WatermelonSync, type WatermelonTableChanges } from './watermelon.ts';
+export { WatermelonSync } from './watermelon.ts';

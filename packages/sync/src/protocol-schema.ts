@@ -10,6 +10,9 @@ const clientKey = z
 const checkpoint = z.string().min(1).max(1024);
 const row = z.record(z.string(), z.unknown());
 
+const key = z.union([z.string(), z.number()]);
+const newItem = z.object({ uuid: z.string(), id: key });
+
 /** `POST pull` body: per mapping, the last checkpoint (null for a first pull). */
 export const pullRequestSchema = z.strictObject({
   mappings: z.record(name, checkpoint.nullable()).refine((mappings) => Object.keys(mappings).length > 0, 'must name at least one mapping'),
@@ -25,10 +28,12 @@ export const pushRequestSchema = z.strictObject({
   changes: z.record(
     name,
     z.strictObject({
+      /** New rows, each with the client's `uuid`. */
       created: z
         .array(row.and(z.object({ uuid: z.string().min(1).max(64) })))
         .max(1_000)
         .default([]),
+      /** Changed rows, each with its `id` (a server id, or the uuid of a row the client created). */
       updated: z
         .array(row.and(z.object({ id: syncKeySchema })))
         .max(1_000)
@@ -38,40 +43,70 @@ export const pushRequestSchema = z.strictObject({
   ),
 });
 
+/** A row as clients receive it: `id` plus the mapping's public fields. */
+const syncRow = row.and(z.object({ id: key }));
+
 const pulledMapping = z.object({
-  changes: z.array(row),
-  deletes: z.array(z.union([z.string(), z.number()])),
-  newItems: z.array(z.object({ uuid: z.string(), id: z.union([z.string(), z.number()]) })),
+  /** Current state of rows that changed (created or updated), latest state only. */
+  changes: z.array(syncRow),
+  /** Ids of rows deleted, or no longer in the subject's scope. */
+  deletes: z.array(key),
+  /** Client uuids of rows among `changes` that a client created. */
+  newItems: z.array(newItem),
   checkpoint: z.string(),
+  /** Pull again with `checkpoint`: there is more (the snapshot goes on, or the page was full). */
   hasMore: z.boolean(),
+  /** The client must drop its rows of this mapping first: its checkpoint was too old or its scopes changed. */
   reset: z.boolean(),
 });
 
 /** `POST pull` answer. */
 export const pullResponseSchema = z.object({ mappings: z.record(z.string(), pulledMapping) });
 
-/** `POST push` answer. */
+/** A row that was not applied, with why (field errors). */
+const failedItem = z.object({
+  uuid: z.string().optional(),
+  id: key.optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+
+/** `POST push` answer, the same for every replay of its batch. */
 export const pushResponseSchema = z.object({
-  mappings: z.record(
-    z.string(),
-    z.object({
-      newItems: z.array(z.object({ uuid: z.string(), id: z.union([z.string(), z.number()]) })),
-      failedItems: z.array(
-        z.object({
-          uuid: z.string().optional(),
-          id: z.union([z.string(), z.number()]).optional(),
-          errors: z.array(z.object({ field: z.string(), message: z.string() })),
-        }),
-      ),
-    }),
-  ),
+  mappings: z.record(z.string(), z.object({ newItems: z.array(newItem), failedItems: z.array(failedItem) })),
 });
 
 /** `GET summary` answer. */
 export const summaryResponseSchema = z.object({
   mappings: z.array(z.object({ name: z.string(), checkpoint: z.string(), latestVersion: z.number().nullable() })),
-  watermark: z.object({ version: z.number(), heldBackChanges: z.number(), heldBackSeconds: z.number() }),
+  watermark: z.object({
+    version: z.number(),
+    /** Committed changes a pull cannot hand out yet, because an older transaction is still running. */
+    heldBackChanges: z.number(),
+    /** Age of the oldest of them, in seconds (0 when none). */
+    heldBackSeconds: z.number(),
+  }),
 });
+
+/** A pull: per mapping, the checkpoint it last received (null for a first pull). */
+export type PullRequest = z.input<typeof pullRequestSchema>;
+/** A pull's answer. */
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+/** What one mapping's pull answers. */
+export type MappingPull = z.infer<typeof pulledMapping>;
+/** A row as clients receive it. */
+export type SyncRow = z.infer<typeof syncRow>;
+/** A push: one transaction, replayable by (clientId, batchId); `checkpoints` are what the client last pulled. */
+export type PushRequest = z.input<typeof pushRequestSchema>;
+/** One mapping's rows in a push. */
+export type MappingChanges = PushRequest['changes'][string];
+/** A row a push did not apply, with why. */
+export type FailedItem = z.infer<typeof failedItem>;
+/** A push's answer. */
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+/** What a push answers per mapping. */
+export type MappingPushResult = PushResponse['mappings'][string];
+/** What `summary()` answers. */
+export type SyncSummary = z.infer<typeof summaryResponseSchema>;
 
 /** WatermelonDB endpoint query: `last_pulled_at` (absent or 0 on a first sync) and an optional client id. */
 /** WatermelonDB's guide builds its URL with `${value}` interpolation, so a missing value arrives as the text `null`. */
@@ -106,3 +141,9 @@ export const watermelonPullResponseSchema = z.object({
   timestamp: z.number().int().positive(),
   experimentalStrategy: z.literal('replacement').optional(),
 });
+/** One table's changes in a WatermelonDB push. */
+export type WatermelonPushTable = z.infer<typeof watermelonTable>;
+/** What WatermelonDB's `pullChanges` must return. */
+export type WatermelonPullResult = z.infer<typeof watermelonPullResponseSchema>;
+/** One table's changes in a WatermelonDB pull. */
+export type WatermelonTableChanges = WatermelonPullResult['changes'][string];

@@ -1,23 +1,9 @@
+import { chunks, placeholders, rawKey, type SqlRun } from '@sluice/db';
 import type { Checkpoint, CheckpointCodec, LogPosition } from './checkpoint.ts';
+import type { MappingPull, SyncRow } from './protocol-schema.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
-import { inScope, keyValue, type RowReader, type SyncRow } from './row-reader.ts';
+import { inScope, type RowReader } from './row-reader.ts';
 import type { SyncSubject } from './sync-mapping.ts';
-import { chunks, placeholders, type SqlRun } from './sync-sql.ts';
-
-/** What one mapping's pull answers. */
-export interface MappingPull {
-  /** Current state of rows that changed (created or updated), latest state only. */
-  changes: SyncRow[];
-  /** Ids of rows deleted, or no longer in the subject's scope. */
-  deletes: (string | number)[];
-  /** Client uuids of rows among `changes` that a client created. */
-  newItems: { uuid: string; id: string | number }[];
-  checkpoint: string;
-  /** Pull again with `checkpoint`: there is more (the snapshot goes on, or the page was full). */
-  hasMore: boolean;
-  /** The client must drop its rows of this mapping first: its checkpoint was too old or its scopes changed. */
-  reset: boolean;
-}
 
 /** What a pull of one mapping needs, computed once per request. */
 export interface PullContext {
@@ -124,7 +110,7 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
     if (entry.found && inScope(context.subject, mapping, entry.found.scope)) {
       changes.push(entry.found.row);
       if (entry.uuid) newItems.push({ uuid: entry.uuid, id: entry.found.row.id });
-    } else deletes.push(entry.found?.row.id ?? (mapping.kind === 'membership' ? rowId : keyValue(rowId)));
+    } else deletes.push(entry.found?.row.id ?? (mapping.kind === 'membership' ? rowId : rawKey(rowId)));
   }
   return { changes, deletes, newItems, next: { ...checkpoint, at: next }, hasMore };
 }

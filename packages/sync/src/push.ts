@@ -1,50 +1,19 @@
 import { createHash } from 'node:crypto';
 import { IsolationLevel, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
+import { chunks, type Dialect, placeholders, rawKey, type SqlRun } from '@sluice/db';
+import { sqlRunner } from '@sluice/db/mikro-orm';
 import { z } from 'zod';
 import type { LogPosition } from './checkpoint.ts';
+import type { FailedItem, MappingChanges, MappingPushResult, PushRequest, PushResponse } from './protocol-schema.ts';
 import type { MappingSet, ResolvedEntityMapping, ResolvedField } from './resolved-mapping.ts';
-import { inScope, keyValue, RowReader } from './row-reader.ts';
+import { inScope, RowReader } from './row-reader.ts';
+import { entityScopes, lockRows, scopesThrough } from './scope-sql.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 import { withSyncOrigin } from './sync-origin.ts';
-import { chunks, entityScopes, lockRows, placeholders, quote, type SqlRun, type SyncDialect, scopesThrough, sqlRunner } from './sync-sql.ts';
 
 type Key = string | number;
-
-/** One mapping's rows in a push. */
-export interface MappingChanges {
-  /** New rows, each with the client's `uuid`. */
-  created?: Record<string, unknown>[];
-  /** Changed rows, each with its `id` (a server id, or the uuid of a row the client created). */
-  updated?: Record<string, unknown>[];
-  deleted?: Key[];
-}
-
-/** A push: one transaction, replayable by (clientId, batchId). */
-export interface PushRequest {
-  clientId: string;
-  batchId: string;
-  changes: Record<string, MappingChanges>;
-}
-
-/** A row that was not applied, with why (field errors). */
-export interface FailedItem {
-  uuid?: string;
-  id?: Key;
-  errors: { field: string; message: string }[];
-}
-
-/** What a push answers per mapping. */
-export interface MappingPushResult {
-  newItems: { uuid: string; id: Key }[];
-  failedItems: FailedItem[];
-}
-
-/** The answer to a push, the same for every replay of its batch. */
-export interface PushResponse {
-  mappings: Record<string, MappingPushResult>;
-}
 
 /** A row of the push after validation, ready to apply. */
 interface Planned {
@@ -66,7 +35,7 @@ interface MappingPlan {
 export interface PushContext {
   em: EntityManager;
   mappings: MappingSet;
-  dialect: SyncDialect;
+  dialect: Dialect;
   subject: SyncSubject;
   /** The log position each mapping's client state reflects; later changes by others are conflicts. */
   since: (mapping: string) => LogPosition | null;
@@ -81,7 +50,7 @@ export async function applyPush(context: PushContext, request: PushRequest): Pro
   try {
     // READ COMMITTED: the conflict check must read changes committed while it waited for its row locks
     // (MariaDB's default REPEATABLE READ would read the snapshot of the transaction's first query).
-    const isolation = context.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
+    const isolation = context.dialect.isolation(IsolationLevel.READ_COMMITTED);
     const origin = syncOrigin(context.subject, request.clientId);
     return await withSyncOrigin(origin, () => context.em.fork().transactional((em) => applyInTransaction({ ...context, em }, request, origin), isolation));
   } catch (error) {
@@ -151,7 +120,7 @@ interface Entry {
 }
 
 async function applyInTransaction(context: PushContext, request: PushRequest, origin: string): Promise<PushResponse> {
-  const run = sqlRunner(context.em, context.em.getTransactionContext());
+  const run = sqlRunner(context.em);
   const entries: Entry[] = [];
   // A mapping's own rows are only created when its plan is applied, so resolving them all up front is
   // what resolving each before its plan would give.
@@ -176,7 +145,7 @@ async function applyInTransaction(context: PushContext, request: PushRequest, or
     request.batchId,
     context.subject.id,
     JSON.stringify({ ...response, digest: changesDigest(request) } satisfies StoredBatch),
-    context.dialect === 'sqlite' ? Date.now() : new Date(),
+    context.dialect.timestamp(new Date()),
   ]);
   return response;
 }
@@ -285,7 +254,7 @@ async function planRow(
   const { mapping } = plan;
   const schema = mapping.push?.schema as z.ZodType<Record<string, unknown>>;
   const parsed = (partial && schema instanceof z.ZodObject ? schema.partial() : schema).safeParse(row);
-  const failed = (errors: FailedItem['errors']) => plan.result.failedItems.push({ ...(key.uuid ? { uuid: key.uuid } : { id: keyValue(key.id) }), errors });
+  const failed = (errors: FailedItem['errors']) => plan.result.failedItems.push({ ...(key.uuid ? { uuid: key.uuid } : { id: rawKey(key.id) }), errors });
   if (!parsed.success) return void failed(parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'row', message: issue.message })));
   const { data, errors } = await translateReferences(context, run, mapping, parsed.data);
   if (errors.length === 0) errors.push(...(await scopeErrors(context, run, mapping, data)));
@@ -307,7 +276,7 @@ async function translateReferences(context: PushContext, run: SqlRun, mapping: R
       const ids = await existingTargets(context, run, field, keys);
       const missing = keys.filter((key) => !ids.has(String(key)));
       if (missing.length > 0) errors.push({ field: field.name, message: `${missing.join(', ')} does not exist` });
-      const targets = keys.map((key) => context.em.getReference(field.property.targetMeta?.class as never, keyValue(ids.get(String(key))) as never));
+      const targets = keys.map((key) => context.em.getReference(field.property.targetMeta?.class as never, rawKey(ids.get(String(key))) as never));
       data[field.property.name] = Array.isArray(value) ? targets : targets[0];
     }
   }
@@ -321,7 +290,7 @@ async function existingTargets(context: PushContext, run: SqlRun, field: Resolve
   const existing = new Set<string>();
   for (const part of chunks([...new Set(candidates.values())]))
     for (const row of await run(
-      `select ${quote(context.dialect, pk)} as id from ${quote(context.dialect, meta?.tableName as string)} where ${quote(context.dialect, pk)} in (${placeholders(part.length)})`,
+      `select ${context.dialect.quote(pk)} as id from ${context.dialect.quote(meta?.tableName as string)} where ${context.dialect.quote(pk)} in (${placeholders(part.length)})`,
       part,
     ))
       existing.add(String(row.id));
@@ -348,7 +317,7 @@ async function applyPlan(context: PushContext, run: SqlRun, plan: MappingPlan): 
   const ids = [...plan.updates.map((row) => row.id as string), ...plan.deletes];
   if (ids.length > 0) {
     const collections = mapping.fields.filter((field) => field.kind === 'collection').map((field) => field.property.name);
-    const loaded = await em.find(mapping.meta.class as never, { [mapping.meta.primaryKeys[0] as string]: { $in: ids.map(keyValue) } } as never, {
+    const loaded = await em.find(mapping.meta.class as never, { [mapping.meta.primaryKeys[0] as string]: { $in: ids.map(rawKey) } } as never, {
       populate: collections as never,
     });
     for (const entity of loaded) byId.set(String((entity as Record<string, unknown>)[mapping.meta.primaryKeys[0] as string]), entity);
@@ -360,11 +329,11 @@ async function applyPlan(context: PushContext, run: SqlRun, plan: MappingPlan): 
   for (const row of plan.updates) em.assign(byId.get(row.id as string) as never, row.data as never);
   for (const id of plan.deletes) if (byId.has(id)) em.remove(byId.get(id) as object);
   await em.flush();
-  const now = context.dialect === 'sqlite' ? Date.now() : new Date();
+  const now = context.dialect.timestamp(new Date());
   for (const { row, entity } of created) {
     const id = String((entity as Record<string, unknown>)[mapping.meta.primaryKeys[0] as string]);
     await run('insert into sync_item (mapping, uuid, row_id, created_at) values (?, ?, ?, ?)', [mapping.name, row.uuid, id, now]);
-    plan.result.newItems.push({ uuid: row.uuid as string, id: keyValue(id) });
+    plan.result.newItems.push({ uuid: row.uuid as string, id: rawKey(id) });
   }
-  for (const row of plan.updates) if (row.uuid) plan.result.newItems.push({ uuid: row.uuid, id: keyValue(row.id) });
+  for (const row of plan.updates) if (row.uuid) plan.result.newItems.push({ uuid: row.uuid, id: rawKey(row.id) });
 }

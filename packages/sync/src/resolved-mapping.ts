@@ -1,4 +1,5 @@
 import type { EntityMetadata, EntityProperty, MetadataStorage } from '@mikro-orm/core';
+import { type Pivot, pivotOf } from '@sluice/db/mikro-orm';
 import { SyncError } from './sync-error.ts';
 import type { SyncEntityMapping, SyncMapping, SyncMembershipMapping, SyncPushOptions } from './sync-mapping.ts';
 
@@ -15,13 +16,6 @@ export interface ResolvedField {
   /** The mapping a reference or collection points at, when it is synced too. */
   targetMapping?: string;
   pivot?: Pivot;
-}
-
-/** A many-to-many pivot table. */
-export interface Pivot {
-  table: string;
-  ownerColumn: string;
-  targetColumn: string;
 }
 
 /** One many-to-one step of a scope path: from a table through `fk` to `table`'s primary key. */
@@ -108,9 +102,9 @@ function primaryKeyColumn(meta: EntityMetadata): string {
   return singleColumn(meta, propertyOf(meta, meta.primaryKeys[0] as string));
 }
 
-function pivotOf(meta: EntityMetadata, property: EntityProperty): Pivot {
+function owningPivot(meta: EntityMetadata, property: EntityProperty): Pivot {
   if (property.kind !== 'm:n' || !property.owner) throw SyncError.invalidConfig(`${meta.className}.${property.name} must be the owning side of a many-to-many`);
-  return { table: property.pivotTable, ownerColumn: property.joinColumns[0] as string, targetColumn: property.inverseJoinColumns[0] as string };
+  return pivotOf(property);
 }
 
 function resolveScope(meta: EntityMetadata, path: string | undefined): ResolvedScope | null {
@@ -137,7 +131,7 @@ function resolveEntity(metadata: MetadataStorage, config: SyncEntityMapping): Re
   const fields = Object.entries(config.fields).map(([name, propertyName]): ResolvedField => {
     const property = propertyOf(meta, propertyName);
     const kind = fieldKind(property);
-    if (kind === 'collection') return { name, property, kind, pivot: pivotOf(meta, property) };
+    if (kind === 'collection') return { name, property, kind, pivot: owningPivot(meta, property) };
     return { name, property, kind, column: singleColumn(meta, property) };
   });
   const parents = (config.parents ?? []).map((name) => {
@@ -200,7 +194,7 @@ function checkInheritedScope(set: MappingSet, mapping: ResolvedEntityMapping): v
 function addMembership(set: MappingSet, config: SyncMembershipMapping): void {
   const owner = set.byName.get(config.owner);
   if (owner?.kind !== 'entity') throw SyncError.invalidConfig(`membership "${config.name}": owner mapping "${config.owner}" is not an entity mapping`);
-  const pivot = pivotOf(owner.meta, propertyOf(owner.meta, config.collection));
+  const pivot = owningPivot(owner.meta, propertyOf(owner.meta, config.collection));
   const resolved: ResolvedMembershipMapping = { kind: 'membership', name: config.name, config, owner, pivot, table: pivot.table, scope: owner.scope };
   set.byName.set(config.name, resolved);
   const key = `${owner.meta.className}.${config.collection}`;

@@ -1,9 +1,9 @@
+import { chunks, type Dialect, placeholders, rawBoolean, rawDay, rawIsoInstant, rawKey, type SqlRun } from '@sluice/db';
+import { readPivot } from '@sluice/db/mikro-orm';
+import type { SyncRow } from './protocol-schema.ts';
 import type { ResolvedEntityMapping, ResolvedField, ResolvedMapping, ResolvedMembershipMapping } from './resolved-mapping.ts';
+import { ownerOf, scopeJoins } from './scope-sql.ts';
 import type { SyncSubject } from './sync-mapping.ts';
-import { chunks, ownerOf, placeholders, quote, type SqlRun, type SyncDialect, scopeJoins } from './sync-sql.ts';
-
-/** A row as clients receive it: `id` plus the mapping's public fields. */
-export type SyncRow = Record<string, unknown> & { id: string | number };
 
 /** One change-log entry with the row's current state (null when it is gone). */
 export interface LogEntry {
@@ -18,7 +18,6 @@ export interface LogEntry {
 
 const uuidJoin = ' left join sync_item i on i.mapping = c.mapping and i.row_id = c.row_id';
 const horizonColumn = '(select horizon_version from sync_clock where id = 1) as sluice_h';
-const integerType = { postgresql: 'bigint', sqlite: 'integer', mysql: 'signed' } as const;
 
 function logFields(record: Record<string, unknown>, id: string, version: string, rowId: string, uuid: string) {
   return {
@@ -36,30 +35,6 @@ export interface ScopedRow {
   scope: string | null;
 }
 
-const pad = (value: number, length = 2) => String(value).padStart(length, '0');
-
-function isoDay(value: unknown): string {
-  if (value instanceof Date) return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
-  return String(value).slice(0, 10);
-}
-
-function isoInstant(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value)).toISOString();
-  // PostgreSQL text such as `2025-01-01 10:00:00.123+00`.
-  const text = String(value)
-    .replace(' ', 'T')
-    .replace(/([+-]\d{2})$/, '$1:00');
-  const time = new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(time.getTime()) ? String(value) : time.toISOString();
-}
-
-/** A key as JSON: integers as numbers, anything else as text. */
-export function keyValue(value: unknown): string | number {
-  const text = String(value);
-  return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
-}
-
 /** Normalises a raw database value, so every dialect sends the same JSON. */
 export function fieldValue(field: ResolvedField, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -67,13 +42,13 @@ export function fieldValue(field: ResolvedField, value: unknown): unknown {
     case 'integer':
       return Number(value);
     case 'boolean':
-      return value === true || value === 1 || value === '1' || value === 't';
+      return rawBoolean(value);
     case 'date':
-      return isoDay(value);
+      return rawDay(value);
     case 'datetime':
-      return isoInstant(value);
+      return rawIsoInstant(value);
     case 'reference':
-      return keyValue(value);
+      return rawKey(value);
     default:
       return typeof value === 'bigint' ? Number(value) : value;
   }
@@ -94,9 +69,9 @@ export function inScope(subject: SyncSubject, mapping: ResolvedMapping, scope: s
 /** Reads current rows of one mapping: by id, or a page of the subject's rows after a key. */
 export class RowReader {
   readonly #run: SqlRun;
-  readonly #dialect: SyncDialect;
+  readonly #dialect: Dialect;
 
-  constructor(run: SqlRun, dialect: SyncDialect) {
+  constructor(run: SqlRun, dialect: Dialect) {
     this.#run = run;
     this.#dialect = dialect;
   }
@@ -117,7 +92,7 @@ export class RowReader {
     if (mapping.kind === 'membership') return this.#membershipPage(mapping, subject, after, limit);
     const pk = `t0.${this.#q(mapping.pk)}`;
     const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
-    const keyed = after === null ? { sql: '1 = 1', params: [] } : { sql: `${pk} > ?`, params: [keyValue(after)] };
+    const keyed = after === null ? { sql: '1 = 1', params: [] } : { sql: `${pk} > ?`, params: [rawKey(after)] };
     const rows = await this.#entityRows(mapping, `${keyed.sql}${scope.sql}`, [...keyed.params, ...scope.params], ` order by ${pk} limit ${Number(limit)}`);
     return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
   }
@@ -142,8 +117,7 @@ export class RowReader {
       return log.map((entry) => ({ ...logFields(entry, 'id', 'version', 'row_id', 'uuid'), found: current.get(String(entry.row_id)) ?? null }));
     }
     const pk = `t0.${this.#q(mapping.pk)}`;
-    const key =
-      mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? `cast(c.row_id as ${integerType[this.#dialect]})` : 'c.row_id';
+    const key = mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? this.#dialect.integer('c.row_id') : 'c.row_id';
     const records = await this.#selectEntities(mapping, {
       from: `sync_change c left join ${this.#q(mapping.table)} t0 on ${pk} = ${key}`,
       columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', 'i.uuid as sluice_uuid', horizonColumn],
@@ -166,7 +140,7 @@ export class RowReader {
     const raw = await this.#run(`select ${select} from ${source.from}${joins}${source.joins ?? ''} where ${source.where}${source.tail}`, source.params);
     const records = raw.map((record) => {
       if (record.sluice_id === null || record.sluice_id === undefined) return { record, row: null };
-      const row: SyncRow = { id: keyValue(record.sluice_id) };
+      const row: SyncRow = { id: rawKey(record.sluice_id) };
       for (const field of mapping.fields) if (field.column) row[field.name] = fieldValue(field, record[`f_${field.name}`]);
       const scope = record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope);
       return { record, row: { row, scope } as ScopedRow | null };
@@ -182,16 +156,13 @@ export class RowReader {
   async #addCollections(mapping: ResolvedEntityMapping, rows: ScopedRow[]): Promise<void> {
     for (const field of mapping.fields) {
       if (!field.pivot || rows.length === 0) continue;
-      const byOwner = new Map<string, (string | number)[]>(rows.map(({ row }) => [String(row.id), []]));
-      for (const part of chunks([...byOwner.keys()])) {
-        const { table, ownerColumn, targetColumn } = field.pivot;
-        const pivot = await this.#run(
-          `select ${this.#q(ownerColumn)} as o, ${this.#q(targetColumn)} as t from ${this.#q(table)} where ${this.#q(ownerColumn)} in (${placeholders(part.length)}) order by ${this.#q(targetColumn)}`,
-          part,
-        );
-        for (const entry of pivot) byOwner.get(String(entry.o))?.push(keyValue(entry.t));
-      }
-      for (const { row } of rows) row[field.name] = byOwner.get(String(row.id)) ?? [];
+      const byOwner = await readPivot(
+        this.#run,
+        this.#dialect,
+        field.pivot,
+        rows.map(({ row }) => String(row.id)),
+      );
+      for (const { row } of rows) row[field.name] = (byOwner.get(String(row.id)) ?? []).map(rawKey);
     }
   }
 
@@ -209,7 +180,7 @@ export class RowReader {
     const owner = `p.${this.#q(mapping.pivot.ownerColumn)}`;
     const target = `p.${this.#q(mapping.pivot.targetColumn)}`;
     const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
-    const [afterOwner, afterTarget] = after === null ? [] : after.split(':').map(keyValue);
+    const [afterOwner, afterTarget] = after === null ? [] : after.split(':').map(rawKey);
     const keyed =
       after === null
         ? { sql: '1 = 1', params: [] }
@@ -231,12 +202,12 @@ export class RowReader {
       params,
     );
     return raw.map((record) => ({
-      row: { id: `${String(record.o)}:${String(record.t)}`, [mapping.config.ownerField]: keyValue(record.o), [mapping.config.targetField]: keyValue(record.t) },
+      row: { id: `${String(record.o)}:${String(record.t)}`, [mapping.config.ownerField]: rawKey(record.o), [mapping.config.targetField]: rawKey(record.t) },
       scope: record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope),
     }));
   }
 
   #q(name: string): string {
-    return quote(this.#dialect, name);
+    return this.#dialect.quote(name);
   }
 }

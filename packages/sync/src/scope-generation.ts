@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Dialect, SqlRun } from '@sluice/db';
 import type { SyncSubject } from './sync-mapping.ts';
-import { quote, type SqlRun, type SyncDialect } from './sync-sql.ts';
 
 const cacheMs = 10_000;
 
@@ -13,7 +13,7 @@ const cacheMs = 10_000;
 export class ScopeGenerations {
   readonly #known = new Map<string, { fingerprint: string; generation: number; at: number }>();
 
-  async of(run: SqlRun, dialect: SyncDialect, subject: SyncSubject): Promise<number> {
+  async of(run: SqlRun, dialect: Dialect, subject: SyncSubject): Promise<number> {
     const fingerprint = fingerprintOf(subject);
     const known = this.#known.get(subject.id);
     if (known && known.fingerprint === fingerprint && Date.now() - known.at < cacheMs) return known.generation;
@@ -38,22 +38,19 @@ function fingerprintOf(subject: SyncSubject): string {
  * sync differ from the last pull's. A checkpoint of an older generation gets a reset, so a client
  * whose user lost a center stops holding its rows and one that gained a center receives them.
  */
-async function scopeGeneration(run: SqlRun, dialect: SyncDialect, subject: SyncSubject, fingerprint: string): Promise<number> {
+async function scopeGeneration(run: SqlRun, dialect: Dialect, subject: SyncSubject, fingerprint: string): Promise<number> {
+  const generation = dialect.quote('generation');
   for (;;) {
     const [row] = await run('select fingerprint, generation from sync_scope_generation where subject = ?', [subject.id]);
     if (row?.fingerprint === fingerprint) return Number(row.generation);
     if (!row) {
-      const insert = dialect === 'mysql' ? 'insert ignore into' : 'insert into';
-      const conflict = dialect === 'mysql' ? '' : ' on conflict do nothing';
-      await run(`${insert} sync_scope_generation (subject, fingerprint, ${quote(dialect, 'generation')}) values (?, ?, 1)${conflict}`, [
-        subject.id,
-        fingerprint,
-      ]);
+      await run(dialect.insertIgnore(`sync_scope_generation (subject, fingerprint, ${generation})`, 'values (?, ?, 1)'), [subject.id, fingerprint]);
     } else {
-      await run(
-        `update sync_scope_generation set fingerprint = ?, ${quote(dialect, 'generation')} = ${quote(dialect, 'generation')} + 1 where subject = ? and fingerprint = ?`,
-        [fingerprint, subject.id, row.fingerprint],
-      );
+      await run(`update sync_scope_generation set fingerprint = ?, ${generation} = ${generation} + 1 where subject = ? and fingerprint = ?`, [
+        fingerprint,
+        subject.id,
+        row.fingerprint,
+      ]);
     }
   }
 }

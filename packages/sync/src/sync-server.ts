@@ -1,14 +1,16 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { type Dialect, rawInstant, type SqlRun } from '@sluice/db';
+import { dialectOf, sqlRunner } from '@sluice/db/mikro-orm';
 import { CheckpointCodec } from './checkpoint.ts';
-import { type MappingPull, type PullContext, pullMapping } from './pull.ts';
-import { applyPush, type PushContext, type PushRequest, type PushResponse } from './push.ts';
+import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncSummary } from './protocol-schema.ts';
+import { type PullContext, pullMapping } from './pull.ts';
+import { applyPush, type PushContext } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
 import { ScopeGenerations } from './scope-generation.ts';
-import { clockFor, ensureClockRow, readClockRow, type SyncClock } from './sync-clock.ts';
+import { ensureClock, readClock, watermark } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncMapping, SyncSubject } from './sync-mapping.ts';
-import { type SqlRun, type SyncDialect, sqlRunner, syncDialect } from './sync-sql.ts';
 
 /** How the server is set up. */
 export interface SyncServerOptions {
@@ -25,24 +27,6 @@ export interface SyncServerOptions {
   maxPushRows?: number;
 }
 
-/** A pull request: per mapping, the checkpoint it last received (null for a first pull). */
-export interface PullRequest {
-  mappings: Record<string, string | null>;
-  limit?: number;
-}
-
-/** What `summary()` answers. */
-export interface SyncSummary {
-  mappings: { name: string; checkpoint: string; latestVersion: number | null }[];
-  watermark: {
-    version: number;
-    /** Committed changes a pull cannot hand out yet, because an older transaction is still running. */
-    heldBackChanges: number;
-    /** Age of the oldest of them, in seconds (0 when none). */
-    heldBackSeconds: number;
-  };
-}
-
 /**
  * The sync protocol over one database: `summary`, `pull` and `push`, each for one subject. Call
  * `init(em)` once at start-up.
@@ -56,7 +40,7 @@ export interface SyncSummary {
  */
 export class SyncServer {
   readonly #options: SyncServerOptions;
-  #state: { mappings: MappingSet; dialect: SyncDialect; codec: CheckpointCodec; databaseId: string } | undefined;
+  #state: { mappings: MappingSet; dialect: Dialect; codec: CheckpointCodec; databaseId: string } | undefined;
   readonly #generations = new ScopeGenerations();
 
   constructor(options: SyncServerOptions) {
@@ -66,10 +50,10 @@ export class SyncServer {
   /** Checks the mappings, creates the clock row when missing and learns this database's id. */
   async init(em: EntityManager): Promise<void> {
     const mappings = resolveMappings(this.#options.mappings, em.getMetadata());
-    const dialect = syncDialect(em);
+    const dialect = dialectOf(em);
     const run = sqlRunner(em);
-    await ensureClockRow(run, dialect);
-    const { databaseId, secret } = await readClockRow(run, dialect);
+    await ensureClock(run, dialect);
+    const { databaseId, secret } = await readClock(run, dialect);
     this.#state = { mappings, dialect, codec: new CheckpointCodec(this.#options.secret ?? secret, databaseId), databaseId };
   }
 
@@ -95,13 +79,13 @@ export class SyncServer {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
     const generation = await this.#generations.of(run, dialect, subject);
-    const { horizon, watermark } = await readClockRow(run, dialect);
-    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark };
+    const clock = await readClock(run, dialect);
+    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark };
   }
 
-  /** The watermark now: every change below it is committed and readable (see {@link SyncClock}). */
+  /** The watermark now: every change below it is committed and readable (see the dialect's commit counter). */
   async watermark(em: EntityManager): Promise<number> {
-    return clockFor(this.#ready.dialect).watermark(sqlRunner(em));
+    return watermark(sqlRunner(em), this.#ready.dialect);
   }
 
   /** Each mapping the subject may sync with a checkpoint at the watermark and its newest version. */
@@ -118,12 +102,12 @@ export class SyncServer {
       });
       mappings.push({ name: mapping.name, checkpoint, latestVersion: row?.v === null || row?.v === undefined ? null : Number(row.v) });
     }
-    const lag = await heldBack(context.run, context.watermark, this.#ready.dialect, this.mappingsFor(subject));
+    const lag = await heldBack(context.run, context.watermark, this.mappingsFor(subject));
     return { mappings, watermark: { version: context.watermark, ...lag } };
   }
 
   /** One page per requested mapping; checkpoints are checked before any query runs. */
-  async pull(em: EntityManager, subject: SyncSubject, request: PullRequest): Promise<{ mappings: Record<string, MappingPull> }> {
+  async pull(em: EntityManager, subject: SyncSubject, request: PullRequest): Promise<PullResponse> {
     const limit = Math.min(request.limit ?? this.#options.maxPullLimit ?? 1_000, this.#options.maxPullLimit ?? 1_000);
     const entries = Object.entries(request.mappings).map(([name, token]) => {
       const mapping = this.mapping(subject, name);
@@ -131,13 +115,13 @@ export class SyncServer {
       return { mapping, token };
     });
     const context = await this.pullContext(em, subject);
-    const mappings: Record<string, MappingPull> = {};
+    const mappings: PullResponse['mappings'] = {};
     for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
     return { mappings };
   }
 
   /** Applies a push; `checkpoints` are what the client last pulled, per mapping (conflict detection). */
-  async push(em: EntityManager, subject: SyncSubject, request: PushRequest & { checkpoints?: Record<string, string> }): Promise<PushResponse> {
+  async push(em: EntityManager, subject: SyncSubject, request: PushRequest): Promise<PushResponse> {
     const since = new Map(
       Object.entries(request.checkpoints ?? {}).map(([name, token]) => {
         const checkpoint = this.#ready.codec.decode(token, this.mapping(subject, name).name);
@@ -158,14 +142,14 @@ export class SyncServer {
 }
 
 /** Committed changes at or above the watermark in `mappings` (a range of the log's index each), and the oldest's age. */
-async function heldBack(run: SqlRun, watermark: number, dialect: SyncDialect, mappings: ResolvedMapping[]) {
+async function heldBack(run: SqlRun, watermark: number, mappings: ResolvedMapping[]) {
   let count = 0;
   let oldest = Number.POSITIVE_INFINITY;
   for (const mapping of mappings) {
     const [row] = await run('select count(*) as n, min(created_at) as oldest from sync_change where mapping = ? and version >= ?', [mapping.name, watermark]);
     count += Number(row?.n ?? 0);
-    if (row?.oldest !== null && row?.oldest !== undefined)
-      oldest = Math.min(oldest, dialect === 'sqlite' ? Number(row.oldest) : new Date(row.oldest as string).getTime());
+    const at = rawInstant(row?.oldest);
+    if (at) oldest = Math.min(oldest, at.getTime());
   }
   return { heldBackChanges: count, heldBackSeconds: count === 0 ? 0 : Math.max(0, Math.round((Date.now() - oldest) / 1000)) };
 }

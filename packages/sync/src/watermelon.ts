@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
+import type { MappingChanges, SyncRow, WatermelonPullResult, WatermelonPushTable, WatermelonTableChanges } from './protocol-schema.ts';
 import { type PullContext, pullPage, startSnapshot, uuidsOf } from './pull.ts';
-import { applyPush, type MappingChanges } from './push.ts';
+import { applyPush } from './push.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
-import type { SyncRow } from './row-reader.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 import type { SyncServer } from './sync-server.ts';
-
-/** WatermelonDB's change set of one table. */
-export interface WatermelonTableChanges {
-  created: Record<string, unknown>[];
-  updated: Record<string, unknown>[];
-  deleted: string[];
-}
-
-/** What WatermelonDB's `pullChanges` must return. */
-export interface WatermelonPullResult {
-  changes: Record<string, WatermelonTableChanges>;
-  timestamp: number;
-  /** `replacement`: the client drops local rows not in this answer (a reset after scope change or pruning). */
-  experimentalStrategy?: 'replacement';
-}
 
 // The timestamp carries the log version and the scope generation: one number, as the client requires.
 const generationSpace = 65_536;
@@ -95,7 +80,7 @@ export class WatermelonSync {
   }
 
   /** Applies the client's changes; conflicts (a row changed on the server since `lastPulledAt`) answer 409. */
-  async push(em: EntityManager, subject: SyncSubject, lastPulledAt: number, changes: Record<string, WatermelonTableChanges>, clientId?: string) {
+  async push(em: EntityManager, subject: SyncSubject, lastPulledAt: number, changes: Record<string, WatermelonPushTable>, clientId?: string) {
     const { version } = issuedBefore(decodeTimestamp(lastPulledAt), await this.#server.watermark(em));
     const request: Record<string, MappingChanges> = {};
     for (const [table, set] of Object.entries(changes)) {
@@ -174,9 +159,9 @@ async function toWatermelonIds(context: PullContext, mapping: ResolvedMapping, i
 }
 
 /** A WatermelonDB raw record -> a push row: many-to-many fields arrive as JSON text. */
-function fromWatermelon(mapping: ResolvedMapping, raw: Record<string, unknown>): Record<string, unknown> {
-  const row = { ...raw };
-  if (mapping.kind !== 'entity') return row;
+function fromWatermelon<Row extends Record<string, unknown>>(mapping: ResolvedMapping, raw: Row): Row {
+  const row: Record<string, unknown> = { ...raw };
+  if (mapping.kind !== 'entity') return raw;
   for (const field of mapping.fields) {
     const value = row[field.name];
     if (field.kind === 'collection' && typeof value === 'string') {
@@ -187,5 +172,5 @@ function fromWatermelon(mapping: ResolvedMapping, raw: Record<string, unknown>):
       }
     }
   }
-  return row;
+  return row as Row;
 }

@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, MikroORM, p } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import { createTestDatabase, type Dialect, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
+import type { DialectName } from '@sluice/db';
+import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
 import { SyncServer, SyncSubscriber, syncEntities, syncEntity, syncMembership } from '../src/index.ts';
 
 export const Tag = defineEntity({ name: 'SyTag', tableName: 'sy_tag', properties: { id: p.integer().primary(), name: p.string().length(30) } });
@@ -34,7 +35,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(dialect: Dialect): Promise<Fixture> {
+export async function createFixture(dialect: DialectName): Promise<Fixture> {
   const database = await createTestDatabase(dialect);
   const subscriber = new SyncSubscriber(mappings);
   const orm = (await MikroORM.init({

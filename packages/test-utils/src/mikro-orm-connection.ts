@@ -3,16 +3,18 @@ import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { DialectName } from '@sluice/db';
 import type { TestDatabase } from './test-database.ts';
 
+type Connection = Pick<Options<AbstractSqlDriver>, 'driver' | 'dbName' | 'clientUrl'>;
+
+const connections: Record<DialectName, (url: string) => Connection> = {
+  sqlite: (url) => ({ driver: SqliteDriver, dbName: url.slice('sqlite:'.length) }),
+  postgresql: (url) => ({ driver: PostgreSqlDriver, clientUrl: url }),
+  mariadb: (url) => ({ driver: MariaDbDriver, clientUrl: url }),
+};
+
 /** MikroORM connection options (driver and address) for a test database. */
-export function mikroOrmConnection(database: TestDatabase): Pick<Options<AbstractSqlDriver>, 'driver' | 'dbName' | 'clientUrl'> {
-  switch (database.dialect) {
-    case 'sqlite':
-      return { driver: SqliteDriver, dbName: database.url.slice('sqlite:'.length) };
-    case 'postgresql':
-      return { driver: PostgreSqlDriver, clientUrl: database.url };
-    case 'mariadb':
-      return { driver: MariaDbDriver, clientUrl: database.url };
-  }
+export function mikroOrmConnection(database: TestDatabase): Connection {
+  return connections[database.dialect](database.url);
 }

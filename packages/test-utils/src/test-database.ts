@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DialectName, dialectNamed } from '@sluice/db';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { Dialect } from './dialects.ts';
 
 /** A fresh, empty database that belongs to one test file. */
 export interface TestDatabase {
-  dialect: Dialect;
+  dialect: DialectName;
   /** Connection URL in the form the demo's `DATABASE_URL` takes. */
   url: string;
   /** Drops the database (or deletes the SQLite file). */
@@ -18,8 +18,11 @@ export interface TestDatabase {
 /** Prefix of every database this helper creates; CI drops leftovers by it. */
 export const testDatabasePrefix = 'sluice_t_';
 
+/** The database servers the tests use. */
+export type ServerDialect = Exclude<DialectName, 'sqlite'>;
+
 /** Server URLs, overridable for machines whose services live elsewhere. */
-export function serverUrls(env: NodeJS.ProcessEnv = process.env): Record<Exclude<Dialect, 'sqlite'>, string> {
+export function serverUrls(env: NodeJS.ProcessEnv = process.env): Record<ServerDialect, string> {
   return {
     postgresql: env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     mariadb: env.SLUICE_TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test',
@@ -32,74 +35,77 @@ function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Creates a uniquely named empty database on `dialect`, so concurrent runs never share data. */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
-  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
-  if (dialect === 'sqlite') {
-    const file = join(tmpdir(), `${name}.sqlite`);
-    return {
-      dialect,
-      url: `sqlite:${file}`,
-      drop: async () => {
-        for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${file}${suffix}`, { force: true });
-      },
-    };
-  }
-  const serverUrl = serverUrls()[dialect];
-  if (dialect === 'postgresql') {
-    await withPostgres(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-    return {
-      dialect,
-      url: withDatabase(serverUrl, name),
-      drop: async () => {
-        await withPostgres(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-      },
-    };
-  }
-  await withMariadb(serverUrl, (connection) => connection.query(`CREATE DATABASE \`${name}\``));
+/** Runs statements on a database server, outside any test database. */
+interface Server {
+  run(url: string, statement: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  create(name: string): string;
+  drop(name: string): string;
+  /** Databases whose name starts with a prefix (one parameter). */
+  listPrefixed: string;
+}
+
+const servers: Record<ServerDialect, Server> = {
+  postgresql: {
+    async run(url, statement, params = []) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(statement, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    create: (name) => `CREATE DATABASE "${name}"`,
+    drop: (name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
+    listPrefixed: 'SELECT datname AS name FROM pg_database WHERE datname LIKE $1',
+  },
+  mariadb: {
+    async run(url, statement, params = []) {
+      const connection = await mysql.createConnection(url);
+      try {
+        return (await connection.query<mysql.RowDataPacket[]>(statement, params))[0];
+      } finally {
+        await connection.end();
+      }
+    },
+    create: (name) => `CREATE DATABASE \`${name}\``,
+    drop: (name) => `DROP DATABASE IF EXISTS \`${name}\``,
+    listPrefixed: 'SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE ?',
+  },
+};
+
+function sqliteDatabase(name: string): TestDatabase {
+  const file = join(tmpdir(), `${name}.sqlite`);
   return {
-    dialect,
-    url: withDatabase(serverUrl, name),
+    dialect: 'sqlite',
+    url: `sqlite:${file}`,
     drop: async () => {
-      await withMariadb(serverUrl, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``));
+      for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${file}${suffix}`, { force: true });
     },
   };
 }
 
-async function withPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withMariadb<T>(url: string, work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
-  const connection = await mysql.createConnection(url);
-  try {
-    return await work(connection);
-  } finally {
-    await connection.end();
-  }
+/** Creates a uniquely named empty database on `dialect`, so concurrent runs never share data. */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  if (dialectNamed(dialect).embedded) return sqliteDatabase(name);
+  const server = servers[dialect as ServerDialect];
+  const serverUrl = serverUrls()[dialect as ServerDialect];
+  await server.run(serverUrl, server.create(name));
+  return {
+    dialect,
+    url: withDatabase(serverUrl, name),
+    drop: async () => {
+      await server.run(serverUrl, server.drop(name));
+    },
+  };
 }
 
 /** Drops every database left behind by an interrupted earlier run (used by CI before the suite). */
-export async function dropStaleTestDatabases(dialect: Exclude<Dialect, 'sqlite'>): Promise<number> {
+export async function dropStaleTestDatabases(dialect: ServerDialect): Promise<number> {
+  const server = servers[dialect];
   const serverUrl = serverUrls()[dialect];
-  if (dialect === 'postgresql') {
-    return withPostgres(serverUrl, async (client) => {
-      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${testDatabasePrefix}%`]);
-      for (const row of rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
-      return rows.length;
-    });
-  }
-  return withMariadb(serverUrl, async (connection) => {
-    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE ?', [
-      `${testDatabasePrefix}%`,
-    ]);
-    for (const row of rows) await connection.query(`DROP DATABASE IF EXISTS \`${row.name}\``);
-    return rows.length;
-  });
+  const rows = await server.run(serverUrl, server.listPrefixed, [`${testDatabasePrefix}%`]);
+  for (const row of rows) await server.run(serverUrl, server.drop(String(row.name)));
+  return rows.length;
 }

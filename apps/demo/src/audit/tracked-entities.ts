@@ -1,12 +1,13 @@
 import { wrap } from '@mikro-orm/core';
-import type { AuditOptions, ScopeQuery } from '@sluice/audit';
+import type { AuditOptions } from '@sluice/audit';
 import { trackEntity } from '@sluice/audit';
+import type { SqlRun } from '@sluice/db';
 import { Activity, CustomerOrder, Person } from '../db/entities/index.ts';
 
 const euros = (cents: unknown) => `€${(Number(cents) / 100).toFixed(2)}`;
 
 /** The center of a person, loaded or not; history of people's rows is readable in that center. */
-async function centerOfPerson(person: Person, query: ScopeQuery): Promise<number | null> {
+async function centerOfPerson(person: Person, query: SqlRun): Promise<number | null> {
   if (wrap(person, true).isInitialized()) return person.center.id;
   const [row] = await query('select center_id from person where id = ?', [person.id]);
   return row ? Number(row.center_id) : null;

@@ -23,9 +23,9 @@ const { orm, dialect } = await openDatabase(config.databaseUrl);
 try {
   const started = performance.now();
   const em = orm.em.fork();
-  await seedReferenceData(em, dialect);
+  await seedReferenceData(em);
   let lastReport = 0;
-  const summary = await seedPeople(em, dialect, {
+  const summary = await seedPeople(em, {
     people,
     seed,
     batchSize,
@@ -36,7 +36,7 @@ try {
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`seed: ${summary.people} people, ${summary.activities} activities, ${summary.orders} orders into ${dialect} in ${seconds.toFixed(1)} s`);
+  console.log(`seed: ${summary.people} people, ${summary.activities} activities, ${summary.orders} orders into ${dialect.name} in ${seconds.toFixed(1)} s`);
 } finally {
   await orm.close();
 }

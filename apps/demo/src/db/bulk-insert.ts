@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import type { Dialect } from '@sluice/db';
 import type { Kysely } from 'kysely';
-import type { DatabaseDialect } from './orm-config.ts';
 
 /** A row keyed by column name, with JS values (Dates, arrays) converted on the way in. */
 export type ColumnRow = Record<string, unknown>;
@@ -12,14 +12,14 @@ export type ColumnRow = Record<string, unknown>;
  */
 export class BulkInserter {
   readonly #db: Kysely<Record<string, ColumnRow>>;
-  readonly #dialect: DatabaseDialect;
+  readonly #dialect: Dialect;
 
-  constructor(db: Kysely<Record<string, ColumnRow>>, dialect: DatabaseDialect) {
+  constructor(db: Kysely<Record<string, ColumnRow>>, dialect: Dialect) {
     this.#db = db;
     this.#dialect = dialect;
   }
 
-  static forEntityManager(em: EntityManager, dialect: DatabaseDialect): BulkInserter {
+  static forEntityManager(em: EntityManager, dialect: Dialect): BulkInserter {
     return new BulkInserter(em.getConnection().getClient(), dialect);
   }
 
@@ -46,11 +46,7 @@ export class BulkInserter {
 
   // Matches how MikroORM itself stores these types, so the ORM reads seeded rows back unchanged.
   #toDatabaseValue(value: unknown): unknown {
-    if (value instanceof Date) {
-      if (this.#dialect === 'sqlite') return value.getTime();
-      if (this.#dialect === 'mariadb') return value.toISOString().replace('T', ' ').replace('Z', '');
-      return value.toISOString();
-    }
+    if (value instanceof Date) return this.#dialect.timestamp(value);
     if (Array.isArray(value)) return JSON.stringify(value);
     return value;
   }

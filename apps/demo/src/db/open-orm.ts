@@ -4,14 +4,15 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
+import type { Dialect } from '@sluice/db';
 import { SyncSubscriber } from '@sluice/sync';
-import { type DatabaseDialect, dialectOf, ormOptions } from './orm-config.ts';
+import { databaseDialect, ormOptions } from './orm-config.ts';
 import { migrateExclusively } from './startup-lock.ts';
 
 /** An initialised ORM with the dialect it talks to. */
 export interface Database {
   orm: MikroORM<AbstractSqlDriver, EntityManager>;
-  dialect: DatabaseDialect;
+  dialect: Dialect;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function openDatabase(
   for (const subscriber of orm.config.get('subscribers')) {
     if (subscriber instanceof AuditSubscriber || subscriber instanceof SyncSubscriber) subscriber.assertConfiguration(orm.getMetadata());
   }
-  const dialect = dialectOf(databaseUrl);
+  const dialect = databaseDialect(databaseUrl);
   if (!options.readOnly) await migrateExclusively(orm, dialect);
   return { orm, dialect };
 }

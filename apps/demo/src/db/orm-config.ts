@@ -5,44 +5,44 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import { AuditSubscriber } from '@sluice/audit';
 import { ConfigError } from '@sluice/core';
+import { type Dialect, type DialectName, dialectOfUrl } from '@sluice/db';
 import { SyncSubscriber } from '@sluice/sync';
 import { demoAudit } from '../audit/tracked-entities.ts';
 import { demoSyncMappings } from '../sync/demo-sync.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
 
-/** The databases the demo runs on. */
-export type DatabaseDialect = 'sqlite' | 'postgresql' | 'mariadb';
-
 /** Which database a `DATABASE_URL` points at. */
-export function dialectOf(databaseUrl: string): DatabaseDialect {
-  if (databaseUrl.startsWith('sqlite:')) return 'sqlite';
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
-  if (/^(mysql|mariadb):\/\//.test(databaseUrl)) return 'mariadb';
-  throw ConfigError.invalid('DATABASE_URL', 'expected sqlite:<path>, postgres://... or mysql://...');
+export function databaseDialect(databaseUrl: string): Dialect {
+  const dialect = dialectOfUrl(databaseUrl);
+  if (!dialect) throw ConfigError.invalid('DATABASE_URL', 'expected sqlite:<path>, postgres://... or mysql://...');
+  return dialect;
 }
 
-/**
- * MikroORM options for `databaseUrl`; the schema comes from the dialect's migrations. Only that
- * dialect's driver is loaded: the other two would cost an export worker ~8 MB for nothing.
- */
+type Connection = Partial<Options<AbstractSqlDriver>>;
+
+/** Only the dialect's own driver is loaded: the other two would cost an export worker ~8 MB for nothing. */
+const connections: Record<DialectName, (url: string) => Promise<Connection>> = {
+  async sqlite(url) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    return { driver: (await import('@mikro-orm/sqlite')).SqliteDriver, dbName: file };
+  },
+  postgresql: async (url) => ({ driver: (await import('@mikro-orm/postgresql')).PostgreSqlDriver, clientUrl: url }) as Connection,
+  mariadb: async (url) => ({ driver: (await import('@mikro-orm/mariadb')).MariaDbDriver, clientUrl: url.replace(/^mariadb:/, 'mysql:') }) as Connection,
+};
+
+/** MikroORM options for `databaseUrl`; the schema comes from the dialect's migrations. */
 export async function ormOptions(databaseUrl: string, overrides: Partial<Options<AbstractSqlDriver>> = {}): Promise<Partial<Options<AbstractSqlDriver>>> {
-  const dialect = dialectOf(databaseUrl);
+  const dialect = databaseDialect(databaseUrl);
   const common: Partial<Options<AbstractSqlDriver>> = {
     entities,
     subscribers: [new AuditSubscriber(demoAudit), new SyncSubscriber(demoSyncMappings)],
     extensions: [Migrator],
-    migrations: { migrationsList: migrationsFor(dialect), snapshot: false, silent: true },
+    migrations: { migrationsList: migrationsFor(dialect.name), snapshot: false, silent: true },
     forceUtcTimezone: true,
     debug: false,
     allowGlobalContext: false,
   };
-  if (dialect === 'sqlite') {
-    const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
-    return { ...common, driver: (await import('@mikro-orm/sqlite')).SqliteDriver, dbName: file, ...overrides };
-  }
-  const url = databaseUrl.replace(/^mariadb:/, 'mysql:');
-  const driver = dialect === 'postgresql' ? (await import('@mikro-orm/postgresql')).PostgreSqlDriver : (await import('@mikro-orm/mariadb')).MariaDbDriver;
-  return { ...common, driver, clientUrl: url, ...overrides } as Partial<Options<AbstractSqlDriver>>;
+  return { ...common, ...(await connections[dialect.name](databaseUrl)), ...overrides };
 }

@@ -1,37 +1,27 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
-import type { DatabaseDialect } from './orm-config.ts';
+import type { Dialect } from '@sluice/db';
+import { sqlRunner } from '@sluice/db/mikro-orm';
 
 type Orm = MikroORM<AbstractSqlDriver, EntityManager>;
 
-// Any constant the application's other advisory locks do not use.
-const postgresLockKey = 7_416_021_001;
-const mariadbLockName = 'sluice_startup';
-const mariadbLockSeconds = 300;
+const lockName = 'sluice_startup';
 
 /**
  * Runs `work` in one instance at a time, for the start-up steps every server and worker of a release
  * runs when it starts (migrations, seeding an empty database): one connection holds a named lock
  * (PostgreSQL advisory, MariaDB `GET_LOCK`) while `work` uses others, so the instances that start
- * together wait and then find the work done. SQLite is one file served by one process: no lock.
+ * together wait and then find the work done. An embedded database (SQLite) is served by one process: no lock.
  */
-export async function exclusively<T>(orm: Orm, dialect: DatabaseDialect, work: () => Promise<T>): Promise<T> {
-  if (dialect === 'sqlite') return work();
+export async function exclusively<T>(orm: Orm, dialect: Dialect, work: () => Promise<T>): Promise<T> {
+  const lock = dialect.namedLock;
+  if (!lock) return work();
   return orm.em.fork().transactional(async (em) => {
-    if (dialect === 'postgresql') {
-      // Released when this transaction ends, whatever happens.
-      await em.execute('select pg_advisory_xact_lock(?)', [postgresLockKey]);
-      return work();
-    }
-    const [{ locked } = { locked: null }] = await em.execute<{ locked: number | null }[]>('select get_lock(?, ?) as locked', [
-      mariadbLockName,
-      mariadbLockSeconds,
-    ]);
-    if (Number(locked) !== 1) throw new Error(`another instance held the start-up lock for over ${mariadbLockSeconds} s`);
+    const release = await lock(sqlRunner(em), lockName);
     try {
       return await work();
     } finally {
-      await em.execute('select release_lock(?)', [mariadbLockName]);
+      await release();
     }
   });
 }
@@ -42,8 +32,8 @@ export async function exclusively<T>(orm: Orm, dialect: DatabaseDialect, work: (
  * mikro_orm_migrations already exists" on every dialect. On SQLite (several processes on one file, as
  * tests and scripts do) an instance that lost the race retries once the winner's transaction ended.
  */
-export async function migrateExclusively(orm: Orm, dialect: DatabaseDialect): Promise<void> {
-  if (dialect !== 'sqlite') {
+export async function migrateExclusively(orm: Orm, dialect: Dialect): Promise<void> {
+  if (dialect.namedLock) {
     await exclusively(orm, dialect, () => orm.migrator.up());
     return;
   }

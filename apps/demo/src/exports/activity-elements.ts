@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { Activity, ActivityType } from '../db/entities/index.ts';
 import { activityTypeChoices, choiceOf, labelOf, setOf } from './choices.ts';
 import { dateRangeFilter } from './date-range.ts';
-import { periodOf } from './sql-dialect.ts';
 
 const noParams = z.strictObject({});
 
@@ -12,7 +11,7 @@ function activities(ctx: ExportContext) {
   return ctx.em
     .createQueryBuilder(Activity, 'a')
     .join('a.person', 'p')
-    .where({ 'p.center': { $in: [...ctx.centers] } } as never);
+    .where({ 'p.center': { $in: ctx.scopes.map(Number) } } as never);
 }
 
 const activityExport = {
@@ -112,7 +111,7 @@ export const activityPeriodAggregator: AggregatorDefinition<z.output<typeof peri
   describe: ({ granularity }) => `Grouped by ${granularity} of the activity`,
   applyOn: 'activity',
   keys: ({ granularity }, ctx) => [
-    { key: 'activity_period', label: granularity[0]?.toUpperCase() + granularity.slice(1), expression: periodOf(ctx.dialect, 'a.date', granularity) },
+    { key: 'activity_period', label: granularity[0]?.toUpperCase() + granularity.slice(1), expression: ctx.dialect.period('a.date', granularity) },
   ],
   labels: (_, values) => new Map(values.map((value) => [value, String(value)])),
 };

@@ -4,7 +4,7 @@ import {
   type ExportTaskConfig,
   ExportTaskRunner,
   ExportTaskService,
-  ExportTaskWorker,
+  PollingTaskWorker,
   type TaskDispatcher,
   type TaskStorage,
   type TaskWorkerOptions,
@@ -47,7 +47,7 @@ export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions,
 export interface DemoExportTasks {
   service: ExportTaskService;
   runner: ExportTaskRunner;
-  worker: ExportTaskWorker | null;
+  worker: PollingTaskWorker | null;
   /** Stops the worker (running tasks are requeued at their next batch) and the queue connection. */
   close(): Promise<void>;
 }
@@ -59,11 +59,11 @@ export interface DemoExportTasks {
 export async function startDemoExportTasks(em: EntityManager, options: DemoTaskOptions): Promise<DemoExportTasks> {
   // Loaded only with Redis: an app on the embedded worker never carries BullMQ.
   const queue = options.redisUrl ? new (await import('@sluice/export/bullmq')).BullmqTaskDispatcher(options.redisUrl, options.queueName) : null;
-  let worker: ExportTaskWorker | null = null;
+  let worker: PollingTaskWorker | null = null;
   const config = demoTaskConfig(em, options);
   const dispatcher: TaskDispatcher = queue ?? { dispatch: (id, delay) => worker?.dispatch(id, delay) };
   const runner = new ExportTaskRunner({ ...config, dispatcher });
-  if (options.workers > 0) worker = new ExportTaskWorker(runner, { concurrency: options.workers, ...options.worker }).start();
+  if (options.workers > 0) worker = new PollingTaskWorker(runner, { concurrency: options.workers, ...options.worker }).start();
   const service = new ExportTaskService({ ...config, dispatcher });
   return {
     service,

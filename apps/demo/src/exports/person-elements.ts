@@ -5,7 +5,6 @@ import { countryName, isCountryCode } from '../countries.ts';
 import { Center, genders, Person } from '../db/entities/index.ts';
 import { activityTypeChoices, choiceOf, countryChoices, labelOf, setOf } from './choices.ts';
 import { dateRangeFilter, rangeCondition } from './date-range.ts';
-import { ageInYears, bracketStart } from './sql-dialect.ts';
 import { dayText, rangeText } from './texts.ts';
 
 const noParams = z.strictObject({});
@@ -21,7 +20,7 @@ export const countPeople: ExportDefinition<Record<string, never>> = {
   kind: 'tabular',
   requiredRole: 'EXPORT',
   accepts: ['person'],
-  initiateQuery: (ctx) => ctx.em.createQueryBuilder(Person, 'p').where({ center: { $in: [...ctx.centers] } }),
+  initiateQuery: (ctx) => ctx.em.createQueryBuilder(Person, 'p').where({ center: { $in: ctx.scopes.map(Number) } }),
   columns: () => [{ key: 'count', label: 'Number of people', expression: 'count(distinct p.id)', type: 'integer' }],
 };
 
@@ -39,7 +38,7 @@ export const listPeople: ExportDefinition<Record<string, never>> = {
     ctx.em
       .createQueryBuilder(Person, 'p')
       .join('p.center', 'c')
-      .where({ center: { $in: [...ctx.centers] } }),
+      .where({ center: { $in: ctx.scopes.map(Number) } }),
   columns: () => [
     { key: 'id', label: 'Id', expression: 'p.id', type: 'integer' },
     { key: 'first_name', label: 'First name', expression: 'p.first_name' },
@@ -167,7 +166,7 @@ export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof br
     {
       key: 'person_age_bracket',
       label: 'Age',
-      expression: bracketStart(ctx.dialect, ageInYears(ctx.dialect, 'p.birthdate', params.at ?? new Date().toISOString().slice(0, 10)), params.bracketSize),
+      expression: `${ctx.dialect.integerDivide(ctx.dialect.yearsBetween('p.birthdate', dayLiteral(params.at ?? new Date().toISOString().slice(0, 10))), params.bracketSize)} * ${params.bracketSize}`,
     },
   ],
   labels: (_, values, params) =>
@@ -180,3 +179,9 @@ export const personElements = {
   filters: [personBirthdateFilter, personGenderFilter, personNationalityFilter, personHasActivityFilter],
   aggregators: [personGenderAggregator, personNationalityAggregator, personCenterAggregator, personAgeBracketAggregator],
 };
+
+/** A validated `YYYY-MM-DD` only: safe as a SQL literal (grouping keys take no parameters). */
+function dayLiteral(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`not a day: ${day}`);
+  return `'${day}'`;
+}

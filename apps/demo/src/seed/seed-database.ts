@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import type { Dialect } from '@sluice/db';
+import { dialectOf } from '@sluice/db/mikro-orm';
 import { hashPassword } from '../auth/password.ts';
 import { BulkInserter } from '../db/bulk-insert.ts';
-import type { DatabaseDialect } from '../db/orm-config.ts';
 import { generatePeople, type IdCursor } from './generate-people.ts';
 import { demoActivityTypes, demoCenters, demoProducts, demoStatuses, demoUsers } from './reference-data.ts';
 import { SeededRandom } from './seeded-random.ts';
@@ -26,7 +27,8 @@ export interface SeedSummary {
 const serialTables = ['center', 'app_user', 'activity_type', 'status', 'product', 'person', 'activity', 'customer_order'];
 
 /** Inserts centers, activity types, statuses, products and the demo users, unless already there. */
-export async function seedReferenceData(em: EntityManager, dialect: DatabaseDialect): Promise<void> {
+export async function seedReferenceData(em: EntityManager): Promise<void> {
+  const dialect = dialectOf(em);
   const db = BulkInserter.forEntityManager(em, dialect);
   if ((await maxId(em, 'center')) > 0) return;
   const users = await Promise.all(
@@ -64,7 +66,8 @@ export async function seedReferenceData(em: EntityManager, dialect: DatabaseDial
  * Appends `options.people` generated people, with their activities and orders, after the existing
  * rows. Each batch is one transaction of multi-row inserts.
  */
-export async function seedPeople(em: EntityManager, dialect: DatabaseDialect, options: SeedOptions): Promise<SeedSummary> {
+export async function seedPeople(em: EntityManager, options: SeedOptions): Promise<SeedSummary> {
+  const dialect = dialectOf(em);
   const random = new SeededRandom(options.seed);
   const batchSize = options.batchSize ?? 5_000;
   const ids: IdCursor = { person: await maxId(em, 'person'), activity: await maxId(em, 'activity'), order: await maxId(em, 'customer_order') };
@@ -93,10 +96,8 @@ export async function seedPeople(em: EntityManager, dialect: DatabaseDialect, op
  * Refreshes planner statistics after a bulk load. Without them PostgreSQL planned keyset pages over a
  * freshly seeded million people as full sorts: an export that takes 3.6 s took 304 s.
  */
-async function analyze(em: EntityManager, dialect: DatabaseDialect): Promise<void> {
-  const tables = ['person', 'activity', 'customer_order', 'customer_order_products'];
-  if (dialect === 'mariadb') await em.getConnection().execute(`analyze table ${tables.join(', ')}`);
-  else await em.getConnection().execute(dialect === 'postgresql' ? `analyze ${tables.join(', ')}` : 'analyze');
+async function analyze(em: EntityManager, dialect: Dialect): Promise<void> {
+  await em.getConnection().execute(dialect.analyze(['person', 'activity', 'customer_order', 'customer_order_products']));
 }
 
 /** True when the demo has no data yet (no center), i.e. `npm start` should seed. */
@@ -109,10 +110,10 @@ async function maxId(em: EntityManager, table: string): Promise<number> {
   return Number(row?.max_id ?? 0);
 }
 
-// Explicit ids leave PostgreSQL sequences behind; MariaDB and SQLite move their counters themselves.
-async function resetSequences(em: EntityManager, dialect: DatabaseDialect): Promise<void> {
-  if (dialect !== 'postgresql') return;
+/** Explicit ids leave PostgreSQL sequences behind; MariaDB and SQLite move their counters themselves. */
+async function resetSequences(em: EntityManager, dialect: Dialect): Promise<void> {
   for (const table of serialTables) {
-    await em.getConnection().execute(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from "${table}"), 1))`);
+    const statement = dialect.syncSerial(table, 'id');
+    if (statement) await em.getConnection().execute(statement);
   }
 }

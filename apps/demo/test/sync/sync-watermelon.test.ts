@@ -1,9 +1,16 @@
+import type { DialectName } from '@sluice/db';
 import { pruneSyncLog } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-orm.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { WatermelonClient } from './watermelon-client.ts';
+
+const writerBeforeItsNumber: Record<DialectName, string[]> = {
+  postgresql: ['select pg_advisory_xact_lock(1936483689, 1937337955)'],
+  mariadb: [],
+  sqlite: [],
+};
 
 describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
   let t: TestApp;
@@ -123,10 +130,10 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
       const before = (await t.request(alice, 'GET', '/api/sync/watermelon?last_pulled_at=null&schema_version=1&migration=null')).json().timestamp;
       const held = Promise.withResolvers<void>();
       const holding = Promise.withResolvers<void>();
-      // On PostgreSQL: a writer between its lock and its number. Elsewhere the same session takes nothing.
+      // A writer between its lock and its number: PostgreSQL's counter takes the lock first; elsewhere the
+      // number is the lock, and this session takes nothing.
       const writer = session.em.fork().transactional(async (em) => {
-        if (dialect === 'postgresql')
-          await em.getConnection().execute('select pg_advisory_xact_lock(1936483689, 1937337955)', [], 'all', em.getTransactionContext());
+        for (const statement of writerBeforeItsNumber[dialect]) await em.getConnection().execute(statement, [], 'all', em.getTransactionContext());
         holding.resolve();
         await held.promise;
       });

@@ -29,7 +29,7 @@ export interface Draft {
 export function toRequest(draft: Draft): Record<string, unknown> {
   return {
     export: draft.export,
-    ...(draft.centers.length > 0 ? { centers: draft.centers } : {}),
+    ...(draft.centers.length > 0 ? { scopes: draft.centers } : {}),
     filters: draft.filters,
     aggregators: draft.aggregators,
     formatter: draft.formatter,

@@ -1,14 +1,17 @@
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
-import type { SqlDialect } from '@sluice/pagination';
+import type { Dialect } from '@sluice/db';
 
-/** Who runs an export. The application decides what its roles mean per center. */
+/**
+ * Who runs an export. Rows are partitioned into scopes (a center, a tenant, a region: the application's
+ * choice, as in history and sync); the application decides what its roles mean per scope.
+ */
 export interface ExportUser {
   id: number;
   username: string;
-  /** Centers the user may use at all. */
-  centerIds: readonly number[];
-  /** Whether the user holds `role` in `centerId`. */
-  hasRole(role: string, centerId: number): boolean;
+  /** Scopes the user may use at all. */
+  scopes: readonly string[];
+  /** Whether the user holds `role` in `scope`. */
+  hasRole(role: string, scope: string): boolean;
   /** Administrators see every export task and error stacks. */
   isAdmin?: boolean;
 }
@@ -17,9 +20,10 @@ export interface ExportUser {
 export interface ExportContext {
   em: EntityManager;
   user: ExportUser;
-  /** The chosen centers, all checked: rows must be limited to them. */
-  centers: readonly number[];
-  dialect: SqlDialect;
+  /** The chosen scopes, all checked: rows must be limited to them. */
+  scopes: readonly string[];
+  /** What differs between databases: portable SQL for dates, division, quoting (see `@sluice/db`). */
+  dialect: Dialect;
 }
 
 /** Any MikroORM QueryBuilder, whatever its entity and alias. */

@@ -19,11 +19,11 @@ export interface SelectedExpression extends ResultColumn {
 interface ExportDefinitionBase<Params> extends ElementBase<Params> {
   /** What the rows are, e.g. `person`; filters and aggregators declare the type they apply on. */
   type: string;
-  /** Role needed in every chosen center (filters and aggregators inherit it). */
+  /** Role needed in every chosen scope (filters and aggregators inherit it). */
   requiredRole: string;
   /** Types of filters and aggregators this export accepts, e.g. `['activity', 'person']`. */
   accepts: readonly string[];
-  /** The base query, already limited to `ctx.centers`. Alias is the export's choice. */
+  /** The base query, already limited to `ctx.scopes`. Alias is the export's choice. */
   initiateQuery(ctx: ExportContext, params: Params): AnyQueryBuilder;
 }
 
@@ -50,7 +50,7 @@ export interface ListExportDefinition<Params = unknown> extends ExportDefinition
  * const listBooks: ExportDefinition = {
  *   alias: 'list_books', kind: 'list', type: 'book', requiredRole: 'EXPORT', accepts: ['book'],
  *   title: 'List books', description: 'One row per book', params: z.object({}), describe: () => 'List books',
- *   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ center: { $in: ctx.centers } }),
+ *   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ library: { $in: ctx.scopes } }),
  *   columns: () => [{ key: 'title', label: 'Title', expression: 'b.title' }],
  *   rowKey: { expression: 'b.id', type: 'integer' },
  * };

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
-import type { ExportResult, ListResult } from '../pipeline/export-result.ts';
 import type { ElementBase } from './element-base.ts';
+import type { ExportResult, ListResult } from './export-result.ts';
 
 /**
  * A list being written that can stop at a checkpoint and be continued later, by another process, from

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { groupLabel, type TabularResult } from '../elements/export-result.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
-import { groupLabel, type TabularResult } from '../pipeline/export-result.ts';
 
 /** One cell of a JSON result: the raw value and, for groups, its label. */
 export interface JsonCell {

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
+import type { ExportResult, ListResult } from '../elements/export-result.ts';
 import type { FormatterDefinition, ResumableListWriter } from '../elements/formatter-definition.ts';
-import type { ExportResult, ListResult } from '../pipeline/export-result.ts';
 import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { type ZipState, ZipWriter } from './zip-writer.ts';
 

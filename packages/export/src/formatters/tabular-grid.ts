@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { groupLabel, type ResultInfo, type TabularResult } from '../pipeline/export-result.ts';
+import { groupLabel, type ResultInfo, type TabularResult } from '../elements/export-result.ts';
 
 /** Where aggregators go in a tabular layout: as rows (default) or as columns (a pivot), in this order. */
 export const pivotSchema = z

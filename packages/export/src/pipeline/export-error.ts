@@ -13,7 +13,7 @@ export const exportErrorCodes = defineErrorCatalog({
   },
   EXPORT_FORBIDDEN: {
     statusCode: 403,
-    description: 'The user lacks the role an element requires in one of the chosen centers, or chose a center they may not use.',
+    description: 'The user lacks the role an element requires in one of the chosen scopes, or chose a scope they may not use.',
   },
   EXPORT_INVALID_REQUEST: { statusCode: 400, description: 'The export request itself is malformed (not an object, missing export or formatter, wrong types).' },
 });

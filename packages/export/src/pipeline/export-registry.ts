@@ -5,17 +5,17 @@ import { type ExportDefinition, exportDefinitionProblem } from '../elements/expo
 import type { FilterDefinition } from '../elements/filter-definition.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
-import { type ExportRequest, exportRequestSchema } from './export-request.ts';
+import { type ExportRequest, exportRequestSchema, upgradeStoredRequest } from './export-request.ts';
 
-/** A request that passed every check: elements resolved, parameters parsed, centers authorized. */
+/** A request that passed every check: elements resolved, parameters parsed, scopes authorized. */
 export interface PreparedExport {
   export: { definition: ExportDefinition; params: unknown };
   filters: { definition: FilterDefinition; params: unknown }[];
   aggregators: { definition: AggregatorDefinition; params: unknown }[];
   formatter: { definition: FormatterDefinition; params: unknown };
-  centers: number[];
+  scopes: string[];
   user: ExportUser;
-  /** The request as validated, centers made explicit: what a task stores and re-runs. */
+  /** The request as validated, scopes made explicit: what a task stores and re-runs. */
   request: ExportRequest;
 }
 
@@ -88,9 +88,9 @@ export class ExportRegistry {
     return this.#add(this.#formatters, 'formatter', definition as FormatterDefinition);
   }
 
-  /** What `user` may run in every one of `centers` (default: all of theirs). */
-  available(user: ExportUser, centers: readonly number[] = user.centerIds): OfferedExport[] {
-    const allowed = (role: string) => centers.length > 0 && centers.every((center) => user.centerIds.includes(center) && user.hasRole(role, center));
+  /** What `user` may run in every one of `scopes` (default: all of theirs). */
+  available(user: ExportUser, scopes: readonly string[] = user.scopes): OfferedExport[] {
+    const allowed = (role: string) => scopes.length > 0 && scopes.every((scope) => user.scopes.includes(scope) && user.hasRole(role, scope));
     return [...this.#exports.values()]
       .filter((definition) => allowed(definition.requiredRole))
       .map((definition) => ({
@@ -112,18 +112,18 @@ export class ExportRegistry {
 
   /** Validates `body` completely (shape, aliases, applicability, roles, parameters) for `user`. */
   prepare(body: unknown, user: ExportUser): PreparedExport {
-    const parsed = exportRequestSchema.safeParse(body);
+    const parsed = exportRequestSchema.safeParse(upgradeStoredRequest(body));
     if (!parsed.success) throw ExportError.invalidRequest(zodIssues(parsed.error, 'request'));
     const request: ExportRequest = parsed.data;
 
     const definition = this.#exports.get(request.export);
     if (!definition) throw ExportError.unknownElement('export', request.export);
-    const centers = request.centers ?? [...user.centerIds];
-    if (centers.length === 0) throw ExportError.forbidden('You may not use any center');
-    for (const center of centers) if (!user.centerIds.includes(center)) throw ExportError.forbidden(`You may not use center ${center}`);
+    const scopes = request.scopes ?? [...user.scopes];
+    if (scopes.length === 0) throw ExportError.forbidden('You may not use any scope');
+    for (const scope of scopes) if (!user.scopes.includes(scope)) throw ExportError.forbidden(`You may not use scope ${scope}`);
     const requireRole = (role: string, element: string) => {
-      const missing = centers.find((center) => !user.hasRole(role, center));
-      if (missing !== undefined) throw ExportError.forbidden(`${element} needs the ${role} role in center ${missing}`);
+      const missing = scopes.find((scope) => !user.hasRole(role, scope));
+      if (missing !== undefined) throw ExportError.forbidden(`${element} needs the ${role} role in scope ${missing}`);
     };
     requireRole(definition.requiredRole, `Export "${definition.alias}"`);
 
@@ -180,9 +180,9 @@ export class ExportRegistry {
       filters,
       aggregators,
       formatter: { definition: formatter, params: formatterParams },
-      centers,
+      scopes,
       user,
-      request: { ...request, centers },
+      request: { ...request, scopes },
     };
   }
 }

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
+const scope = z.union([z.string().min(1).max(64), z.number().int()]).transform(String);
+
 /**
  * What a UI, the HTTP API, the CLI and the task queue pass around:
- * `{"export":"count_people","centers":[1,2],"filters":{...},"aggregators":{...},"formatter":{"alias":"csv","params":{}}}`.
+ * `{"export":"count_people","scopes":["1","2"],"filters":{...},"aggregators":{...},"formatter":{"alias":"csv","params":{}}}`.
  */
 export const exportRequestSchema = z.strictObject({
   export: z.string().min(1).max(100),
-  centers: z.array(z.number().int().positive()).min(1).max(1_000).optional(),
+  /** The scopes to export rows of (default: every scope of the user); each needs the roles of every element. */
+  scopes: z.array(scope).min(1).max(1_000).optional(),
   filters: z.record(z.string().max(100), z.unknown()).default({}),
   aggregators: z.record(z.string().max(100), z.unknown()).default({}),
   formatter: z.strictObject({ alias: z.string().min(1).max(100), params: z.unknown().default({}) }),
@@ -14,3 +17,10 @@ export const exportRequestSchema = z.strictObject({
 
 /** A parsed, not yet validated export request. */
 export type ExportRequest = z.output<typeof exportRequestSchema>;
+
+/** Tasks stored before scopes had their name still say `centers`: read them as scopes. */
+export function upgradeStoredRequest(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || !('centers' in body) || 'scopes' in body) return body;
+  const { centers, ...rest } = body as { centers: unknown };
+  return { ...rest, scopes: centers };
+}

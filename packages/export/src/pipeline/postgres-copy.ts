@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { dialectNamed } from '@sluice/db';
 import type { Pool } from 'pg';
 import type { SelectedExpression } from '../elements/export-definition.ts';
-import type { DatabaseCsvFormat } from './export-result.ts';
+import type { DatabaseCsvFormat } from '../elements/export-result.ts';
+import { newline, reshapeCopyCsv } from './copy-csv-reshape.ts';
+import type { ListPosition } from './run-export.ts';
 
 /** Where a COPY walk resumes: after this row key. Distinct from pagination checkpoints. */
 const cursorPrefix = 'copy:';
@@ -39,13 +42,11 @@ export interface CopySource {
    * 12% over a 0.9 s direct export; this makes 3).
    */
   chunkMs?: number;
-  onCheckpoint?: (checkpoint: string, rows: number) => void | Promise<void>;
+  onCheckpoint?: (position: ListPosition) => void | Promise<void>;
   signal?: AbortSignal;
   /** Called with every record, for progress. */
   onRows(count: number): void;
 }
-
-const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
 // pg's type ids of what the driver hands to JS as numbers, booleans or dates; anything else arrives
 // as a string, which the CSV writer formula-neutralises.
@@ -55,134 +56,10 @@ const timestampTypes = new Set([1114, 1184]);
 
 /** How a column's values come out of COPY to match the CSV writer's text of the driver's value. */
 function columnExpression(column: string, typeId: number): string {
-  const c = `q.${quote(column)}`;
+  const c = `q.${dialectNamed('postgresql').quote(column)}`;
   if (typeId === booleanType) return `case when ${c} then 'true' when not ${c} then 'false' end`;
   if (timestampTypes.has(typeId)) return `to_char(${c}${typeId === 1184 ? " at time zone 'UTC'" : ''}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return c;
-}
-
-const newline = 0x0a;
-const carriageReturn = 0x0d;
-const quoteByte = 0x22;
-const apostrophe = 0x27;
-
-/** The first characters that make a spreadsheet read a cell as a formula. */
-function formulaStart(byte: number | undefined): boolean {
-  return byte === 0x3d || byte === 0x2b || byte === 0x2d || byte === 0x40 || byte === 0x09 || byte === carriageReturn;
-}
-
-/**
- * Rewrites COPY's CSV records into the CSV writer's: drops the trailing row-key field (when the key is
- * not one of the columns, `keyColumn` -1), neutralises formulas in text columns (a `'` before
- * `= + - @`, tab or CR), writes empty strings like NULL (COPY quotes them) and ends records with CRLF.
- * Doing this per byte here costs a fraction of the same CASE expressions evaluated by PostgreSQL per
- * value. Returns the lines, the record count, the last key and the unfinished tail (a record split
- * across chunks).
- *
- * Bytes that pass unchanged are copied in runs, one copy per record in the usual case: a copy per
- * field (7 million for a million people) spent 0.34 s of a 1.2 s export in Buffer.copy's native call.
- */
-function reshape(
-  data: Buffer,
-  separator: number,
-  neutralise: readonly boolean[],
-  keyColumn: number,
-): { lines: Buffer; records: number; lastKey: string | null; rest: Buffer } {
-  const trailingKey = keyColumn < 0;
-  const last = trailingKey ? neutralise.length : neutralise.length - 1;
-  // A record loses its key field (2+ bytes) and gains a CR and, per neutralised field, an apostrophe:
-  // the output is about the input's size, and grows in the rare case it does not fit.
-  let lines = Buffer.allocUnsafe(data.length + 256);
-  let o = 0;
-  const put = (from: number, to: number, extra: number) => {
-    if (o + (to - from) + extra > lines.length) {
-      const larger = Buffer.allocUnsafe(Math.max(lines.length * 2, o + (to - from) + extra));
-      lines.copy(larger, 0, 0, o);
-      lines = larger;
-    }
-    if (to > from) o += data.copy(lines, o, from, to);
-  };
-  const endRecord = (recordEnd: number, keyFrom: number, keyTo: number) => {
-    lines[o++] = carriageReturn;
-    lines[o++] = newline;
-    records++;
-    keyStart = keyFrom;
-    keyEnd = keyTo;
-    recordStart = recordEnd + 1;
-  };
-  let records = 0;
-  let keyStart = -1;
-  let keyEnd = -1;
-  let recordStart = 0;
-  const end = data.length;
-  nextRecord: for (;;) {
-    const recordOut = o;
-    let p = recordStart;
-    let run = p; // where the bytes not yet copied start
-    let keyFrom = -1;
-    let keyTo = -1;
-    for (let field = 0; ; field++) {
-      if (trailingKey && field === last) {
-        const newlineAt = data.indexOf(newline, p);
-        if (newlineAt < 0) {
-          o = recordOut;
-          break nextRecord;
-        }
-        put(run, p - 1, 2); // up to the separator before the key
-        endRecord(newlineAt, p, newlineAt);
-        continue nextRecord;
-      }
-      const start = p;
-      if (data[p] === quoteByte) {
-        // A quoted field: "" inside is an escaped quote; the field ends at a lone closing quote.
-        let close = p + 1;
-        for (;;) {
-          close = data.indexOf(quoteByte, close);
-          if (close < 0 || close + 1 >= end) {
-            o = recordOut;
-            break nextRecord;
-          }
-          if (data[close + 1] !== quoteByte) break;
-          close += 2;
-        }
-        if (close === p + 1) {
-          put(run, p, 0);
-          run = close + 1;
-        } else if (neutralise[field] && formulaStart(data[p + 1])) {
-          put(run, p + 1, 1);
-          lines[o++] = apostrophe;
-          run = p + 1;
-        }
-        p = close + 1;
-      } else {
-        let q = p;
-        while (q < end && data[q] !== separator && data[q] !== newline) q++;
-        if (q >= end) {
-          o = recordOut;
-          break nextRecord;
-        }
-        if (neutralise[field] && q > p && formulaStart(data[p])) {
-          put(run, p, 1);
-          lines[o++] = apostrophe;
-          run = p;
-        }
-        p = q;
-      }
-      if (field === keyColumn) {
-        keyFrom = start;
-        keyTo = p;
-      }
-      if (field === last) {
-        put(run, p, 2);
-        endRecord(p, keyFrom, keyTo);
-        continue nextRecord;
-      }
-      // Now at the separator before the next field.
-      p++;
-    }
-  }
-  const lastKey = keyStart < 0 ? null : data.toString('latin1', keyStart, keyEnd);
-  return { lines: lines.subarray(0, o), records, lastKey, rest: data.subarray(recordStart) };
 }
 
 /**
@@ -236,7 +113,7 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
               data = Buffer.alloc(0);
               break;
             }
-            const head = reshape(Buffer.concat([rest, chunk.subarray(0, cut + 1)]), separator, neutralise, source.keyColumn);
+            const head = reshapeCopyCsv(Buffer.concat([rest, chunk.subarray(0, cut + 1)]), separator, neutralise, source.keyColumn);
             if (head.records > 0) {
               records += head.records;
               lastKey = head.lastKey ?? lastKey;
@@ -249,7 +126,7 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
             cut = chunk.indexOf(newline, cut + 1); // the newline was inside quotes
           }
         }
-        const shaped = reshape(rest.length > 0 ? Buffer.concat([rest, data]) : data, separator, neutralise, source.keyColumn);
+        const shaped = reshapeCopyCsv(rest.length > 0 ? Buffer.concat([rest, data]) : data, separator, neutralise, source.keyColumn);
         rest = shaped.rest;
         records += shaped.records;
         lastKey = shaped.lastKey ?? lastKey;
@@ -265,7 +142,7 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
     total += records;
     if (lastKey === null) return;
     after = BigInt(lastKey);
-    await source.onCheckpoint?.(`${cursorPrefix}${after}`, total);
+    await source.onCheckpoint?.({ cursor: `${cursorPrefix}${after}`, rows: total });
     if (chunkRows === undefined || records < chunkRows) return;
     if (source.chunkMs !== undefined) {
       const paced = Math.round((records / Math.max(1, performance.now() - started)) * source.chunkMs);

@@ -3,35 +3,23 @@ import { finished } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ResumableListWriter } from '../elements/formatter-definition.ts';
 import type { PreparedExport } from './export-registry.ts';
-import { type RunOptions, runExport } from './run-export.ts';
+import { type ListPosition, type RunOptions, runExport } from './run-export.ts';
 
-/** Where a list stopped durably, as {@link writeExport} offers it and takes it back to continue. */
-export interface ExportCheckpoint {
-  /** `@sluice/pagination` checkpoint of the row walk. */
-  cursor: string;
-  /** Rows written up to it. */
-  rows: number;
-  /** What the formatter needs to continue. */
+/** Where a list stopped durably: the walk's position and what the formatter needs to continue from it. */
+export interface ExportCheckpoint extends ListPosition {
   formatterState: unknown;
-}
-
-/** A point a list could be continued from, offered after each page. */
-export interface CheckpointOffer {
-  cursor: string;
-  rows: number;
-  /**
-   * Hands everything buffered to the output and returns the formatter's state for an
-   * {@link ExportCheckpoint}; absent when the formatter cannot continue a list.
-   */
-  formatterState?: () => Promise<unknown>;
 }
 
 /** Options of {@link writeExport}. */
 export interface WriteExportOptions extends Pick<RunOptions, 'pageSize' | 'copyChunkRows' | 'copyChunkMs' | 'signal' | 'now'> {
   /** Continue a list from a checkpoint (the output already holds the bytes before it); needs {@link canResume}. */
   from?: ExportCheckpoint;
-  /** Called after each streamed page of a list. */
-  onCheckpoint?: (offer: CheckpointOffer) => void | Promise<void>;
+  /**
+   * Called after each streamed page of a list with the walk's position; `save` (absent when the
+   * formatter cannot continue a list) hands everything buffered to the output and returns the
+   * checkpoint to continue from, once the output holds its bytes durably.
+   */
+  onCheckpoint?: (position: ListPosition, save?: () => Promise<ExportCheckpoint>) => void | Promise<void>;
   /**
    * The total row count, for progress, found alongside the walk so it never delays the first row. For a
    * list of 100,000 rows or more on PostgreSQL it is the planner's estimate (`exact` false): counting
@@ -77,8 +65,11 @@ export async function writeExport(prepared: PreparedExport, em: EntityManager, o
     // Without a checkpoint callback the run takes none (and COPY makes one statement).
     onCheckpoint:
       onCheckpoint &&
-      ((cursor, rows) =>
-        onCheckpoint({ cursor, rows: before + rows, formatterState: writer ? () => (writer as ResumableListWriter).checkpoint() : undefined })),
+      ((walked) => {
+        const position = { cursor: walked.cursor, rows: before + walked.rows };
+        const resumable = writer;
+        return onCheckpoint(position, resumable && (async () => ({ ...position, formatterState: await resumable.checkpoint() })));
+      }),
   });
   const { definition: formatter, params } = prepared.formatter;
   if (result.kind === 'list' && options.onTotal)

@@ -14,8 +14,8 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { ExportTaskError } from '../tasks/export-task-error.ts';
 import { checkedFileKey, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './task-storage.ts';
+import { TaskStorageError } from './task-storage-error.ts';
 
 /** Where an S3-compatible store keeps task files. */
 export interface S3TaskStorageOptions {
@@ -113,7 +113,7 @@ export class S3TaskStorage implements TaskStorage {
   async openForWriting(key: string, from?: SinkCheckpoint): Promise<TaskSink> {
     const target = this.#object(key);
     if (from && from.bytes > 0) {
-      if (!isUploadState(from.state) || stateBytes(from.state) !== from.bytes) throw ExportTaskError.checkpointMismatch(key, from.bytes);
+      if (!isUploadState(from.state) || stateBytes(from.state) !== from.bytes) throw TaskStorageError.checkpointMismatch(key, from.bytes);
       const completed = await this.#completedSize(key, from.state.uploadId);
       if (completed !== null) return new CompletedSink(from, completed);
       return this.#resume(key, from.state);
@@ -157,7 +157,7 @@ export class S3TaskStorage implements TaskStorage {
     if (tail) {
       const answer = await this.#client.send(new GetObjectCommand(this.#tails(key).object(tail.id)));
       const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
-      if (bytes.length !== tail.size) throw ExportTaskError.checkpointMismatch(key, stateBytes(state));
+      if (bytes.length !== tail.size) throw TaskStorageError.checkpointMismatch(key, stateBytes(state));
       sink.preload(bytes);
     }
     return sink;

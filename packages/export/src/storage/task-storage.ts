@@ -3,8 +3,8 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { ExportTaskError } from '../tasks/export-task-error.ts';
 import { FileSink } from './file-sink.ts';
+import { TaskStorageError } from './task-storage-error.ts';
 
 /** Where a task file stands at a checkpoint: its durable length, and what its storage needs to continue it. */
 export interface SinkCheckpoint {
@@ -61,7 +61,7 @@ export function newFileKey(taskId: number, extension: string): string {
 
 /** `key` when it is one {@link newFileKey} makes; anything else is refused before it nears a path. */
 export function checkedFileKey(key: string): string {
-  if (!keyPattern.test(key)) throw ExportTaskError.invalidFileKey(key);
+  if (!keyPattern.test(key)) throw TaskStorageError.invalidFileKey(key);
   return key;
 }
 

@@ -1,19 +1,23 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { ExportRequest } from '../pipeline/export-request.ts';
+import type { ExportCheckpoint } from '../pipeline/write-export.ts';
 
 /** Where a task stands. `queued` and `running` are live; the other three are final until a retry. */
 export const exportTaskStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type ExportTaskStatus = (typeof exportTaskStatuses)[number];
 
-/** Where a list export stopped durably: the walk's position and the bytes of the file that hold it. */
-export interface TaskCheckpoint {
-  /** `@sluice/pagination` checkpoint of the row walk. */
-  cursor: string;
+/** The statuses of a task that is not over yet: it may still run, progress or be cancelled. */
+export const liveTaskStatuses = ['queued', 'running'] as const satisfies readonly ExportTaskStatus[];
+
+/** Whether a task in `status` is not over yet. */
+export function isLiveStatus(status: ExportTaskStatus): boolean {
+  return (liveTaskStatuses as readonly ExportTaskStatus[]).includes(status);
+}
+
+/** Where a task's list export stopped durably: the export's checkpoint and the file that holds it. */
+export interface TaskCheckpoint extends ExportCheckpoint {
   /** File length at that position; anything after it is cut before resuming. */
   bytes: number;
-  rows: number;
-  /** What the formatter needs to continue (e.g. nothing for CSV). */
-  formatterState: unknown;
   /** What the file's storage needs to continue it (e.g. an object store's upload and parts). */
   storageState?: unknown;
 }

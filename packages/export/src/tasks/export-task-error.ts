@@ -17,11 +17,6 @@ export const exportTaskErrorCodes = defineErrorCatalog({
     statusCode: 409,
     description: 'A worker could not take the task: it is running under a live lease, already ended (use --force to re-run it) or missing.',
   },
-  EXPORT_TASK_FILE_KEY_INVALID: { statusCode: 500, description: 'A stored file key is not one the storage generated; the file is not touched.' },
-  EXPORT_TASK_CHECKPOINT_INVALID: {
-    statusCode: 500,
-    description: "Recorded on a task, never answered over HTTP: its checkpoint's byte count disagrees with the stored upload it points into.",
-  },
   EXPORT_TASK_CRASH_LOOP: {
     statusCode: 409,
     description:
@@ -31,12 +26,6 @@ export const exportTaskErrorCodes = defineErrorCatalog({
 
 /** A task operation that cannot be done in the task's current state. */
 export class ExportTaskError extends SluiceError {
-  static checkpointMismatch(key: string, bytes: number): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_CHECKPOINT_INVALID', `The checkpoint at ${bytes} bytes does not match the stored upload of ${key}`, {
-      details: { key, bytes },
-    });
-  }
-
   static fileMissing(id: number): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_FILE_MISSING', `The file of export task ${id} is gone from the storage; run the export again`, {
       details: { id },
@@ -65,9 +54,5 @@ export class ExportTaskError extends SluiceError {
 
   static notClaimable(id: number, reason: string): ExportTaskError {
     return new ExportTaskError('EXPORT_TASK_NOT_CLAIMABLE', `Export task ${id} cannot be taken: ${reason}`, { details: { id } });
-  }
-
-  static invalidFileKey(key: string): ExportTaskError {
-    return new ExportTaskError('EXPORT_TASK_FILE_KEY_INVALID', `Refusing file key ${JSON.stringify(key.slice(0, 80))}`);
   }
 }

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
-import { mikroOrmDialect } from '@sluice/pagination';
+import { dialectOf } from '@sluice/db/mikro-orm';
 import type { ExportTaskConfig, ResolvedTaskConfig } from './export-task-config.ts';
 import { resolveTaskConfig } from './export-task-config.ts';
 import { ExportTask } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
-import { ExportTaskRun, type RunTaskOptions } from './export-task-run.ts';
+import { type RunTaskOptions, TaskExecution } from './task-execution.ts';
 import { discardTaskFile } from './task-file.ts';
 import { TaskTransitions } from './task-transitions.ts';
 
@@ -35,8 +35,8 @@ export class ExportTaskRunner {
   async claimNext(): Promise<ExportTask | null> {
     const em = this.config.em.fork();
     const due = () => ({ status: 'queued' as const, runAfter: { $lte: new Date() } });
-    if (mikroOrmDialect(em) === 'sqlite') {
-      // Losing a compare-and-set means another worker took that task: try the next one.
+    if (dialectOf(em).embedded) {
+      // No row locks to skip: losing a compare-and-set means another worker took that task, so try the next one.
       for (let attempt = 0; attempt < 20; attempt++) {
         const candidate = await em.findOne(ExportTask, due(), { orderBy: { runAfter: 'asc', id: 'asc' }, fields: ['id', 'attempts', 'startedAt'] });
         if (!candidate) return null;
@@ -121,7 +121,7 @@ export class ExportTaskRunner {
 
   /** Runs a task this worker has claimed, to its end; returns the task as it then stands. */
   async run(claimed: ExportTask, options: RunTaskOptions = {}): Promise<ExportTask> {
-    await new ExportTaskRun(this.config, claimed, this.#transitions(), options).execute();
+    await new TaskExecution(this.config, claimed, this.#transitions(), options).execute();
     return this.#load(claimed.id);
   }
 

@@ -4,7 +4,7 @@ import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
 import type { ExportUser } from '../elements/export-context.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
-import { ExportTask } from './export-task-entity.ts';
+import { ExportTask, liveTaskStatuses } from './export-task-entity.ts';
 import { ExportTaskError } from './export-task-error.ts';
 import { ensureTaskOwner, lockTaskOwner } from './export-task-owner.ts';
 import type { ExportTaskView } from './export-task-view.ts';
@@ -78,7 +78,7 @@ export class ExportTaskService {
       const oldest = recent[0]?.createdAt ?? new Date();
       throw RequestError.rateLimited(Math.max(1, Math.ceil((oldest.getTime() + windowMs - Date.now()) / 1000)));
     }
-    const live = await em.count(ExportTask, { ownerId: user.id, status: { $in: ['queued', 'running'] } });
+    const live = await em.count(ExportTask, { ownerId: user.id, status: { $in: [...liveTaskStatuses] } });
     if (live >= maxLive) throw RequestError.rateLimited(Math.ceil(windowMs / 1000));
   }
 

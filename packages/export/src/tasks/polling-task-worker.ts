@@ -2,7 +2,7 @@ import type { TaskDispatcher } from './export-task-config.ts';
 import type { ExportTaskRunner } from './export-task-runner.ts';
 import type { TaskWorker, WorkerBasics } from './task-worker.ts';
 
-/** Options of {@link ExportTaskWorker}. */
+/** Options of {@link PollingTaskWorker}. */
 export interface TaskWorkerOptions extends WorkerBasics {
   /** How often the database is polled for due tasks when nothing woke the worker (default 1 s). */
   pollMs?: number;
@@ -15,7 +15,7 @@ export interface TaskWorkerOptions extends WorkerBasics {
  * by {@link dispatch} when a task is created in the same process. This is the embedded default, and
  * what `sluice export:worker` runs without Redis.
  */
-export class ExportTaskWorker implements TaskDispatcher, TaskWorker {
+export class PollingTaskWorker implements TaskDispatcher, TaskWorker {
   readonly #runner: ExportTaskRunner;
   readonly #options: Required<Omit<TaskWorkerOptions, 'onTaskEnd' | 'onProgress' | 'onError'>> & TaskWorkerOptions;
   readonly #running = new Set<Promise<unknown>>();

@@ -1,5 +1,5 @@
 import type { ExportTask } from './export-task-entity.ts';
-import type { TaskProgress } from './export-task-run.ts';
+import type { TaskProgress } from './task-execution.ts';
 
 /** What every kind of worker takes: how many tasks at once, and what to tell of them. */
 export interface WorkerBasics {

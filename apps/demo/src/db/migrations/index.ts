@@ -1,5 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import type { DatabaseDialect } from '../orm-config.ts';
+import type { DialectName } from '@sluice/db';
 import { Migration20261121044450_init as Mariadb_Init } from './mariadb/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Mariadb_Audit } from './mariadb/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Mariadb_ExportTasks } from './mariadb/Migration20261121063657_export_tasks.ts';
@@ -25,7 +25,7 @@ import { Migration20261130011731_export_task_crashes as Sqlite_ExportTaskCrashes
 import { Migration20261130053248_export_task_unread_columns as Sqlite_ExportTaskUnreadColumns } from './sqlite/Migration20261130053248_export_task_unread_columns.ts';
 import { Migration20261130093153_export_task_total_estimate as Sqlite_ExportTaskTotalEstimate } from './sqlite/Migration20261130093153_export_task_total_estimate.ts';
 
-const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
+const byDialect: Record<DialectName, MigrationObject[]> = {
   sqlite: [
     { name: 'Migration20261121044450_init', class: Sqlite_Init },
     { name: 'Migration20261121062217_audit', class: Sqlite_Audit },
@@ -63,6 +63,6 @@ const byDialect: Record<DatabaseDialect, MigrationObject[]> = {
  * generates dialect-specific DDL; `npm run migration:create -w @sluice/demo -- <name>` writes the
  * next one for all three, after which it is registered here.
  */
-export function migrationsFor(dialect: DatabaseDialect): MigrationObject[] {
+export function migrationsFor(dialect: DialectName): MigrationObject[] {
   return byDialect[dialect];
 }

@@ -1,4 +1,4 @@
-import { type ExportTask, type ExportTaskService, type ExportTaskView, exportRequestSchema, exportTaskViewSchema } from '@sluice/export';
+import { type ExportTask, type ExportTaskService, type ExportTaskView, exportRequestSchema, exportTaskViewSchema, isLiveStatus } from '@sluice/export';
 import { pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,7 +15,6 @@ export interface ExportTaskRouteOptions {
 }
 
 const idParams = z.object({ id: idParam });
-const live = new Set<string>(['queued', 'running']);
 
 /** `Content-Disposition` for a generated name: plain ASCII, plus the RFC 5987 form. */
 function attachment(name: string): string {
@@ -120,7 +119,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
             sinceWrite = 0;
           }
         }
-        if (!live.has(view.status)) {
+        if (!isLiveStatus(view.status)) {
           send('end', view);
           break;
         }

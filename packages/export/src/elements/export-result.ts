@@ -1,4 +1,4 @@
-import type { ResultColumn } from '../elements/export-definition.ts';
+import type { ResultColumn } from './export-definition.ts';
 
 /** What every result carries for headers: title, element sentences, time and user. */
 export interface ResultInfo {

@@ -1,7 +1,7 @@
 import { isSluiceError } from '@sluice/core';
 import { ExportError } from '../pipeline/export-error.ts';
 import { exportFileName } from '../pipeline/export-file-name.ts';
-import { type CheckpointOffer, canResume, type ExportWriting, writeExport } from '../pipeline/write-export.ts';
+import { canResume, type ExportCheckpoint, type ExportWriting, writeExport } from '../pipeline/write-export.ts';
 import type { TaskSink } from '../storage/task-storage.ts';
 import type { ResolvedTaskConfig } from './export-task-config.ts';
 import type { ExportTask, TaskCheckpoint } from './export-task-entity.ts';
@@ -32,7 +32,7 @@ export interface RunTaskOptions {
  * continued from the task's checkpoint) under a heart-beating lease, and the task left succeeded,
  * requeued, retrying, failed or cancelled. Errors are recorded on the task, never thrown.
  */
-export class ExportTaskRun {
+export class TaskExecution {
   readonly #config: ResolvedTaskConfig;
   readonly #task: ExportTask;
   readonly #transitions: TaskTransitions;
@@ -112,7 +112,7 @@ export class ExportTaskRun {
       copyChunkMs: this.#config.checkpointMs,
       signal: this.#lease.hardStopped,
       from: checkpoint,
-      onCheckpoint: (offer) => this.#checkpoint(offer, sink),
+      onCheckpoint: (_, save) => this.#checkpoint(save, sink),
       onTotal: (rows, exact) => this.#setTotal(rows, exact),
     });
     const rows = await this.#writing.done;
@@ -144,27 +144,27 @@ export class ExportTaskRun {
   }
 
   /** After each page: stop if asked to, and save a checkpoint when one is due and the file can make it durable. */
-  async #checkpoint(offer: CheckpointOffer, sink: TaskSink): Promise<void> {
+  async #checkpoint(save: (() => Promise<ExportCheckpoint>) | undefined, sink: TaskSink): Promise<void> {
     // An interrupted run (worker shutting down) saves where it stands first: its successor resumes there.
     const interrupted = this.#lease.interrupted;
     if (!interrupted) this.#lease.throwIfStopped();
     const due = interrupted || Date.now() - this.#lastCheckpoint >= this.#config.checkpointMs;
     // An object store makes bytes durable a part at a time: until a part's worth waits, keep going,
     // unless this is the last chance (a shutdown): then the tail is made durable too.
-    if (offer.formatterState && due && (sink.canSync || interrupted)) {
-      const saved = await this.#saveCheckpoint(offer, offer.formatterState, sink, interrupted);
+    if (save && due && (sink.canSync || interrupted)) {
+      const saved = await this.#saveCheckpoint(save, sink, interrupted);
       // A shutdown asked for while that sync found less than a part: this is its last chance too.
-      if (!saved && this.#lease.interrupted) await this.#saveCheckpoint(offer, offer.formatterState, sink, true);
+      if (!saved && this.#lease.interrupted) await this.#saveCheckpoint(save, sink, true);
     }
     this.#lease.throwIfStopped();
   }
 
-  /** Saves a checkpoint at `offer`; false when the sink could not make its bytes durable yet. */
-  async #saveCheckpoint(offer: CheckpointOffer, formatterState: () => Promise<unknown>, sink: TaskSink, whole: boolean): Promise<boolean> {
-    const state = await formatterState();
+  /** Saves a checkpoint here; false when the sink could not make its bytes durable yet. */
+  async #saveCheckpoint(save: () => Promise<ExportCheckpoint>, sink: TaskSink, whole: boolean): Promise<boolean> {
+    const checkpoint = await save();
     const synced = await sink.sync({ whole });
     if (!synced) return false;
-    const saved: TaskCheckpoint = { cursor: offer.cursor, rows: offer.rows, bytes: synced.bytes, formatterState: state, storageState: synced.state };
+    const saved: TaskCheckpoint = { ...checkpoint, bytes: synced.bytes, storageState: synced.state };
     // Progress: the crashes before it were not this task's fault.
     if (!(await this.#lease.renew({ checkpoint: saved, crashes: 0 }))) throw new RunStopped('lease-lost');
     this.#lastCheckpoint = Date.now();

@@ -1,0 +1,51 @@
+/*
+ * Drivers hand back the same column differently: SQLite date-times as epoch milliseconds, PostgreSQL as
+ * text with an offset (`2025-01-01 10:00:00.123+00`) or a Date, MariaDB as UTC text without one; booleans
+ * as 1/0, 't'/'f' or true/false. These read every form alike, so each package turns raw values into its
+ * own (an export cell, a sync field, a history value) from one reading.
+ */
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** An instant from any driver's date-time value, or null when it is not one. */
+export function rawInstant(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) return new Date(Number(value));
+  // `2025-01-01 10:00:00.123+00` (PostgreSQL), `2025-01-01 10:00:00.123` (MariaDB, UTC), a bare day.
+  const text = String(value)
+    .replace(' ', 'T')
+    .replace(/(T[\d:.]+)([+-]\d{2}):?(\d{2})?$/, (_, time: string, hours: string, minutes?: string) => `${time}${hours}:${minutes ?? '00'}`);
+  const zoned = /T.*([zZ]|[+-]\d{2}:\d{2})$/.test(text) ? text : /T/.test(text) ? `${text}Z` : `${text}T00:00:00Z`;
+  const parsed = new Date(zoned);
+  return Number.isNaN(parsed.getTime()) ? null : parsed;
+}
+
+/** ISO 8601 text of a date-time value (the value as text when it is not one). */
+export function rawIsoInstant(value: unknown): string {
+  return rawInstant(value)?.toISOString() ?? String(value);
+}
+
+/** The calendar day `YYYY-MM-DD` of a date value (a Date's UTC day: drivers read dates as UTC midnight). */
+export function rawDay(value: unknown): string {
+  if (value instanceof Date) return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+/** A boolean from any driver's form. */
+export function rawBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+}
+
+/** A number from a driver's integer or decimal (PostgreSQL sends bigint and numeric as text); null when not finite. */
+export function rawNumber(value: unknown): number | null {
+  const number = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+/** A key as JSON: integers that fit a double exactly as numbers, anything else as text. */
+export function rawKey(value: unknown): string | number {
+  const text = String(value);
+  return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+}
