@@ -1,0 +1,65 @@
+import type { ExportRequestInput, OfferedElement, OfferedExport } from '../server-types.ts';
+
+/** A JSON Schema as the server generates it for an element's parameters. */
+export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema };
+
+/** What the user has chosen so far. */
+export interface Draft {
+  export: string;
+  filters: Record<string, unknown>;
+  aggregators: Record<string, unknown>;
+  centers: number[];
+  formatter: { alias: string; params: unknown };
+}
+
+/** An element's parameter schema (the server sends JSON Schema, typed `unknown` by the registry). */
+export function parametersOf(element: OfferedElement): JsonSchema {
+  return (element.parameters ?? {}) as JsonSchema;
+}
+
+/** The request the API, the CLI and tasks take; no centers means all of the user's. */
+export function toRequest(draft: Draft): ExportRequestInput {
+  return {
+    export: draft.export,
+    ...(draft.centers.length > 0 ? { centers: draft.centers } : {}),
+    filters: draft.filters,
+    aggregators: draft.aggregators,
+    formatter: draft.formatter,
+  };
+}
+
+/** A new draft for `offered`, keeping the centers, and the formatter when the export offers it too. */
+export function draftFor(offered: OfferedExport, previous?: Draft): Draft {
+  const keep = previous && offered.formatters.some((formatter) => formatter.alias === previous.formatter.alias);
+  return {
+    export: offered.alias,
+    filters: {},
+    aggregators: {},
+    centers: previous?.centers ?? [],
+    formatter: keep && previous ? previous.formatter : { alias: offered.formatters[0]?.alias ?? 'csv', params: {} },
+  };
+}
+
+/**
+ * The formatter's schema with `pivot.rows`/`pivot.columns` offered as a choice among the ticked
+ * aggregators (the API accepts only those), or without `pivot` when nothing is aggregated.
+ */
+export function formatterSchema(
+  formatter: OfferedElement,
+  aggregators: OfferedElement[],
+  titles: { layout: string; rows: string; columns: string },
+): JsonSchema {
+  const schema = structuredClone(parametersOf(formatter));
+  const pivot = schema.properties?.pivot;
+  if (!pivot?.properties || !schema.properties) return schema;
+  if (aggregators.length === 0) {
+    delete schema.properties.pivot;
+    return schema;
+  }
+  const choices = aggregators.map((aggregator) => ({ const: aggregator.alias, title: aggregator.title }));
+  pivot.title = titles.layout;
+  for (const side of ['rows', 'columns'] as const) {
+    pivot.properties[side] = { type: 'array', title: titles[side], uniqueItems: true, default: [], items: { type: 'string', anyOf: choices } };
+  }
+  return schema;
+}
