@@ -100,7 +100,7 @@ function fileName(response: Response, fallback: string): string {
 export function createSluiceClient(options: SluiceClientOptions = {}): SluiceClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const credentials: RequestCredentials = options.withCredentials ? 'include' : 'same-origin';
+  const credentials = options.withCredentials ? 'include' : 'same-origin';
   const url = (path: string) => `${baseUrl}${path}`;
 
   async function call(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {

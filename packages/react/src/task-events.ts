@@ -14,7 +14,7 @@ export interface TaskEventListener {
 export type EventSourceClass = new (url: string, init?: EventSourceInit) => EventSource;
 
 function taskOf(event: Event): ExportTask {
-  return JSON.parse((event as MessageEvent<string>).data) as ExportTask;
+  return JSON.parse(String((event as MessageEvent).data)) as ExportTask;
 }
 
 /**
