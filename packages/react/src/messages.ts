@@ -16,6 +16,7 @@ export interface SluiceMessages {
   /** rjsf's own texts in the parameter forms (buttons of arrays, "or", …). */
   formText(text: TranslatableString, params?: string[]): string;
 
+  noExports: string;
   exportLabel: string;
   filtersLegend: string;
   groupByLegend: string;
@@ -105,6 +106,7 @@ export const defaultMessages: SluiceMessages = {
   errorCode: ({ code }) => `(${code})`,
   formText: englishStringTranslator,
 
+  noExports: 'There is nothing you may export.',
   exportLabel: 'Export',
   filtersLegend: 'Filters',
   groupByLegend: 'Group by',

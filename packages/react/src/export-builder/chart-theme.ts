@@ -9,7 +9,7 @@ export interface ChartTheme {
   font: string;
 }
 
-/** The theme in force at `element`: `--sluice-chart-1` … `--sluice-chart-8`, `--sluice-ink`, `--sluice-surface`, `--sluice-font-family`. */
+/** The theme in force at `element`: `--sluice-chart-1` … `--sluice-chart-8`, `--sluice-ink`, `--sluice-surface`, and the font in effect. */
 export function chartTheme(element: Element): ChartTheme {
   const style = getComputedStyle(element);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
@@ -17,6 +17,6 @@ export function chartTheme(element: Element): ChartTheme {
     series: fallbackPalette.map((colour, index) => read(`--sluice-chart-${index + 1}`, colour)),
     ink: read('--sluice-ink', '#1d2330'),
     surface: read('--sluice-surface', '#fff'),
-    font: read('--sluice-font-family', 'sans-serif'),
+    font: read('--sluice-font-family', style.fontFamily),
   };
 }

@@ -31,13 +31,14 @@ export interface ExportBuilderProps {
  * ```
  */
 export function ExportBuilder({ user, onTaskQueued }: ExportBuilderProps) {
-  const { client } = useSluice();
+  const { client, messages } = useSluice();
   const catalog = useResource('exports', (signal) => client.exports({ signal }));
   const [chosen, setChosen] = useState<Draft | null>(null);
   const exports = catalog.data ?? [];
   const draft = chosen ?? (exports[0] ? draftFor(exports[0]) : null);
   const offered = exports.find((candidate) => candidate.alias === draft?.export);
   if (catalog.error) return <ErrorNotice error={catalog.error} />;
+  if (catalog.data?.length === 0) return <p className="sluice-muted">{messages.noExports}</p>;
   if (!draft || !offered) return <section className="sluice-builder" aria-busy="true" />;
   return <Builder exports={exports} offered={offered} draft={draft} onDraft={setChosen} user={user} onTaskQueued={onTaskQueued} />;
 }
