@@ -30,7 +30,7 @@ export function SyncStatus({ refreshMs = 5_000 }: SyncStatusProps) {
     return () => clearInterval(timer);
   }, [reload, refreshMs]);
   return (
-    <div className="sluice-sync">
+    <div className="sluice-sync" aria-busy={summary.loading && !summary.data}>
       <p className="sluice-muted">{messages.syncIntro}</p>
       <ErrorNotice error={summary.error} />
       <Watermark watermark={summary.data?.watermark} />
