@@ -1,3 +1,4 @@
+import type { CurrentUser } from '@sluice/react';
 import { type ReactNode, useEffect } from 'react';
 import { ErrorBoundary } from './components/error-boundary.tsx';
 import { ExportBuilderPage } from './pages/export-builder-page.tsx';
@@ -7,10 +8,10 @@ import { OrderPage } from './pages/order-page.tsx';
 import { SyncPage } from './pages/sync-page.tsx';
 import { TasksPage } from './pages/tasks-page.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
-import { type Me, useSession } from './session.tsx';
+import { useSession } from './session.tsx';
 
 /** The page for `path`, or null when the user may not see it. */
-function pageFor(path: string, me: Me): ReactNode {
+function pageFor(path: string, me: CurrentUser): ReactNode {
   if (path === '/exports' && me.may.export) return <ExportBuilderPage />;
   if (path === '/tasks' && me.may.export) return <TasksPage />;
   if (path === '/sync' && me.may.sync) return <SyncPage />;
@@ -21,7 +22,7 @@ function pageFor(path: string, me: Me): ReactNode {
   return null;
 }
 
-function Navigation({ me }: { me: Me }) {
+function Navigation({ me }: { me: CurrentUser }) {
   const { path } = useLocation();
   const { logout } = useSession();
   const links: [string, string, boolean][] = [

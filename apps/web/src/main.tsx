@@ -1,6 +1,9 @@
+import { SluiceProvider } from '@sluice/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import '@sluice/react/styles.css';
 import { App } from './app.tsx';
+import { client } from './client.ts';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
@@ -8,8 +11,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <SessionProvider>
-      <App />
-    </SessionProvider>
+    <SluiceProvider client={client}>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </SluiceProvider>
   </StrictMode>,
 );

@@ -1,17 +1,9 @@
+import { type CurrentUser, SluiceApiError } from '@sluice/react';
 import { createContext, type ReactNode, use, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, whenUnauthenticated } from './api.ts';
-
-/** The logged-in user as `GET /api/me` answers. */
-export interface Me {
-  id: number;
-  username: string;
-  roles: string[];
-  may: { export: boolean; history: boolean; sync: boolean };
-  centers: { id: number; name: string }[];
-}
+import { client, whenUnauthenticated } from './client.ts';
 
 interface Session {
-  me: Me | null;
+  me: CurrentUser | null;
   loading: boolean;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
@@ -21,13 +13,13 @@ const SessionContext = createContext<Session | null>(null);
 
 /** Loads the caller once, and again after login; any 401 returns to the login page. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<CurrentUser | null>(null);
   const [loading, setLoading] = useState(true);
   const load = useCallback(async () => {
     try {
-      setMe(await api<Me>('GET', '/api/me'));
+      setMe(await client.me());
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      if (!(error instanceof SluiceApiError && error.status === 401)) throw error;
       setMe(null);
     } finally {
       setLoading(false);
@@ -39,13 +31,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [load]);
   const login = useCallback(
     async (username: string, password: string) => {
-      await api('POST', '/api/login', { username, password });
+      await client.request('POST', '/api/login', { username, password });
       await load();
     },
     [load],
   );
   const logout = useCallback(async () => {
-    await api('POST', '/api/logout');
+    await client.request('POST', '/api/logout');
     setMe(null);
   }, []);
   return <SessionContext value={{ me, loading, login, logout }}>{children}</SessionContext>;
@@ -58,7 +50,7 @@ export function useSession(): Session {
 }
 
 /** The logged-in user; only for pages shown after login. */
-export function useMe(): Me {
+export function useMe(): CurrentUser {
   const { me } = useSession();
   if (!me) throw new Error('useMe before login');
   return me;

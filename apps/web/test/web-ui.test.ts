@@ -88,7 +88,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('img', { name: /Chart/ }).waitFor();
     const shown = await page
-      .locator('.preview-table tbody tr')
+      .locator('.sluice-preview-table tbody tr')
       .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
     const token = await t.login('alice');
     const api = (
@@ -101,7 +101,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     ).json() as { rows: { value: unknown; label: string | null }[][] };
     expect(shown.length).toBeGreaterThan(2);
     expect(shown).toEqual(api.rows.map((row) => row.map((cell) => cell.label ?? Number(cell.value).toLocaleString('en-US'))));
-    expect(await page.locator('figure.chart').getAttribute('data-chart')).toBe('bar');
+    expect(await page.locator('figure.sluice-chart').getAttribute('data-chart')).toBe('bar');
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save chart as PNG' }).click()]);
     expect(png.suggestedFilename()).toBe('Count_people.png');
     await screenshot(page, `${dialect}-export-builder-preview`);
@@ -112,7 +112,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
       .getByRole('checkbox', { name: /^Activity period/ })
       .check();
     await page.getByRole('button', { name: 'Preview' }).click();
-    await expect.poll(() => page.locator('figure.chart').getAttribute('data-chart')).toBe('line');
+    await expect.poll(() => page.locator('figure.sluice-chart').getAttribute('data-chart')).toBe('line');
     await screenshot(page, `${dialect}-export-builder-period`);
   });
 
@@ -136,11 +136,11 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.getByLabel('Export').selectOption({ label: 'List people' });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/more rows than a preview holds/).waitFor();
-    const actions = await page.locator('.builder-side .actions button').allTextContents();
+    const actions = await page.locator('.sluice-builder-side .sluice-actions button').allTextContents();
     expect(actions[0]).toBe('Run as a background task');
     expect(await page.getByRole('button', { name: 'Download now' }).isDisabled()).toBe(true);
     await page.getByText('Copy as curl or as a CLI command').click();
-    expect(await page.locator('.commands pre').last().textContent()).toContain("npx sluice export:run --request request.json --out 'list_people.csv'");
+    expect(await page.locator('.sluice-commands pre').last().textContent()).toContain("npx sluice export:run --request request.json --out 'list_people.csv'");
     // The first screen only: below it are the 1,000 preview rows, too tall to look at as one image.
     await screenshot(page, `${dialect}-export-builder-large`, { fullPage: false });
   });
@@ -201,12 +201,12 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.getByLabel('Format').selectOption({ label: 'Excel (XLSX)' });
     await page.getByRole('button', { name: 'Run as a background task' }).click();
     await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
-    const task = page.locator('.task').first();
+    const task = page.locator('.sluice-task').first();
     const progress = task.getByRole('progressbar');
     await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(Number(await progress.getAttribute('value'))).toBeLessThan(100);
     await screenshot(page, `${dialect}-task-running`);
-    await task.locator('.badge.succeeded').waitFor({ timeout: 30_000 });
+    await task.locator('.sluice-badge--succeeded').waitFor({ timeout: 30_000 });
     expect(await task.getByRole('progressbar').getAttribute('value')).toBe('100');
     await screenshot(page, `${dialect}-tasks`);
     const [download] = await Promise.all([page.waitForEvent('download'), task.getByRole('link', { name: /Download/ }).click()]);
@@ -247,14 +247,14 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.goto(`${base}/orders/${order.id}`);
     await page.getByLabel('Status').selectOption(next);
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.timeline').getByText(`Status changed from ${order.status} to ${next}`).waitFor();
+    await page.locator('.sluice-timeline').getByText(`Status changed from ${order.status} to ${next}`).waitFor();
     await page.goto(`${base}/orders/999999`);
     await page
       .getByRole('alert')
       .getByText(/not found/)
       .waitFor();
     await page.goBack();
-    await page.locator('.timeline li').first().waitFor();
+    await page.locator('.sluice-timeline li').first().waitFor();
     await screenshot(page, `${dialect}-order`);
   });
 

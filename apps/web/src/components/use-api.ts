@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { client } from '../client.ts';
 
 /** GETs `path` (again when it changes, or on `reload`), keeping the last data while the next loads. */
 export function useApi<T>(path: string | null): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
@@ -10,7 +10,7 @@ export function useApi<T>(path: string | null): { data: T | undefined; error: un
     if (path === null) return;
     const controller = new AbortController();
     setState((previous) => ({ ...previous, loading: true }));
-    api<T>('GET', path, undefined, { signal: controller.signal }).then(
+    client.request<T>('GET', path, undefined, { signal: controller.signal }).then(
       (data) => setState({ data, loading: false }),
       (error: unknown) => {
         if ((error as Error).name !== 'AbortError') setState((previous) => ({ data: previous.data, error, loading: false }));

@@ -1,6 +1,5 @@
+import { ErrorNotice, type Page } from '@sluice/react';
 import type { ReactNode } from 'react';
-import type { Page } from '../api.ts';
-import { ErrorMessage } from '../components/error-message.tsx';
 import { useApi } from '../components/use-api.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { formatMoney } from './format.ts';
@@ -74,7 +73,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   return (
     <section>
       <h1>{titles[kind]}</h1>
-      <ErrorMessage error={error} />
+      <ErrorNotice error={error} />
       {/* Room for a full page before it arrives: the pager below does not jump when rows come in. */}
       <div className="table-wrap" aria-busy={loading} style={{ minHeight: `calc(${limit + 1} * var(--row) + 2px)` }}>
         <table>

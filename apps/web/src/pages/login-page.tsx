@@ -1,5 +1,5 @@
+import { ErrorNotice } from '@sluice/react';
 import { type FormEvent, useState } from 'react';
-import { ErrorMessage } from '../components/error-message.tsx';
 import { useSession } from '../session.tsx';
 
 /** Username and password; the demo users are listed in the README (e.g. alice / alice). */
@@ -33,7 +33,7 @@ export function LoginPage() {
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <ErrorMessage error={error} />
+        <ErrorNotice error={error} />
         <button type="submit" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>

@@ -1,6 +1,6 @@
+import { ErrorNotice, HistoryTimeline } from '@sluice/react';
 import { type FormEvent, useState } from 'react';
-import { api, type Page } from '../api.ts';
-import { ErrorMessage } from '../components/error-message.tsx';
+import { client } from '../client.ts';
 import { useApi } from '../components/use-api.ts';
 import { Link } from '../router.tsx';
 import { useMe } from '../session.tsx';
@@ -20,15 +20,6 @@ interface Product {
   name: string;
   price: number;
 }
-interface HistoryEntry {
-  revision: number;
-  at: string;
-  actor: { id: number; username: string } | null;
-  action: 'create' | 'update' | 'delete';
-  changes: { field: string; text: string }[];
-  collections: { field: string; text: string }[];
-}
-
 const statuses = ['New', 'Collecting', 'Shipped', 'Delivered', 'Cancelled'];
 
 /** One order: edit its status, delivery date, price and products; its history below. */
@@ -36,16 +27,17 @@ export function OrderPage({ id }: { id: number }) {
   const me = useMe();
   const order = useApi<Order>(`/api/orders/${id}`);
   const products = useApi<{ items: Product[] }>('/api/products');
-  const history = useApi<Page<HistoryEntry>>(me.may.history ? `/api/history/orders/${id}?limit=50` : null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Every saved change adds to the history (a product change need not touch the order's updatedAt).
+  const [edits, setEdits] = useState(0);
   const change = async (call: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
       await call();
       order.reload();
-      history.reload();
+      setEdits((n) => n + 1);
     } catch (failure) {
       setError(failure);
     } finally {
@@ -57,9 +49,9 @@ export function OrderPage({ id }: { id: number }) {
     const form = new FormData(event.currentTarget);
     const price = Math.round(Number(form.get('totalPrice')) * 100);
     const body = { status: form.get('status'), deliveryDate: form.get('deliveryDate') || null, totalPrice: price };
-    void change(() => api('PATCH', `/api/orders/${id}`, body));
+    void change(() => client.request('PATCH', `/api/orders/${id}`, body));
   };
-  if (order.error && !order.data) return <ErrorMessage error={order.error} />;
+  if (order.error && !order.data) return <ErrorNotice error={order.error} />;
   const current = order.data;
   const names = new Map(products.data?.items.map((product) => [product.id, product]) ?? []);
   return (
@@ -93,13 +85,18 @@ export function OrderPage({ id }: { id: number }) {
       ) : (
         <p className="placeholder" aria-busy="true" />
       )}
-      <ErrorMessage error={error} />
+      <ErrorNotice error={error} />
       <h2>Products</h2>
       <ul className="products">
         {current?.productIds.map((productId) => (
           <li key={productId}>
             {names.get(productId)?.name ?? `Product ${productId}`} <span className="muted">{formatMoney(names.get(productId)?.price ?? 0)}</span>{' '}
-            <button type="button" className="link" disabled={busy} onClick={() => void change(() => api('DELETE', `/api/orders/${id}/products/${productId}`))}>
+            <button
+              type="button"
+              className="link"
+              disabled={busy}
+              onClick={() => void change(() => client.request('DELETE', `/api/orders/${id}/products/${productId}`))}
+            >
               Remove
             </button>
           </li>
@@ -110,7 +107,7 @@ export function OrderPage({ id }: { id: number }) {
         <select
           value=""
           disabled={busy}
-          onChange={(event) => void change(() => api('POST', `/api/orders/${id}/products`, { productId: Number(event.target.value) }))}
+          onChange={(event) => void change(() => client.request('POST', `/api/orders/${id}/products`, { productId: Number(event.target.value) }))}
         >
           <option value="">Choose…</option>
           {products.data?.items
@@ -122,57 +119,12 @@ export function OrderPage({ id }: { id: number }) {
             ))}
         </select>
       </label>
-      {me.may.history ? <OrderHistory id={id} entries={history.data?.items} error={history.error} /> : null}
-    </section>
-  );
-}
-
-function OrderHistory({ id, entries, error }: { id: number; entries: HistoryEntry[] | undefined; error: unknown }) {
-  const [at, setAt] = useState('');
-  const asOf = useApi<{ revision: number | null; state: Record<string, unknown> | null }>(
-    at ? `/api/history/orders/${id}/as-of?at=${encodeURIComponent(new Date(at).toISOString())}` : null,
-  );
-  return (
-    <>
-      <h2>History</h2>
-      <ErrorMessage error={error} />
-      <ol className="timeline">
-        {entries?.map((entry) => (
-          <li key={entry.revision}>
-            <div className="when">
-              {new Date(entry.at).toLocaleString()} · {entry.actor?.username ?? 'system'}
-            </div>
-            <ul>
-              {entry.action === 'create' ? <li>Created</li> : null}
-              {entry.action === 'delete' ? <li>Deleted</li> : null}
-              {[...entry.changes, ...entry.collections].map((change) => (
-                <li key={change.field}>{change.text}</li>
-              ))}
-            </ul>
-          </li>
-        ))}
-        {entries?.length === 0 ? <li className="muted">No recorded changes yet.</li> : null}
-      </ol>
-      <label>
-        View as of <input type="datetime-local" value={at} onChange={(event) => setAt(event.target.value)} />
-      </label>
-      <ErrorMessage error={asOf.error} />
-      {at && asOf.data ? (
-        asOf.data.state ? (
-          <dl className="as-of">
-            <dt>Revision</dt>
-            <dd>{asOf.data.revision}</dd>
-            {Object.entries(asOf.data.state).map(([field, value]) => (
-              <div key={field}>
-                <dt>{field}</dt>
-                <dd>{Array.isArray(value) ? value.join(', ') : String(value ?? '–')}</dd>
-              </div>
-            ))}
-          </dl>
-        ) : (
-          <p className="muted">No history recorded before that time.</p>
-        )
+      {me.may.history ? (
+        <>
+          <h2>History</h2>
+          <HistoryTimeline entity="orders" id={id} refreshKey={edits} />
+        </>
       ) : null}
-    </>
+    </section>
   );
 }

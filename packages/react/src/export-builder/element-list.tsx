@@ -1,4 +1,5 @@
-import type { OfferedElement } from './catalog.ts';
+import type { FieldIssue, OfferedElement } from '../server-types.ts';
+import { parametersOf } from './export-draft.ts';
 import { errorSchemaFor, ParameterForm } from './parameter-form.tsx';
 
 /**
@@ -10,7 +11,7 @@ export function ElementList(props: {
   legend: string;
   offered: OfferedElement[];
   chosen: Record<string, unknown>;
-  issues: { path: string; message: string }[];
+  issues: FieldIssue[];
   onChange: (chosen: Record<string, unknown>) => void;
 }) {
   const { kind, chosen, onChange } = props;
@@ -22,27 +23,27 @@ export function ElementList(props: {
     onChange(next);
   };
   return (
-    <fieldset className="elements">
+    <fieldset className="sluice-fieldset">
       <legend>{props.legend}</legend>
       {props.offered.map((element) => {
         const ticked = element.alias in chosen;
-        const hasParameters = Object.keys(element.parameters.properties ?? {}).length > 0;
-        const errors = errorSchemaFor(props.issues, `${kind}.${element.alias}`);
+        const schema = parametersOf(element);
+        const hasParameters = Object.keys(schema.properties ?? {}).length > 0;
         return (
-          <div key={element.alias} className={ticked ? 'element ticked' : 'element'}>
-            <label>
+          <div key={element.alias} className={ticked ? 'sluice-element sluice-element--ticked' : 'sluice-element'}>
+            <label className="sluice-element-label">
               <input type="checkbox" name={`${kind}.${element.alias}`} checked={ticked} onChange={(event) => toggle(element.alias, event.target.checked)} />
               <span>
-                {element.title} <span className="muted small">{element.description}</span>
+                {element.title} <span className="sluice-muted sluice-small">{element.description}</span>
               </span>
             </label>
             {ticked && hasParameters ? (
-              <div className="element-form" data-element={`${kind}.${element.alias}`}>
+              <div className="sluice-element-form" data-element={`${kind}.${element.alias}`}>
                 <ParameterForm
                   id={`${kind}-${element.alias}`}
-                  schema={element.parameters}
+                  schema={schema}
                   value={chosen[element.alias]}
-                  errors={errors}
+                  errors={errorSchemaFor(props.issues, `${kind}.${element.alias}`)}
                   onChange={(value) => onChange({ ...chosen, [element.alias]: value })}
                 />
               </div>

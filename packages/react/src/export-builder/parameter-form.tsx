@@ -2,9 +2,11 @@ import Form from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import Ajv2020 from 'ajv/dist/2020.js';
-import type { JsonSchema } from './catalog.ts';
+import type { FieldIssue } from '../server-types.ts';
+import { useSluice } from '../sluice-provider.tsx';
+import type { JsonSchema } from './export-draft.ts';
 
-// Our schemas declare draft 2020-12, which rjsf's default (draft-07) Ajv rejects.
+// The server's schemas declare draft 2020-12, which rjsf's default (draft-07) Ajv rejects.
 const validator = customizeValidator({ AjvClass: Ajv2020 });
 
 /** Arrays of at most this many labelled choices show as checkboxes; longer ones as a multi-select. */
@@ -15,8 +17,8 @@ function choiceCount(items: JsonSchema | undefined): number {
   return choices?.length ?? Number.POSITIVE_INFINITY;
 }
 
-/** Widgets by shape: checkboxes for short sets, no submit button (the builder has its own actions). */
-export function uiSchemaFor(schema: JsonSchema): UiSchema {
+/** Widgets by shape: checkboxes for short sets. */
+function uiSchemaFor(schema: JsonSchema): UiSchema {
   const ui: UiSchema = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (property.type === 'array' && property.uniqueItems && choiceCount(property.items) <= maxCheckboxes) {
@@ -27,7 +29,7 @@ export function uiSchemaFor(schema: JsonSchema): UiSchema {
 }
 
 /** Server issues under `prefix` (e.g. `filters.person_birthdate`) as rjsf shows them, next to each field. */
-export function errorSchemaFor(issues: { path: string; message: string }[], prefix: string): ErrorSchema | undefined {
+export function errorSchemaFor(issues: FieldIssue[], prefix: string): ErrorSchema | undefined {
   const mine = issues.filter((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`));
   if (mine.length === 0) return undefined;
   const root: Record<string, unknown> = {};
@@ -45,8 +47,12 @@ export function errorSchemaFor(issues: { path: string; message: string }[], pref
   return root as ErrorSchema;
 }
 
-/** The parameter form of one element, generated from its JSON Schema; `undefined` params mean defaults. */
+/**
+ * The parameter form of one element, generated from its JSON Schema; `undefined` params mean defaults.
+ * It has no submit button: the builder's own actions send the whole request.
+ */
 export function ParameterForm(props: { id: string; schema: JsonSchema; value: unknown; onChange: (value: unknown) => void; errors?: ErrorSchema }) {
+  const { messages } = useSluice();
   const schema = { ...props.schema, title: undefined } as RJSFSchema;
   return (
     <Form
@@ -58,6 +64,7 @@ export function ParameterForm(props: { id: string; schema: JsonSchema; value: un
       extraErrors={props.errors}
       showErrorList={false}
       noHtml5Validate
+      translateString={messages.formText}
       onChange={(event) => props.onChange(event.formData)}
       tagName="div"
     />

@@ -3,10 +3,10 @@ function quoted(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The request as a curl call (log in first: the session token goes in the Authorization header). */
-export function curlCommand(request: unknown, origin: string): string {
+/** The request as a curl call to `downloadUrl` (log in first: the session token goes in the Authorization header). */
+export function curlCommand(request: unknown, downloadUrl: string): string {
   return [
-    `curl -sS -X POST ${quoted(`${origin}/api/exports/download`)}`,
+    `curl -sS -X POST ${quoted(downloadUrl)}`,
     `  -H "Authorization: Bearer $SLUICE_TOKEN" -H 'Content-Type: application/json'`,
     `  --data ${quoted(JSON.stringify(request))} -OJ`,
   ].join(' \\\n');

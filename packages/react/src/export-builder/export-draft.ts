@@ -1,19 +1,6 @@
-/** An element as `GET /api/exports` offers it: texts and the JSON Schema of its parameters. */
-export interface OfferedElement {
-  alias: string;
-  title: string;
-  description: string;
-  parameters: JsonSchema;
-}
+import type { ExportRequestInput, OfferedElement, OfferedExport } from '../server-types.ts';
 
-/** An export with what it can be combined with. */
-export interface OfferedExport extends OfferedElement {
-  kind: 'tabular' | 'list';
-  filters: OfferedElement[];
-  aggregators: OfferedElement[];
-  formatters: (OfferedElement & { extension: string })[];
-}
-
+/** A JSON Schema as the server generates it for an element's parameters. */
 export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema };
 
 /** What the user has chosen so far. */
@@ -25,8 +12,13 @@ export interface Draft {
   formatter: { alias: string; params: unknown };
 }
 
+/** An element's parameter schema (the server sends JSON Schema, typed `unknown` by the registry). */
+export function parametersOf(element: OfferedElement): JsonSchema {
+  return (element.parameters ?? {}) as JsonSchema;
+}
+
 /** The request the API, the CLI and tasks take; no centers means all of the user's. */
-export function toRequest(draft: Draft): Record<string, unknown> {
+export function toRequest(draft: Draft): ExportRequestInput {
   return {
     export: draft.export,
     ...(draft.centers.length > 0 ? { scopes: draft.centers } : {}),
@@ -36,7 +28,7 @@ export function toRequest(draft: Draft): Record<string, unknown> {
   };
 }
 
-/** A new draft for `offered`, keeping the formatter when the export offers it too. */
+/** A new draft for `offered`, keeping the centers, and the formatter when the export offers it too. */
 export function draftFor(offered: OfferedExport, previous?: Draft): Draft {
   const keep = previous && offered.formatters.some((formatter) => formatter.alias === previous.formatter.alias);
   return {
@@ -52,8 +44,12 @@ export function draftFor(offered: OfferedExport, previous?: Draft): Draft {
  * The formatter's schema with `pivot.rows`/`pivot.columns` offered as a choice among the ticked
  * aggregators (the API accepts only those), or without `pivot` when nothing is aggregated.
  */
-export function formatterSchema(formatter: OfferedElement, aggregators: OfferedElement[]): JsonSchema {
-  const schema = structuredClone(formatter.parameters);
+export function formatterSchema(
+  formatter: OfferedElement,
+  aggregators: OfferedElement[],
+  titles: { layout: string; rows: string; columns: string },
+): JsonSchema {
+  const schema = structuredClone(parametersOf(formatter));
   const pivot = schema.properties?.pivot;
   if (!pivot?.properties || !schema.properties) return schema;
   if (aggregators.length === 0) {
@@ -61,12 +57,9 @@ export function formatterSchema(formatter: OfferedElement, aggregators: OfferedE
     return schema;
   }
   const choices = aggregators.map((aggregator) => ({ const: aggregator.alias, title: aggregator.title }));
-  pivot.title = 'Layout';
-  for (const [side, title] of [
-    ['rows', 'As rows'],
-    ['columns', 'As columns'],
-  ] as const) {
-    pivot.properties[side] = { type: 'array', title, uniqueItems: true, default: [], items: { type: 'string', anyOf: choices } };
+  pivot.title = titles.layout;
+  for (const side of ['rows', 'columns'] as const) {
+    pivot.properties[side] = { type: 'array', title: titles[side], uniqueItems: true, default: [], items: { type: 'string', anyOf: choices } };
   }
   return schema;
 }

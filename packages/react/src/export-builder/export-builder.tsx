@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { ErrorNotice } from '../error-notice.tsx';
+import type { CurrentUser } from '../pending-server-types.ts';
+import type { ExportTask, OfferedExport } from '../server-types.ts';
+import { useSluice } from '../sluice-provider.tsx';
+import { useResource } from '../use-resource.ts';
+import { BuilderForm } from './builder-form.tsx';
+import { BuilderSide } from './builder-side.tsx';
+import { type Draft, draftFor, toRequest } from './export-draft.ts';
+import { PreviewPanel } from './preview-panel.tsx';
+import { useBuilderActions } from './use-builder-actions.ts';
+import { useExportCheck } from './use-export-check.ts';
+
+/** Props of {@link ExportBuilder}. */
+export interface ExportBuilderProps {
+  /** Whose request it is: their centers to choose from (none ticked means all), their id in the CLI command. */
+  user: Pick<CurrentUser, 'id' | 'centers'>;
+  /** Called once a task is queued, e.g. to show the task list; without it the builder says so itself. */
+  onTaskQueued?: (task: ExportTask) => void;
+}
+
+/**
+ * Compose a report as a sentence: one export, any filters and aggregators (each with a form generated
+ * from its JSON Schema), centers, one format. The server checks the request as it is edited and answers
+ * it in words; then preview it (table and chart), download it now, run it as a background task, or copy
+ * it as a curl or CLI command.
+ *
+ * @example
+ * ```tsx
+ * <ExportBuilder user={{ id: me.id, centers: me.centers }} onTaskQueued={() => navigate('/tasks')} />
+ * ```
+ */
+export function ExportBuilder({ user, onTaskQueued }: ExportBuilderProps) {
+  const { client, messages } = useSluice();
+  const catalog = useResource('exports', (signal) => client.exports({ signal }));
+  const [chosen, setChosen] = useState<Draft | null>(null);
+  const exports = catalog.data ?? [];
+  const draft = chosen ?? (exports[0] ? draftFor(exports[0]) : null);
+  const offered = exports.find((candidate) => candidate.alias === draft?.export);
+  if (catalog.error) return <ErrorNotice error={catalog.error} />;
+  if (catalog.data?.length === 0) return <p className="sluice-muted">{messages.noExports}</p>;
+  if (!draft || !offered) return <section className="sluice-builder" aria-busy="true" />;
+  return <Builder exports={exports} offered={offered} draft={draft} onDraft={setChosen} user={user} onTaskQueued={onTaskQueued} />;
+}
+
+interface BuilderProps extends ExportBuilderProps {
+  exports: OfferedExport[];
+  offered: OfferedExport;
+  draft: Draft;
+  onDraft(draft: Draft): void;
+}
+
+function Builder({ exports, offered, draft, onDraft, user, onTaskQueued }: BuilderProps) {
+  const request = toRequest(draft);
+  const check = useExportCheck(request);
+  const actions = useBuilderActions(request, onTaskQueued);
+  const issues = check.issues.length > 0 ? check.issues : actions.issues;
+  const current = actions.shown?.request === JSON.stringify(request);
+  const extension = offered.formatters.find((formatter) => formatter.alias === draft.formatter.alias)?.extension ?? 'out';
+  const change = (next: Draft) => {
+    onDraft(next);
+    actions.clearIssues();
+  };
+  return (
+    <section className="sluice-builder">
+      <div className="sluice-builder-grid">
+        <BuilderForm exports={exports} offered={offered} draft={draft} issues={issues} centers={user.centers} onChange={change} />
+        <BuilderSide
+          check={check}
+          issues={issues}
+          actions={actions}
+          large={current && (actions.shown?.preview.truncated ?? false)}
+          request={request}
+          userId={user.id}
+          fileName={`${draft.export}.${extension}`}
+        />
+      </div>
+      {actions.shown ? <PreviewPanel shown={actions.shown} current={current} title={offered.title} /> : null}
+    </section>
+  );
+}

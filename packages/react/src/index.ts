@@ -1,0 +1,27 @@
+export { ErrorNotice } from './error-notice.tsx';
+export { ExportBuilder, type ExportBuilderProps } from './export-builder/export-builder.tsx';
+export { HistoryTimeline, type HistoryTimelineProps } from './history-timeline/history-timeline.tsx';
+export type { LocaleFormat } from './locale-format.ts';
+export { defaultMessages, type SluiceMessages } from './messages.ts';
+export type { CurrentUser, ExportCheck, ExportPreview } from './pending-server-types.ts';
+export type {
+  CollectionChangeView,
+  ErrorResponseBody,
+  ExportRequestInput,
+  ExportTask,
+  ExportTaskStatus,
+  FieldChangeView,
+  FieldIssue,
+  HistoryAsOf,
+  HistoryEntryView,
+  OfferedElement,
+  OfferedExport,
+  Page,
+  SyncSummary,
+} from './server-types.ts';
+export { SluiceApiError } from './sluice-api-error.ts';
+export { type CallOptions, createSluiceClient, type DownloadedFile, type PageRequest, type SluiceClient, type SluiceClientOptions } from './sluice-client.ts';
+export { type SluiceContextValue, SluiceProvider, type SluiceProviderProps, useSluice } from './sluice-provider.tsx';
+export { SyncStatus, type SyncStatusProps } from './sync-status/sync-status.tsx';
+export type { EventSourceClass, TaskEventListener } from './task-events.ts';
+export { TaskList, type TaskListProps } from './task-list/task-list.tsx';

@@ -1,0 +1,180 @@
+import { englishStringTranslator, type TranslatableString } from '@rjsf/utils';
+import type { ExportTaskStatus } from './server-types.ts';
+
+/**
+ * Every string the components show, in one object: replace any of them through `<SluiceProvider messages>`.
+ * Functions take their values already formatted for the provider's `locale` (numbers, dates, sizes,
+ * durations), plus the raw count where a language needs it for plurals. Texts that come from the server
+ * (export titles, sentences, history texts, error messages) are the server's.
+ */
+export interface SluiceMessages {
+  /** Shown where a value is missing. */
+  missingValue: string;
+  networkError: string;
+  unexpectedAnswer(values: { status: number }): string;
+  errorCode(values: { code: string }): string;
+  /** rjsf's own texts in the parameter forms (buttons of arrays, "or", …). */
+  formText(text: TranslatableString, params?: string[]): string;
+
+  noExports: string;
+  exportLabel: string;
+  filtersLegend: string;
+  groupByLegend: string;
+  centersLegend: string;
+  allCentersHint: string;
+  formatLegend: string;
+  pivotLayout: string;
+  pivotRows: string;
+  pivotColumns: string;
+  /** The server's sentences for the request (`["Count people", "Grouped by gender"]`) and the formatter's title, as one sentence. */
+  requestSentence(values: { parts: string[]; formatter: string }): string;
+  fieldIssue(values: { path: string; message: string }): string;
+  fixMarkedFields: string;
+  preview: string;
+  previewBusy: string;
+  download: string;
+  downloadBusy: string;
+  runAsTask: string;
+  runAsTaskBusy: string;
+  downloadTooLarge: string;
+  largeResultHint: string;
+  taskQueued(values: { id: number }): string;
+  copyCommands: string;
+  copyAs(values: { name: string }): string;
+  copied: string;
+  previewHeading: string;
+  previewStale: string;
+  previewTruncated(values: { rows: string; count: number }): string;
+  chartLabel(values: { title: string }): string;
+  saveChart: string;
+
+  tasksLabel: string;
+  taskTitle(values: { id: number; export: string }): string;
+  taskSummary(values: { formatter: string; createdAt: string }): string;
+  taskStatus: Record<ExportTaskStatus | 'cancelling', string>;
+  taskProgressLabel(values: { id: number }): string;
+  /** Read out by screen readers when a task's status or tenth of progress changes. */
+  taskAnnouncement(values: { id: number; status: string; percent: string }): string;
+  taskRows(values: { processed: string; total: string; estimate: boolean }): string;
+  rowsPerSecond(values: { rate: string }): string;
+  eta(values: { duration: string }): string;
+  took(values: { duration: string }): string;
+  peakMemory(values: { size: string }): string;
+  attempt(values: { attempt: number; max: number }): string;
+  downloadFile(values: { name: string; size: string }): string;
+  fileExpired: string;
+  cancel: string;
+  retry: string;
+  noTasks: string;
+  newestTasks: string;
+  olderTasks: string;
+
+  historyCreated: string;
+  historyDeleted: string;
+  historyByline(values: { at: string; actor: string }): string;
+  systemActor: string;
+  noHistory: string;
+  olderHistory: string;
+  asOfLabel: string;
+  asOfRevision: string;
+  asOfNothing: string;
+
+  syncIntro: string;
+  watermark: string;
+  heldBack: string;
+  heldBackValue(values: { changes: string; count: number; duration: string }): string;
+  mappingColumn: string;
+  latestVersionColumn: string;
+  checkpointColumn: string;
+  noMappings: string;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/**
+ * The English texts, used for any message the provider is not given.
+ *
+ * @example
+ * ```tsx
+ * <SluiceProvider client={client} messages={{ ...frenchMessages, preview: 'Aperçu' }} locale="fr-BE">…</SluiceProvider>
+ * ```
+ */
+export const defaultMessages: SluiceMessages = {
+  missingValue: '–',
+  networkError: 'The server cannot be reached. Check your connection and try again.',
+  unexpectedAnswer: ({ status }) => `The server answered with status ${status}.`,
+  errorCode: ({ code }) => `(${code})`,
+  formText: englishStringTranslator,
+
+  noExports: 'There is nothing you may export.',
+  exportLabel: 'Export',
+  filtersLegend: 'Filters',
+  groupByLegend: 'Group by',
+  centersLegend: 'Centers',
+  allCentersHint: 'None ticked: all your centers.',
+  formatLegend: 'Format',
+  pivotLayout: 'Layout',
+  pivotRows: 'As rows',
+  pivotColumns: 'As columns',
+  requestSentence: ({ parts: [first, ...rest], formatter }) =>
+    first ? [first, ...rest.map(lowerFirst), ...(formatter ? [`as ${formatter}`] : [])].join(', ') : '',
+  fieldIssue: ({ path, message }) => `${path}: ${message}`,
+  fixMarkedFields: 'Fix the marked fields first.',
+  preview: 'Preview',
+  previewBusy: 'Loading preview…',
+  download: 'Download now',
+  downloadBusy: 'Downloading…',
+  runAsTask: 'Run as a background task',
+  runAsTaskBusy: 'Queuing…',
+  downloadTooLarge: 'More rows than a preview holds: run it as a task, so the download cannot time out',
+  largeResultHint: 'This result has more rows than a preview holds: a background task is the safe way to get it.',
+  taskQueued: ({ id }) => `Queued as task #${id}.`,
+  copyCommands: 'Copy as curl or as a CLI command',
+  copyAs: ({ name }) => `Copy as ${name}`,
+  copied: 'copied',
+  previewHeading: 'Preview',
+  previewStale: 'The report has changed since this preview.',
+  previewTruncated: ({ rows }) => `Showing the first ${rows} rows.`,
+  chartLabel: ({ title }) => `Chart: ${title}`,
+  saveChart: 'Save chart as PNG',
+
+  tasksLabel: 'Export tasks',
+  taskTitle: ({ id, export: name }) => `#${id} ${name}`,
+  taskSummary: ({ formatter, createdAt }) => `as ${formatter}, created ${createdAt}`,
+  taskStatus: { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', cancelling: 'cancelling' },
+  taskProgressLabel: ({ id }) => `Task ${id} progress`,
+  taskAnnouncement: ({ id, status, percent }) => `Task ${id} ${status}, ${percent}`,
+  taskRows: ({ processed, total, estimate }) => `${processed} / ${estimate ? '~' : ''}${total} rows`,
+  rowsPerSecond: ({ rate }) => `${rate} rows/s`,
+  eta: ({ duration }) => `ETA ${duration}`,
+  took: ({ duration }) => `took ${duration}`,
+  peakMemory: ({ size }) => `peak memory ${size}`,
+  attempt: ({ attempt, max }) => `attempt ${attempt} of ${max}`,
+  downloadFile: ({ name, size }) => `Download ${name} (${size})`,
+  fileExpired: 'The file has expired.',
+  cancel: 'Cancel',
+  retry: 'Retry',
+  noTasks: 'No tasks yet: run one from the export builder.',
+  newestTasks: 'Newest',
+  olderTasks: 'Older →',
+
+  historyCreated: 'Created',
+  historyDeleted: 'Deleted',
+  historyByline: ({ at, actor }) => `${at} · ${actor}`,
+  systemActor: 'system',
+  noHistory: 'No recorded changes yet.',
+  olderHistory: 'Show older changes',
+  asOfLabel: 'View as of',
+  asOfRevision: 'Revision',
+  asOfNothing: 'No history recorded before that time.',
+
+  syncIntro:
+    'Offline clients (WatermelonDB, RxDB) pull these mappings from /api/sync. A pull hands out changes up to the watermark: changes committed after a still-running older transaction wait until it ends, so none is missed.',
+  watermark: 'Watermark',
+  heldBack: 'Held back',
+  heldBackValue: ({ changes, count, duration }) => `${changes} ${count === 1 ? 'change' : 'changes'}, ${duration}`,
+  mappingColumn: 'Mapping',
+  latestVersionColumn: 'Latest version',
+  checkpointColumn: 'Checkpoint a first pull would continue from',
+  noMappings: 'There is nothing you may sync.',
+};

@@ -1,0 +1,34 @@
+/**
+ * The shapes the sluice routes answer, derived from the server packages' own zod schemas and types, so
+ * a change on the server is a type error here instead of a silent drift. Type-only: nothing of the server
+ * packages reaches the browser bundle.
+ */
+import type { CollectionChangeView, FieldChangeView, HistoryEntry, StateAsOf } from '@sluice/audit';
+import type { ErrorResponseBody, ValidationIssue } from '@sluice/core';
+import type { ExportIssue, exportRequestSchema, exportTaskViewSchema, OfferedElement, OfferedExport } from '@sluice/export';
+import type { Page } from '@sluice/pagination';
+import type { summaryResponseSchema } from '@sluice/sync';
+import type { z } from 'zod';
+
+export type { CollectionChangeView, ErrorResponseBody, FieldChangeView, OfferedElement, OfferedExport, Page };
+
+/** An export task as `/api/export-tasks` answers it. */
+export type ExportTask = z.infer<typeof exportTaskViewSchema>;
+
+/** Where a task is in its life. */
+export type ExportTaskStatus = ExportTask['status'];
+
+/** An export request as a client writes it (the server fills in the defaults). */
+export type ExportRequestInput = z.input<typeof exportRequestSchema>;
+
+/** `GET /api/sync/summary`: the mappings the user may sync, their checkpoints and the watermark. */
+export type SyncSummary = z.infer<typeof summaryResponseSchema>;
+
+/** One revision of an entity's history as the history route answers it (the entity is in the URL). */
+export type HistoryEntryView = Omit<HistoryEntry, 'correlationId' | 'entity' | 'entityId'>;
+
+/** An entity's tracked state at a past time; all `null` when nothing was recorded before it. */
+export type HistoryAsOf = StateAsOf | { [Key in keyof StateAsOf]: null };
+
+/** A problem with one field of a request, by its dotted path (e.g. `filters.person_birthdate.to`). */
+export type FieldIssue = ExportIssue | ValidationIssue;
