@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
-const packages = ['core', 'pagination', 'audit', 'export', 'sync', 'cli'];
+const packages = ['core', 'db', 'pagination', 'audit', 'export', 'sync', 'cli'];
 const npm = (args: string[], cwd: string) =>
   // Outside the repository: no development condition, so the installed dist/ is what runs.
   run('npm', args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 });

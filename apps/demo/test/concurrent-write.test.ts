@@ -1,12 +1,12 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
+import { registerSluiceErrors } from '@sluice/core/fastify';
 import type { DialectName } from '@sluice/db';
 import { createTestDatabase, describeEachDialect } from '@sluice/test-utils';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Person } from '../src/db/entities/index.ts';
 import { type Database, openDatabase } from '../src/db/open-orm.ts';
-import { registerErrorHandling } from '../src/http/error-handler.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 
 /**
@@ -53,7 +53,7 @@ describeEachDialect('a write the database gives up on for a concurrent one', (di
     const read = gate();
     const concurrent = gate();
     const server = Fastify();
-    registerErrorHandling(server);
+    registerSluiceErrors(server);
     server.post('/rename', () =>
       app.orm.em.fork().transactional(async (em) => {
         for (const statement of provoke.session) await run(em, statement);

@@ -1,23 +1,3 @@
-/** A field change ready to display. */
-export interface FieldChangeView {
-  field: string;
-  label: string;
-  old: string | null;
-  new: string | null;
-  /** e.g. `Status changed from New to Collecting`. */
-  text: string;
-}
-
-/** A collection change ready to display. */
-export interface CollectionChangeView {
-  field: string;
-  label: string;
-  added: string[];
-  removed: string[];
-  /** e.g. `Products: added TV; removed Mouse`. */
-  text: string;
-}
-
 /** The sentence for one field change. */
 export function describeFieldChange(label: string, action: 'create' | 'update' | 'delete', old: string | null, value: string | null): string {
   if (action === 'create') return `${label} set to ${value ?? 'nothing'}`;

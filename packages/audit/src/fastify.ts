@@ -1,2 +1,3 @@
-/** `@sluice/audit/fastify`: the Fastify plugin, apart so apps without Fastify never load it. */
-export { auditContextPlugin } from './fastify-plugin.ts';
+/** `@sluice/audit/fastify`: the Fastify plugins, apart so apps without Fastify never load them. */
+export { auditContextPlugin } from './http/audit-context-plugin.ts';
+export { type HistoryRoutesOptions, historyRoutes } from './http/history-routes.ts';

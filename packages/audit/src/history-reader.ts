@@ -3,24 +3,10 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { rawIsoInstant } from '@sluice/db';
 import { type ConfiguredQuery, type Page, type Pager, paginateQueryBuilder } from '@sluice/pagination';
 import type { AuditOptions, TrackedEntity } from './audit-config.ts';
-import type { AuditActor } from './audit-context.ts';
 import { AuditChange, type StoredCollectionChange, type StoredFieldChange } from './audit-entities.ts';
 import { AuditError } from './audit-error.ts';
-import { type CollectionChangeView, describeCollectionChange, describeFieldChange, type FieldChangeView } from './change-text.ts';
-
-/** One entry of an entity's history or of the feed. */
-export interface HistoryEntry {
-  revision: number;
-  /** ISO instant of the revision. */
-  at: string;
-  actor: AuditActor | null;
-  correlationId: string | null;
-  entity: string;
-  entityId: string;
-  action: 'create' | 'update' | 'delete';
-  changes: FieldChangeView[];
-  collections: CollectionChangeView[];
-}
+import { describeCollectionChange, describeFieldChange } from './change-text.ts';
+import type { HistoryEntry, StateAsOf } from './history-view.ts';
 
 /** Filters of the feed across entities. Scopes limit it to what the reader may see. */
 export interface FeedFilter {
@@ -34,13 +20,6 @@ export interface FeedFilter {
    * from the feed too, old entries included.
    */
   scopes?: string[];
-}
-
-/** An entity as it was at a point in history. */
-export interface StateAsOf {
-  revision: number;
-  at: string;
-  state: Record<string, string | string[] | null>;
 }
 
 type Row = Record<string, unknown>;
@@ -58,6 +37,11 @@ export class HistoryReader {
   constructor(options: AuditOptions, reading: { cursorSecret?: string } = {}) {
     this.#byType = new Map(options.entities.map((entity) => [entity.type, entity]));
     this.#cursorSecret = reading.cursorSecret;
+  }
+
+  /** The public names of the tracked entity types, e.g. `['orders', 'people']`. */
+  get types(): string[] {
+    return [...this.#byType.keys()];
   }
 
   /** The tracked entity configuration of `type`, or `AUDIT_UNKNOWN_ENTITY_TYPE`. */
@@ -94,8 +78,8 @@ export class HistoryReader {
     return latest ? (latest.scope ?? null) : undefined;
   }
 
-  /** The entity's tracked state at `at` (a time or a revision id); `null` before it existed and after its deletion. */
-  async stateAsOf(em: EntityManager, type: string, entityId: string | number, at: Date | { revision: number }): Promise<StateAsOf | null> {
+  /** The entity's tracked state at `at` (a time or a revision id); all null before it existed and after its deletion. */
+  async stateAsOf(em: EntityManager, type: string, entityId: string | number, at: Date | { revision: number }): Promise<StateAsOf> {
     this.tracked(type);
     const revision = at instanceof Date ? { createdAt: { $lte: at } } : { id: { $lte: at.revision } };
     const latest = await em.findOne(
@@ -103,7 +87,7 @@ export class HistoryReader {
       { entityType: type, entityId: String(entityId), revision },
       { orderBy: { revision: 'desc', id: 'desc' }, populate: ['revision'] },
     );
-    if (!latest || latest.action === 'delete') return null;
+    if (!latest || latest.action === 'delete') return { revision: null, at: null, state: null };
     return { revision: latest.revision.id, at: latest.revision.createdAt.toISOString(), state: latest.state };
   }
 

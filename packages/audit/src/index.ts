@@ -4,6 +4,16 @@ export { AuditChange, AuditRevision, auditEntities, type StoredCollectionChange,
 export { AuditError, auditErrorCodes } from './audit-error.ts';
 export { AuditSubscriber } from './audit-subscriber.ts';
 export { type BulkChange, recordBulkChange } from './bulk-change.ts';
-export { type CollectionChangeView, describeCollectionChange, describeFieldChange, type FieldChangeView } from './change-text.ts';
-export { type FeedFilter, type HistoryEntry, HistoryReader, type StateAsOf } from './history-reader.ts';
+export { describeCollectionChange, describeFieldChange } from './change-text.ts';
+export { type FeedFilter, HistoryReader } from './history-reader.ts';
+export {
+  type CollectionChangeView,
+  collectionChangeViewSchema,
+  type FieldChangeView,
+  fieldChangeViewSchema,
+  type HistoryEntry,
+  historyEntrySchema,
+  type StateAsOf,
+  stateAsOfSchema,
+} from './history-view.ts';
 export { parseAge, pruneHistory } from './retention.ts';

@@ -1,5 +1,5 @@
 export type { AggregatorDefinition } from './elements/aggregator-definition.ts';
-export { CalendarDate, type ColumnType, typedValue } from './elements/column-type.ts';
+export { CalendarDate, type ColumnType, columnTypes, typedValue } from './elements/column-type.ts';
 export type { ElementBase } from './elements/element-base.ts';
 export { type SubqueryCondition, whereExists } from './elements/exists-condition.ts';
 export type { AnyQueryBuilder, ExportContext, ExportUser } from './elements/export-context.ts';
@@ -8,7 +8,7 @@ export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult,
 export type { FilterDefinition } from './elements/filter-definition.ts';
 export type { FormatterDefinition, ResumableListWriter } from './elements/formatter-definition.ts';
 export { csvFormatter, csvListFormatter } from './formatters/csv-formatter.ts';
-export { type JsonCell, jsonFormatter, tabularJson } from './formatters/json-formatter.ts';
+export { type JsonCell, type JsonResult, jsonFormatter, jsonResultSchema, tabularJson } from './formatters/json-formatter.ts';
 export { odsFormatter } from './formatters/ods-formatter.ts';
 export { cellText, neutraliseFormula } from './formatters/spreadsheet-cell.ts';
 export { type SpreadsheetParams, spreadsheetParams } from './formatters/spreadsheet-writer.ts';
@@ -16,8 +16,16 @@ export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } f
 export { xlsxFormatter } from './formatters/xlsx-formatter.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './pipeline/export-error.ts';
 export { exportFileName } from './pipeline/export-file-name.ts';
-export { ExportRegistry, type OfferedElement, type OfferedExport, type PreparedExport } from './pipeline/export-registry.ts';
+export { ExportRegistry, type PreparedExport } from './pipeline/export-registry.ts';
 export { type ExportRequest, exportRequestSchema } from './pipeline/export-request.ts';
+export {
+  type ExportCheck,
+  exportCheckSchema,
+  type OfferedElement,
+  type OfferedExport,
+  offeredElementSchema,
+  offeredExportSchema,
+} from './pipeline/offered-export.ts';
 export { describeExport, type ListPosition, type RunOptions, runExport } from './pipeline/run-export.ts';
 export { tuneForStreaming } from './pipeline/streaming-memory.ts';
 export { canResume, type ExportCheckpoint, type ExportWriting, type WriteExportOptions, writeExport } from './pipeline/write-export.ts';

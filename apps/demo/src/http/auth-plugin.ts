@@ -1,5 +1,6 @@
 import { setAuditActor } from '@sluice/audit';
 import { AccessError } from '@sluice/core';
+import { errorBody } from '@sluice/core/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,7 +8,6 @@ import { z } from 'zod';
 import type { CurrentUser } from '../auth/current-user.ts';
 import { SessionCache } from '../auth/session-cache.ts';
 import { authenticate, closeSession, openSession, resolveSession } from '../auth/sessions.ts';
-import { errorBody } from './schemas.ts';
 
 /** Name of the session cookie set by `POST /api/login`. */
 export const sessionCookie = 'sluice_session';

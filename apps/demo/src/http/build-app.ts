@@ -4,23 +4,21 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { auditContextPlugin } from '@sluice/audit/fastify';
+import { frameworkErrorOptions, registerSluiceErrors } from '@sluice/core/fastify';
 import type { ExportTaskService } from '@sluice/export';
 import type { SyncServer } from '@sluice/sync';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { demoExportRegistry } from '../exports/demo-exports.ts';
 import { authPlugin } from './auth-plugin.ts';
-import { frameworkErrorOptions, registerErrorHandling } from './error-handler.ts';
 import { type LoginThrottleOptions, loginThrottlePlugin } from './login-throttle.ts';
 import { documentRoute } from './openapi-conventions.ts';
 import { activityRoutes } from './routes/activities.ts';
-import { exportTaskRoutes } from './routes/export-tasks.ts';
-import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
-import { historyRoutes } from './routes/history.ts';
 import { meRoutes } from './routes/me.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
-import { syncRoutes } from './routes/sync.ts';
+import { sluiceRoutes } from './sluice-routes.ts';
 import { rejectUnstorableText } from './text-guard.ts';
 import { webUiPlugin } from './web-ui.ts';
 
@@ -59,7 +57,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  registerSluiceErrors(app, { notFound: true });
   app.addHook('onRoute', documentRoute);
 
   await app.register(fastifySwagger, {
@@ -93,10 +91,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
   await app.register(orderRoutes, routeOptions);
-  await app.register(historyRoutes, routeOptions);
-  await app.register(exportRoutes);
-  await app.register(exportTaskRoutes, { service: dependencies.exportTasks, cursorSecret: dependencies.cursorSecret, eventPollMs: dependencies.eventPollMs });
-  await app.register(syncRoutes, { sync: dependencies.sync });
+  await app.register(sluiceRoutes, {
+    registry: demoExportRegistry(),
+    exportTasks: dependencies.exportTasks,
+    sync: dependencies.sync,
+    cursorSecret: dependencies.cursorSecret,
+    eventPollMs: dependencies.eventPollMs,
+  });
   if (dependencies.webUiDirectory) await app.register(webUiPlugin, { directory: dependencies.webUiDirectory });
   return app;
 }

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { errorBody } from '@sluice/core/fastify';
 import { type ConfiguredQuery, pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { errorBody } from './schemas.ts';
 
 /** Options every resource route plugin receives. */
 export interface RouteOptions {

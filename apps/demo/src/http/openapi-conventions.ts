@@ -1,5 +1,5 @@
+import { errorBody } from '@sluice/core/fastify';
 import type { RouteOptions } from 'fastify';
-import { errorBody } from './schemas.ts';
 
 /** `GET /api/export-tasks/:id/download` -> `getExportTasksByIdDownload`: unique, stable, from the route itself. */
 export function operationIdOf(method: string, url: string): string {

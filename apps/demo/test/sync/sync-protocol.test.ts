@@ -5,17 +5,18 @@ import { type ProtocolClient, protocolClient, pullUntilDone } from './sync-clien
 
 const all = ['statuses', 'products', 'people', 'activities', 'orders', 'order_products'];
 
+// The protocol itself (paging under writes, moves out of scope, resets after a prune, checkpoints of
+// another database, refusals before any query) is tested in packages/sync/test; here, the demo's wiring:
+// its routes, sessions, mappings and schema.
 describeEachDialect('sync protocol', (dialect) => {
   let t: TestApp;
   let alice: string;
-  let admin: string;
   const sql = (text: string, params: unknown[] = []) => t.orm.em.fork().getConnection().execute(text, params);
   const count = async (text: string, params: unknown[] = []) => Number((await sql(text, params))[0]?.n);
 
   beforeAll(async () => {
     t = await startTestApp(dialect, { people: 60 });
     alice = await t.login('alice');
-    admin = await t.login('admin');
   });
   afterAll(() => t.close());
 
@@ -51,26 +52,6 @@ describeEachDialect('sync protocol', (dialect) => {
       expect(page).toMatchObject({ changes: [], hasMore: false });
   });
 
-  it('pages to exactly the server’s state while writes go on', async () => {
-    const client = protocolClient(['people']);
-    const ids = (await sql('select id from person where center_id in (1, 2, 3) order by id')).map((row) => Number(row.id));
-    let writing = true;
-    const writer = (async () => {
-      for (let n = 0; writing; n++) {
-        const id = ids[(n * 7) % ids.length];
-        const body = n % 5 === 4 ? { centerId: (n % 3) + 1 } : { lastName: `Writer${n}` };
-        expect((await t.request(admin, 'PATCH', `/api/people/${id}`, body)).statusCode).toBe(200);
-      }
-    })();
-    for (let round = 0; round < 8; round++) await pullUntilDone(t, alice, client, 7);
-    writing = false;
-    await writer;
-    await pullUntilDone(t, alice, client, 7);
-    const server = new Map((await sql('select id, last_name from person where center_id in (1, 2)')).map((row) => [String(row.id), row.last_name]));
-    const local = new Map([...(client.rows.get('people')?.entries() ?? [])].map(([id, row]) => [id, row.last_name]));
-    expect(local).toEqual(server);
-  });
-
   it('sends a changed order, its person (parent) and membership rows', async () => {
     const client = await synced();
     const [order] = await sql('select o.id, o.person_id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 order by o.id limit 1');
@@ -89,28 +70,6 @@ describeEachDialect('sync protocol', (dialect) => {
     await t.request(alice, 'DELETE', `/api/orders/${order?.id}/products/${extra}`);
     const removed = (await t.request(alice, 'POST', '/api/sync/pull', { mappings: { order_products: pages.order_products.checkpoint } })).json().mappings;
     expect(removed.order_products.deletes).toEqual([`${order?.id}:${extra}`]);
-  });
-
-  it('turns a move out of the caller’s centers into deletes of the row and the rows that follow it', async () => {
-    const client = await synced();
-    const [person] = await sql(
-      'select p.id from person p where p.center_id = 2 and exists (select 1 from customer_order o where o.person_id = p.id) and exists (select 1 from activity a where a.person_id = p.id) order by p.id limit 1',
-    );
-    const id = Number(person?.id);
-    const orders = (await sql('select id from customer_order where person_id = ?', [id])).map((row) => Number(row.id));
-    const activities = (await sql('select id from activity where person_id = ?', [id])).map((row) => Number(row.id));
-    expect((await t.request(admin, 'PATCH', `/api/people/${id}`, { centerId: 3 })).statusCode).toBe(200);
-    await pullUntilDone(t, alice, client);
-    expect(client.rows.get('people')?.has(String(id))).toBe(false);
-    for (const order of orders) expect(client.rows.get('orders')?.has(String(order))).toBe(false);
-    for (const activity of activities) expect(client.rows.get('activities')?.has(String(activity))).toBe(false);
-    expect([...(client.rows.get('order_products')?.keys() ?? [])].some((key) => orders.includes(Number(key.split(':')[0])))).toBe(false);
-    // And back: the rows come back with their current state.
-    expect((await t.request(admin, 'PATCH', `/api/people/${id}`, { centerId: 1 })).statusCode).toBe(200);
-    await pullUntilDone(t, alice, client);
-    expect(client.rows.get('people')?.get(String(id))).toMatchObject({ center_id: 1 });
-    for (const order of orders) expect(client.rows.get('orders')?.has(String(order))).toBe(true);
-    for (const activity of activities) expect(client.rows.get('activities')?.has(String(activity))).toBe(true);
   });
 
   it('sends deletes for a deleted person and the rows the database cascade removed', async () => {
@@ -144,24 +103,8 @@ describeEachDialect('sync protocol', (dialect) => {
     }
   });
 
-  it('answers a reset to a checkpoint older than the pruned log', async () => {
-    const client = await synced();
-    await t.request(
-      alice,
-      'PATCH',
-      `/api/orders/${(await sql('select o.id from customer_order o join person p on p.id = o.person_id where p.center_id = 1 limit 1'))[0]?.id}`,
-      { totalPrice: 7 },
-    );
-    const { pruneSyncLog } = await import('@sluice/sync');
-    const { pruned } = await pruneSyncLog(t.orm.em.fork(), new Date(Date.now() + 60_000));
-    expect(pruned).toBeGreaterThan(0);
-    const page = (await t.request(alice, 'POST', '/api/sync/pull', { mappings: { orders: client.checkpoints.orders } })).json().mappings.orders;
-    expect(page.reset).toBe(true);
-    expect(page.changes.length).toBeGreaterThan(0);
-  });
-
-  describe('refuses bad checkpoints and requests before any query', () => {
-    it('tampered, for another mapping, or from another database', async () => {
+  describe('answers bad checkpoints and requests with 400 and their codes', () => {
+    it('tampered, for another mapping, malformed, or an unknown mapping', async () => {
       const client = await synced();
       const token = client.checkpoints.people as string;
       const [body, tag] = token.split('.');
@@ -176,13 +119,6 @@ describeEachDialect('sync protocol', (dialect) => {
         const response = await t.request(alice, 'POST', '/api/sync/pull', { mappings });
         expect(response.statusCode).toBe(400);
         expect(response.json().error.code).toBe(code);
-      }
-      const other = await startTestApp('sqlite', { people: 1 });
-      try {
-        const response = await other.request(await other.login('alice'), 'POST', '/api/sync/pull', { mappings: { people: token } });
-        expect(response.json().error.code).toBe('SYNC_INVALID_CHECKPOINT');
-      } finally {
-        await other.close();
       }
     });
 

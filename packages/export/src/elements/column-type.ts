@@ -2,7 +2,8 @@ import { rawBoolean, rawDay, rawInstant, rawNumber } from '@sluice/db';
 import type { ResultColumn } from './export-definition.ts';
 
 /** What a result column holds; formatters write each natively (date cells, numbers, ISO 8601 text). */
-export type ColumnType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean';
+export const columnTypes = ['text', 'integer', 'decimal', 'date', 'datetime', 'boolean'] as const;
+export type ColumnType = (typeof columnTypes)[number];
 
 /**
  * A calendar day without a time or zone, as `YYYY-MM-DD`. Kept apart from `Date` (an instant) so a

@@ -1,15 +1,23 @@
 import { z } from 'zod';
+import { columnTypes } from '../elements/column-type.ts';
 import { groupLabel, type TabularResult } from '../elements/export-result.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 
 /** One cell of a JSON result: the raw value and, for groups, its label. */
-export interface JsonCell {
-  value: unknown;
-  label: string | null;
-}
+const jsonCellSchema = z.object({ value: z.unknown(), label: z.string().nullable() });
+export type JsonCell = z.infer<typeof jsonCellSchema>;
+
+/** A result as JSON (a JSON file, a preview, a chart's data): typed columns, rows of cells, the request's sentences. */
+export const jsonResultSchema = z.object({
+  columns: z.array(z.object({ key: z.string(), label: z.string(), type: z.enum(columnTypes) })),
+  rows: z.array(z.array(jsonCellSchema)),
+  description: z.array(z.string()),
+  truncated: z.boolean(),
+});
+export type JsonResult = z.infer<typeof jsonResultSchema>;
 
 /** Tabular result as `{columns:[{key,label,type}], rows:[[{value,label}...]], description}` (previews, charts). */
-export function tabularJson(result: TabularResult, limit = Number.POSITIVE_INFINITY) {
+export function tabularJson(result: TabularResult, limit = Number.POSITIVE_INFINITY): JsonResult {
   const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label, type }) => ({ key, label, type: type ?? 'text' }));
   const rows = result.rows
     .slice(0, limit)

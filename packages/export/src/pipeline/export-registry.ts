@@ -6,6 +6,7 @@ import type { FilterDefinition } from '../elements/filter-definition.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
 import { type ExportRequest, exportRequestSchema, upgradeStoredRequest } from './export-request.ts';
+import type { OfferedElement, OfferedExport } from './offered-export.ts';
 
 /** A request that passed every check: elements resolved, parameters parsed, scopes authorized. */
 export interface PreparedExport {
@@ -19,30 +20,12 @@ export interface PreparedExport {
   request: ExportRequest;
 }
 
-/** An element as offered to a user: texts and the JSON Schema of its parameters. */
-export interface OfferedElement {
-  alias: string;
-  title: string;
-  description: string;
-  parameters: unknown;
-}
-
-/** An export as offered, with the filters, aggregators and formatters it can be combined with. */
-export interface OfferedExport extends OfferedElement {
-  type: string;
-  kind: 'tabular' | 'list';
-  filters: OfferedElement[];
-  aggregators: OfferedElement[];
-  /** With the extension of the files they write, so a client names a download before it has one. */
-  formatters: (OfferedElement & { extension: string })[];
-}
-
 function offered(element: { alias: string; title: string; description: string; params: z.ZodType }): OfferedElement {
   return {
     alias: element.alias,
     title: element.title,
     description: element.description,
-    parameters: z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }),
+    parameters: z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
   };
 }
 
@@ -86,6 +69,33 @@ export class ExportRegistry {
 
   registerFormatter<P>(definition: FormatterDefinition<P>): this {
     return this.#add(this.#formatters, 'formatter', definition as FormatterDefinition);
+  }
+
+  /**
+   * The requests this registry takes, typed element by element (one object per export, its filters',
+   * aggregators' and formatters' parameters as their own schemas), with `extra` fields: what an API
+   * documents, and what a generated client is typed from. {@link ExportRegistry.prepare} remains the
+   * validation (roles, applicability, cross-field checks).
+   */
+  requestSchema(extra: z.ZodRawShape = {}): z.ZodType {
+    const byAlias = (elements: { alias: string; params: z.ZodType }[]) =>
+      z.strictObject(Object.fromEntries(elements.map((element) => [element.alias, element.params.optional()])));
+    const requests = [...this.#exports.values()].map((definition) => {
+      const applies = (element: { applyOn: string }) => definition.accepts.includes(element.applyOn);
+      const formatters = [...this.#formatters.values()].filter((formatter) => formatter.kinds.includes(definition.kind));
+      return z
+        .strictObject({
+          ...exportRequestSchema.shape,
+          ...extra,
+          export: z.literal(definition.alias),
+          filters: byAlias([...this.#filters.values()].filter(applies)).optional(),
+          aggregators: byAlias(definition.kind === 'tabular' ? [...this.#aggregators.values()].filter(applies) : []).optional(),
+          formatter: z.union(formatters.map((formatter) => z.strictObject({ alias: z.literal(formatter.alias), params: formatter.params.optional() }))),
+        })
+        .meta({ title: definition.title, description: definition.description });
+    });
+    const [first, ...rest] = requests;
+    return first ? (rest.length > 0 ? z.union([first, ...rest]) : first) : exportRequestSchema.extend(extra);
   }
 
   /** What `user` may run in every one of `scopes` (default: all of theirs). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError } from '@sluice/core';
+import { errorBody, idParam } from '@sluice/core/fastify';
 import { paginateQueryBuilder } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import type { CurrentUser } from '../../auth/current-user.ts';
 import { CustomerOrder, Product, Status, statusNames } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { errorBody, idParam, integerColumn, isoDay } from '../schemas.ts';
+import { integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 import { findPerson } from './people.ts';

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { AccessError } from '@sluice/core';
+import { errorBody, idParam } from '@sluice/core/fastify';
 import { paginateQueryBuilder } from '@sluice/pagination';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import { type CurrentUser, canUseCenter } from '../../auth/current-user.ts';
 import { Center, genders, Person } from '../../db/entities/index.ts';
 import { type RouteOptions, registerListRoute } from '../list-route.ts';
-import { countryCode, errorBody, idParam, integerColumn, isoDay } from '../schemas.ts';
+import { countryCode, integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters, readInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
 

@@ -1,16 +1,7 @@
 import type { Socket } from 'node:net';
-import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import {
-  ConflictError,
-  InternalError,
-  isSluiceError,
-  NotFoundError,
-  RequestError,
-  type SluiceError,
-  ValidationError,
-  type ValidationIssue,
-} from '@sluice/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
+import { ConflictError, InternalError, NotFoundError, RequestError, ValidationError, type ValidationIssue } from '../common-errors.ts';
+import { isSluiceError, type SluiceError } from '../sluice-error.ts';
 
 function validationIssues(error: FastifyError): ValidationIssue[] {
   const context = error.validationContext ?? 'request';
@@ -20,16 +11,31 @@ function validationIssues(error: FastifyError): ValidationIssue[] {
   });
 }
 
+/**
+ * MikroORM's exceptions by name (a runtime import would make MikroORM a dependency of every app using
+ * these plugins): a transaction the database gave up on for a concurrent one, and constraint failures.
+ * MikroORM files PostgreSQL's serialization failures under deadlocks and leaves its lock_timeout
+ * (55P03) unconverted.
+ */
+function ormError(error: FastifyError): SluiceError | null {
+  switch (error.name) {
+    case 'UniqueConstraintViolationException':
+      return ConflictError.uniqueValue('a unique field');
+    case 'ForeignKeyConstraintViolationException':
+      return ConflictError.referenced('The record');
+    case 'DeadlockException':
+    case 'LockWaitTimeoutException':
+      return ConflictError.concurrentWrite();
+  }
+  return (error as { code?: string }).code === '55P03' ? ConflictError.concurrentWrite() : null;
+}
+
 /** Maps what Fastify, zod and MikroORM throw onto documented codes; `null` for the unexpected. */
 function toSluiceError(error: FastifyError): SluiceError | null {
   if (isSluiceError(error)) return error;
   if (error.validation) return ValidationError.fromIssues(validationIssues(error));
-  if (error instanceof UniqueConstraintViolationException) return ConflictError.uniqueValue('a unique field');
-  if (error instanceof ForeignKeyConstraintViolationException) return ConflictError.referenced('The record');
-  // A transaction the database gave up on for a concurrent one: MikroORM files PostgreSQL's serialization
-  // failures under deadlocks, and leaves its lock_timeout (55P03) unconverted.
-  if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException || (error as { code?: string }).code === '55P03')
-    return ConflictError.concurrentWrite();
+  const orm = ormError(error);
+  if (orm) return orm;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return ValidationError.field('body', 'is not valid JSON');
@@ -45,14 +51,22 @@ function toSluiceError(error: FastifyError): SluiceError | null {
 }
 
 /**
- * Answers every error as `{"error":{"code","message","details"?}}` with a documented code.
- * Unexpected errors become `INTERNAL_ERROR` with a generic message; the cause is logged, not sent.
+ * Answers every error of `app` (and the plugins it registers) as `{"error":{"code","message","details"?}}`
+ * with a documented code. Unexpected errors become `INTERNAL_ERROR` with a generic message; the cause is
+ * logged, not sent. sluice's route plugins call it in their own scope, so they answer this way in any app.
+ *
+ * @example
+ * ```ts
+ * const app = Fastify({ ...frameworkErrorOptions });
+ * registerSluiceErrors(app, { notFound: true });
+ * ```
  */
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => {
-    const error = NotFoundError.route(request.method, request.url.split('?')[0] ?? request.url);
-    return reply.code(error.statusCode).send(error.toResponseBody());
-  });
+export function registerSluiceErrors(app: FastifyInstance, options: { notFound?: boolean } = {}): void {
+  if (options.notFound)
+    app.setNotFoundHandler((request, reply) => {
+      const error = NotFoundError.route(request.method, request.url.split('?')[0] ?? request.url);
+      return reply.code(error.statusCode).send(error.toResponseBody());
+    });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let answer = toSluiceError(error);
     if (!answer) {
@@ -69,7 +83,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 /**
  * Errors Fastify and Node answer before any route or error handler runs (a malformed URL, a path
  * segment too long, headers too large, a broken request): the same JSON shape with a documented code.
- * Constructor options of Fastify, hence separate from {@link registerErrorHandling}.
+ * Constructor options of Fastify, hence separate from {@link registerSluiceErrors}.
  */
 export const frameworkErrorOptions: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> = {
   frameworkErrors: (error, _request, reply) => {

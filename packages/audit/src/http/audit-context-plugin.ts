@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { withAuditContext } from './audit-context.ts';
+import { withAuditContext } from '../audit-context.ts';
 
 /**
  * Gives every request its own audit context (correlation id = request id). Authentication then calls
