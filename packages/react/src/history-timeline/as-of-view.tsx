@@ -33,7 +33,7 @@ function AsOfState({ asOf }: { asOf: HistoryAsOf }) {
       {Object.entries(asOf.state).map(([field, value]) => (
         <div key={field}>
           <dt>{field}</dt>
-          <dd>{Array.isArray(value) ? format.list(value) : (value ?? messages.missingValue)}</dd>
+          <dd>{Array.isArray(value) ? format.list(value.map(String)) : value === null || value === undefined ? messages.missingValue : String(value)}</dd>
         </div>
       ))}
     </dl>
