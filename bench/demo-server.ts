@@ -56,7 +56,7 @@ export async function login(base: string, username: string): Promise<string> {
 }
 
 /** A port nobody listens on now (the system's choice), so servers started together never collide. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

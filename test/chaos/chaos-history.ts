@@ -1,5 +1,14 @@
 import type { SyncClient } from './chaos-clients.ts';
 
+/**
+ * Whether a write answered `status` may be in the database: accepted (200), or its outcome unknown to the
+ * client: no answer (0: the server died or the link was cut) or a 5xx (the link to the database was cut
+ * while the COMMIT was on its way: committed or not, the server cannot tell). A 4xx never wrote anything.
+ */
+export function mayHaveApplied(status: number): boolean {
+  return status === 200 || status === 0 || status >= 500;
+}
+
 /** An accepted or refused push, as its client saw the answer (0: no answer, the server died or the link was cut). */
 export interface PushRecord {
   client: string;
@@ -12,8 +21,8 @@ export interface PushRecord {
 /** What a run did and saw: the history the checker reads. */
 export interface ChaosHistory {
   pushes: PushRecord[];
-  /** Prices the API accepted (200) per order id. */
-  patches: Map<string, number[]>;
+  /** Prices sent through the API per order id, with the answer (0 until one arrives, or when none did). */
+  patches: Map<string, { price: number; status: number }[]>;
   /** Export tasks created (id and owner). */
   tasks: { id: number; user: string }[];
   /** Probes made while a transaction that wrote no synced row was held open. */
@@ -72,13 +81,14 @@ export function checkSync(history: ChaosHistory, clients: SyncClient[], truth: M
   const final = new Map<string, number>();
   for (const rows of truth.values()) for (const [id, price] of rows) final.set(id, price);
   const writes = new Map<string, Set<number>>();
-  for (const push of history.pushes.filter((candidate) => candidate.status === 200 || candidate.status === 0))
+  for (const push of history.pushes.filter((candidate) => mayHaveApplied(candidate.status)))
     writes.set(push.id, (writes.get(push.id) ?? new Set()).add(push.price));
-  for (const [id, prices] of history.patches) for (const price of prices) writes.set(id, (writes.get(id) ?? new Set()).add(price));
+  for (const [id, patches] of history.patches)
+    for (const { price, status } of patches) if (mayHaveApplied(status)) writes.set(id, (writes.get(id) ?? new Set()).add(price));
   for (const push of accepted) {
     const price = final.get(push.id);
     if (price !== undefined && !(writes.get(push.id) as Set<number>).has(price))
-      violations.push(`order ${push.id} ends at ${price}, which no accepted write set (a push of ${push.price} was accepted)`);
+      violations.push(`order ${push.id} ends at ${price}, which no write that may have applied set (a push of ${push.price} was accepted)`);
   }
   for (const probe of history.probes)
     if (probe.delivered === false) violations.push(`a change was held back ${probe.heldMs} ms by a transaction that wrote no synced row`);

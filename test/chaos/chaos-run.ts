@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DialectName, dialectNamed } from '@sluice/db';
 import { createTestDatabase, startTestS3, testRedisUrl, uniqueQueueName } from '@sluice/test-utils';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { openDatabase } from '../../apps/demo/src/db/open-orm.ts';
-import { type DemoServer, startDemoServer } from '../../bench/demo-server.ts';
+import { type DemoServer, freePort, startDemoServer } from '../../bench/demo-server.ts';
 import { call, login, pullUntilDone, pushPrice, type SyncClient, syncClient } from './chaos-clients.ts';
 import { type ChaosHistory, checkSync, count, emptyHistory, rolledBackPrice } from './chaos-history.ts';
 import { FaultProxy } from './fault-proxy.ts';
@@ -40,14 +39,6 @@ export interface ChaosReport {
 }
 
 const listPeople = { export: 'list_people', formatter: { alias: 'csv_list' } };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 function through(url: string, proxy: FaultProxy): string {
   const parsed = new URL(url);
@@ -153,10 +144,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const apiWriter = () =>
     actor('api', [30, 120], async (rnd) => {
       const id = pick(aliceOrders, rnd);
-      const value = nextPrice();
-      const answer = await call(base(), tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: value });
-      if (answer.status === 200) history.patches.set(id, [...(history.patches.get(id) ?? []), value]);
-      count(history.operations, `patch ${answer.status}`);
+      const patch = { price: nextPrice(), status: 0 };
+      history.patches.set(id, [...(history.patches.get(id) ?? []), patch]);
+      patch.status = (await call(base(), tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: patch.price })).status;
+      count(history.operations, `patch ${patch.status}`);
     });
 
   const taskMaker = () =>
@@ -203,9 +194,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const id = probeOrder;
       const value = nextPrice();
       const server = base();
-      const patched = await call(server, tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: value }).catch(() => null);
-      if (patched?.status !== 200) return;
-      history.patches.set(id, [...(history.patches.get(id) ?? []), value]);
+      const patch = { price: value, status: 0 };
+      history.patches.set(id, [...(history.patches.get(id) ?? []), patch]);
+      patch.status = (await call(server, tokens.admin, 'PATCH', `/api/orders/${id}`, { totalPrice: value }).catch(() => null))?.status ?? 0;
+      if (patch.status !== 200) return;
       let delivered: boolean | null = false;
       for (const deadline = Date.now() + heldMs; Date.now() < deadline && !delivered; await sleep(100)) {
         try {

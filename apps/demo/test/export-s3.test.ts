@@ -3,9 +3,9 @@ import { ExportTask, ExportTaskRunner, type ExportTaskService, PollingTaskWorker
 import { S3TaskStorage } from '@sluice/export/s3';
 import { describeEachDialect, startTestS3, type TestS3 } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { perChunk, slowed } from '../../../packages/export/test/slow-storage.ts';
 import { demoTaskConfig } from '../src/exports/export-tasks.ts';
 import { exportUser } from '../src/exports/export-user.ts';
-import { slowed } from './fixtures/slow-storage.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
@@ -17,7 +17,7 @@ describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
     s3 = await startTestS3();
     client = new S3Client(s3.clientConfig);
     // Slowed writes and small parts: a task runs long enough to be cancelled mid-upload.
-    const storage = slowed(new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'exports/', partSize: 16 * 1024 }), 60);
+    const storage = slowed(new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'exports/', partSize: 16 * 1024 }), perChunk(60));
     t = await startTestApp(dialect, { people: 20_000, tasks: { storage, tuning: { pageSize: 200, checkpointMs: 0, heartbeatMs: 50 } } });
     alice = await t.login('alice');
   });
@@ -57,7 +57,7 @@ describeEachDialect('export task files on S3 (s3rver)', (dialect) => {
     // Such a shutdown used to requeue the task with no checkpoint, and every row was written again.
     const storage = new S3TaskStorage({ client, bucket: s3.bucket, prefix: 'exports/', partSize: 5 * 1024 * 1024 });
     const tuning = { pageSize: 200, checkpointMs: 0, heartbeatMs: 50, leaseMs: 2_000 };
-    const config = demoTaskConfig(t.orm.em, { directory: t.exportDirectory, storage: slowed(storage, 60), tuning });
+    const config = demoTaskConfig(t.orm.em, { directory: t.exportDirectory, storage: slowed(storage, perChunk(60)), tuning });
     const request = { export: 'list_people', formatter: { alias: 'csv_list' } };
     await t.tasks.worker?.stop();
     const task = await service().create(request, exportUser({ id: 2, username: 'alice', roles: ['EXPORT'], centerIds: [1, 2] }));

@@ -1,11 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DirectoryTaskStorage } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { slowDirectory } from '../../demo/test/fixtures/slow-storage.ts';
+import { perChunk, slowed } from '../../../packages/export/test/slow-storage.ts';
 import { startTestApp, type TestApp } from '../../demo/test/test-app.ts';
 import { launchBrowser, logIn, screenshot, serve } from './browser.ts';
 
@@ -19,7 +20,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
   beforeAll(async () => {
     // Task files written slowly (a checkpoint, so a write, every 25 rows), so a running task can be
     // watched (and photographed) on its way to 100 %.
-    const storage = slowDirectory(await mkdtemp(join(tmpdir(), 'sluice-ui-tasks-')), 60);
+    const storage = slowed(new DirectoryTaskStorage(await mkdtemp(join(tmpdir(), 'sluice-ui-tasks-'))), perChunk(60));
     const tasks = { tuning: { storage, checkpointMs: 0, pageSize: 25 }, worker: { pollMs: 50 } };
     [t, browser] = await Promise.all([startTestApp(dialect, { people: 1_500, webUi: true, tasks }), launchBrowser()]);
     base = await serve(t);

@@ -1,3 +1,13 @@
+/**
+ * `@sluice/cli`: the `sluice` command (export tasks, history and sync-log retention, bundling) and the
+ * config it finds in an app (`sluice.config.ts`).
+ *
+ * @example
+ * ```ts
+ * export default defineSluiceConfig({ openOrm: () => MikroORM.init(options), exportTasks: (orm) => taskConfig(orm) });
+ * ```
+ * @packageDocumentation
+ */
 export { CliError, cliErrorCodes } from './cli-error.ts';
 export { cliMain } from './cli-main.ts';
 export type { Command, CommandContext, CommandOption } from './command.ts';

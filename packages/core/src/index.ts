@@ -1,3 +1,14 @@
+/**
+ * `@sluice/core`: the error every sluice package throws on purpose (`SluiceError`: a stable `code`, an
+ * HTTP status, a static factory per case) and its HTTP shape, shared by all packages.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError, isSluiceError } from '@sluice/core';
+ * throw NotFoundError.resource('Person', 7); // 404 {"error":{"code":"NOT_FOUND","message":"Person 7 not found"}}
+ * ```
+ * @packageDocumentation
+ */
 export { ageInMs } from './age.ts';
 export {
   AccessError,

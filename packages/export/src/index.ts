@@ -1,3 +1,16 @@
+/**
+ * `@sluice/export`: a report composed as a sentence (one Export, any Filters and Aggregators, one
+ * Formatter), run as one query limited to the user's scopes, streamed in flat memory; big ones as
+ * background tasks that survive a killed worker.
+ *
+ * @example
+ * ```ts
+ * const registry = new ExportRegistry().registerExport(listBooks).registerFormatter(csvListFormatter);
+ * const writing = await writeExport(registry.prepare({ export: 'list_books', formatter: { alias: 'csv_list' } }, user), em, createWriteStream('books.csv'));
+ * await writing.done; // the row count
+ * ```
+ * @packageDocumentation
+ */
 export type { AggregatorDefinition } from './elements/aggregator-definition.ts';
 export { CalendarDate, type ColumnType, columnTypes, typedValue } from './elements/column-type.ts';
 export type { ElementBase } from './elements/element-base.ts';

@@ -50,6 +50,12 @@ export interface IterateOptions {
 /**
  * A query with the orderings callers may use. Pages with cursors (keyset) or offsets; walks all rows
  * in bounded memory with {@link iterate}.
+ *
+ * @example
+ * ```ts
+ * const page = await query.paginate({ limit: 50, orderBy: [{ name: 'createdAt', direction: 'desc' }], count: true });
+ * for await (const person of query.iterate({ pageSize: 1_000, from: savedCheckpoint, onCheckpoint: save })) handle(person);
+ * ```
  */
 export class ConfiguredQuery<Item, Output = Item> {
   readonly #adapter: QueryAdapter<Item>;

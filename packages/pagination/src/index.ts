@@ -1,3 +1,14 @@
+/**
+ * `@sluice/pagination`: cursor (keyset) and offset pages over MikroORM and Kysely queries that never skip
+ * or repeat a row, and iterators that resume from a checkpoint.
+ *
+ * @example
+ * ```ts
+ * const people = paginateQueryBuilder(em, em.createQueryBuilder(Person, 'p'), { orderings: { name: { expression: 'p.last_name', type: 'string' } } });
+ * const page = await people.paginate({ limit: 50, orderBy: [{ name: 'name' }] }); // page.nextCursor for the next one
+ * ```
+ * @packageDocumentation
+ */
 export type { Checkpoint, ItemTransformer, IterateOptions, PaginationOptions } from './configured-query.ts';
 export { ConfiguredQuery } from './configured-query.ts';
 export type { Cursor, KeyValue } from './cursor-codec.ts';

@@ -1,12 +1,14 @@
+export type { CurrentUser } from './current-user.ts';
 export { ErrorNotice } from './error-notice.tsx';
 export { ExportBuilder, type ExportBuilderProps } from './export-builder/export-builder.tsx';
 export { HistoryTimeline, type HistoryTimelineProps } from './history-timeline/history-timeline.tsx';
 export type { LocaleFormat } from './locale-format.ts';
 export { defaultMessages, type SluiceMessages } from './messages.ts';
-export type { CurrentUser, ExportCheck, ExportPreview } from './pending-server-types.ts';
 export type {
   CollectionChangeView,
   ErrorResponseBody,
+  ExportCheck,
+  ExportPreview,
   ExportRequestInput,
   ExportTask,
   ExportTaskStatus,
@@ -25,3 +27,4 @@ export { type SluiceContextValue, SluiceProvider, type SluiceProviderProps, useS
 export { SyncStatus, type SyncStatusProps } from './sync-status/sync-status.tsx';
 export type { EventSourceClass, TaskEventListener } from './task-events.ts';
 export { TaskList, type TaskListProps } from './task-list/task-list.tsx';
+export { type Resource, useResource } from './use-resource.ts';

@@ -1,5 +1,15 @@
-import type { CurrentUser, ExportCheck, ExportPreview } from './pending-server-types.ts';
-import type { ExportRequestInput, ExportTask, HistoryAsOf, HistoryEntryView, OfferedExport, Page, SyncSummary } from './server-types.ts';
+import type { CurrentUser } from './current-user.ts';
+import type {
+  ExportCheck,
+  ExportPreview,
+  ExportRequestInput,
+  ExportTask,
+  HistoryAsOf,
+  HistoryEntryView,
+  OfferedExport,
+  Page,
+  SyncSummary,
+} from './server-types.ts';
 import { SluiceApiError } from './sluice-api-error.ts';
 import { type EventSourceClass, type TaskEventListener, watchTaskEvents } from './task-events.ts';
 

@@ -10,7 +10,13 @@ export interface Resource<T> {
 
 /**
  * Runs `load` whenever `key` changes (null: not yet), aborting the previous load and keeping its data on
- * screen until the next one arrives, so nothing jumps while a page reloads.
+ * screen until the next one arrives, so nothing jumps while a page reloads. The screens load with it;
+ * so can an app's own pages.
+ *
+ * @example
+ * ```tsx
+ * const orders = useResource(`/api/orders?limit=${limit}`, (signal) => client.request<Page<Order>>('GET', `/api/orders?limit=${limit}`, undefined, { signal }));
+ * ```
  */
 export function useResource<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: key !== null });

@@ -1,13 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportTaskViewSchema } from '@sluice/export';
+import { DirectoryTaskStorage, exportTaskViewSchema } from '@sluice/export';
 import { pageResponseSchema } from '@sluice/pagination';
 import { summaryResponseSchema } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { slowDirectory } from '../../../apps/demo/test/fixtures/slow-storage.ts';
 import { startTestApp, type TestApp } from '../../../apps/demo/test/test-app.ts';
+import { perChunk, slowed } from '../../export/test/slow-storage.ts';
 import type { ExportRequestInput, ExportTask } from '../src/server-types.ts';
 import { SluiceApiError } from '../src/sluice-api-error.ts';
 import { createSluiceClient, type SluiceClient } from '../src/sluice-client.ts';
@@ -46,7 +46,7 @@ describeEachDialect('@sluice/react client against the demo', (dialect) => {
   let token: string;
   beforeAll(async () => {
     // Task files written slowly, so a second task waits in the queue long enough to be cancelled.
-    const storage = slowDirectory(await mkdtemp(join(tmpdir(), 'sluice-react-tasks-')), 40);
+    const storage = slowed(new DirectoryTaskStorage(await mkdtemp(join(tmpdir(), 'sluice-react-tasks-'))), perChunk(40));
     t = await startTestApp(dialect, { people: 300, tasks: { tuning: { storage, checkpointMs: 0, pageSize: 25 }, worker: { pollMs: 50 } } });
     const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     token = await t.login('alice');

@@ -1,3 +1,16 @@
+/**
+ * `@sluice/sync`: a sync server for offline clients (WatermelonDB, RxDB, your own): a change log written
+ * in the flush's transaction, a watermark no late commit can slip under, pull and push with conflicts,
+ * client uuids, replay and scopes.
+ *
+ * @example
+ * ```ts
+ * const sync = new SyncServer({ mappings });
+ * await sync.init(orm.em.fork());
+ * const page = await sync.pull(em, { id: '7', scopes: ['1'] }, { mappings: { orders: null } });
+ * ```
+ * @packageDocumentation
+ */
 export { type Checkpoint, CheckpointCodec, type LogPosition } from './checkpoint.ts';
 export {
   type FailedItem,

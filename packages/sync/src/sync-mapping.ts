@@ -85,7 +85,15 @@ export interface SyncMembershipMapping {
 /** Any mapping. */
 export type SyncMapping = SyncEntityMapping | SyncMembershipMapping;
 
-/** Declares an entity mapping with its field properties checked against the entity type. */
+/**
+ * Declares an entity mapping with its field properties checked against the entity type.
+ *
+ * @example
+ * ```ts
+ * syncEntity<Order>({ name: 'orders', entity: Order, fields: { total: 'total', person_id: 'person' }, scope: 'person.center', parents: ['person'],
+ *   push: { schema: z.object({ total: z.number().int() }) } });
+ * ```
+ */
 export function syncEntity<T extends object>(mapping: Omit<SyncEntityMapping<T>, 'kind'> & { fields: Record<string, keyof T & string> }): SyncMapping {
   return { ...mapping, kind: 'entity' } as SyncMapping;
 }

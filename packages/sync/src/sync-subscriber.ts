@@ -25,6 +25,11 @@ interface Captured {
 /**
  * Logs every change of a synced row in the flush's own transaction: a rolled-back flush logs
  * nothing, and a failed log write rolls the flush back. Register it in the ORM's `subscribers`.
+ *
+ * @example
+ * ```ts
+ * const orm = await MikroORM.init({ ...options, entities: [...entities, ...syncEntities], subscribers: [new SyncSubscriber(mappings)] });
+ * ```
  */
 export class SyncSubscriber extends FlushCapture<Captured, LogRow> {
   /** The log rows' commit-order number must be drawn right before COMMIT (see {@link StoreTime}). */

@@ -39,6 +39,12 @@ function issuedBefore(since: { version: number; generation: number }, watermark:
  * The sync protocol in WatermelonDB's shapes (`pullChanges` / `pushChanges`), over the same log.
  * Rows a client created keep its ids (uuids); every other row's id is its server key as text.
  * Everything comes back as `updated`: set `sendCreatedAsUpdated: true` in `synchronize()`.
+ *
+ * @example
+ * ```ts
+ * const watermelon = new WatermelonSync(sync);
+ * const { changes, timestamp } = await watermelon.pull(em, subject, lastPulledAt);
+ * ```
  */
 export class WatermelonSync {
   readonly #server: SyncServer;

@@ -1,5 +1,6 @@
 import { HistoryReader } from '@sluice/audit';
 import { historyRoutes } from '@sluice/audit/fastify';
+import { idParam } from '@sluice/core/fastify';
 import type { ExportRegistry, ExportTaskService } from '@sluice/export';
 import { exportRoutes, exportTaskRoutes } from '@sluice/export/fastify';
 import type { SyncServer } from '@sluice/sync';
@@ -49,8 +50,10 @@ export async function sluiceRoutes(app: FastifyInstance, options: SluiceRouteOpt
     em,
     scopes: (request) => (hasRole(request.user, 'HISTORY') ? centers(request) : null),
     currentScope: async (request, type, id) => {
+      // The demo's ids are 32-bit integers: anything else names no row (and must not reach an integer column).
+      const key = idParam.safeParse(id);
       const statement = currentCenter[type];
-      const [row] = statement ? await request.em.getConnection().execute(statement, [id]) : [];
+      const [row] = statement && key.success ? await request.em.getConnection().execute(statement, [key.data]) : [];
       return row ? String(row.scope) : undefined;
     },
   });

@@ -39,6 +39,13 @@ type Element = { alias: string };
  * Elements by alias. Modules register exports, filters, aggregators and formatters; the registry
  * matches them by type, offers each user what their roles allow, and validates whole requests
  * before any query runs. Authorization fails closed: nothing unknown or forbidden is ever dropped.
+ *
+ * @example
+ * ```ts
+ * const registry = new ExportRegistry().registerExport(listPeople).registerFilter(bornBetween).registerFormatter(csvListFormatter);
+ * registry.available(user); // what this user may run, with the JSON Schemas of every element's parameters
+ * const prepared = registry.prepare({ export: 'list_people', filters: { born_between: { from: '1980-01-01' } }, formatter: { alias: 'csv_list' } }, user);
+ * ```
  */
 export class ExportRegistry {
   readonly #exports = new Map<string, ExportDefinition>();

@@ -19,6 +19,12 @@ export interface BullmqWorkerOptions extends WorkerBasics {
 /**
  * `sluice export:worker` on Redis: takes jobs from the queue and runs their tasks through the runner,
  * whose atomic claim makes any number of these workers, on any machines, safe together.
+ *
+ * @example
+ * ```ts
+ * const worker = new BullmqTaskWorker(new ExportTaskRunner(taskConfig), { connection: new Redis(url, { maxRetriesPerRequest: null }), concurrency: 2 }).start();
+ * process.once('SIGTERM', () => worker.stop({ interrupt: true })); // running tasks checkpoint and go back to the queue
+ * ```
  */
 export class BullmqTaskWorker implements TaskWorker {
   readonly #runner: ExportTaskRunner;

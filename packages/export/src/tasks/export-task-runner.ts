@@ -21,6 +21,13 @@ export function newWorkerId(): string {
  * compare-and-set update on SQLite, whose single writer serialises it), so two workers never run the
  * same task. A run heartbeats its lease, reports progress, checkpoints lists durably, and honours
  * cancel requests between batches; the reaper requeues tasks whose lease expired.
+ *
+ * @example
+ * ```ts
+ * const runner = new ExportTaskRunner(taskConfig);
+ * const task = await runner.claimNext();
+ * if (task) await runner.run(task, { onProgress: ({ processed, total }) => console.log(processed, total) });
+ * ```
  */
 export class ExportTaskRunner {
   readonly config: ResolvedTaskConfig;

@@ -21,7 +21,17 @@ export interface TaskFile {
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
-/** The task operations users call (create, read, cancel, retry, download) and the file cleanup. */
+/**
+ * The task operations users call (create, read, cancel, retry, download) and the file cleanup. A task is
+ * visible to its owner and to administrators only; anyone else gets `NOT_FOUND`, as for a missing one.
+ *
+ * @example
+ * ```ts
+ * const service = new ExportTaskService({ ...taskConfig, dispatcher: worker });
+ * const task = await service.create({ export: 'list_people', formatter: { alias: 'xlsx' } }, user, { remark: 'for the board' });
+ * const { stream, fileName } = await service.file(task.id, user); // once it succeeded
+ * ```
+ */
 export class ExportTaskService {
   readonly config: ResolvedTaskConfig;
 

@@ -14,6 +14,12 @@ export interface TaskWorkerOptions extends WorkerBasics {
  * Runs queued tasks as they become due, polling the database (the source of truth) and woken at once
  * by {@link dispatch} when a task is created in the same process. This is the embedded default, and
  * what `sluice export:worker` runs without Redis.
+ *
+ * @example
+ * ```ts
+ * const worker = new PollingTaskWorker(new ExportTaskRunner(taskConfig), { concurrency: 1 }).start();
+ * const service = new ExportTaskService({ ...taskConfig, dispatcher: worker }); // new tasks wake it at once
+ * ```
  */
 export class PollingTaskWorker implements TaskDispatcher, TaskWorker {
   readonly #runner: ExportTaskRunner;

@@ -1,4 +1,4 @@
-import type { CurrentUser } from '../pending-server-types.ts';
+import type { CurrentUser } from '../current-user.ts';
 import type { FieldIssue, OfferedExport } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { ElementList } from './element-list.tsx';

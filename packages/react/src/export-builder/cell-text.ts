@@ -1,5 +1,5 @@
 import type { LocaleFormat } from '../locale-format.ts';
-import type { ExportPreview } from '../pending-server-types.ts';
+import type { ExportPreview } from '../server-types.ts';
 
 /** A preview cell as a person reads it: its label when it has one, numbers in the locale. */
 export function cellText(cell: ExportPreview['rows'][number][number] | undefined, format: LocaleFormat, missing: string): string {

@@ -1,4 +1,4 @@
-import type { ExportPreview } from '../pending-server-types.ts';
+import type { ExportPreview } from '../server-types.ts';
 
 const numeric = new Set(['integer', 'decimal']);
 

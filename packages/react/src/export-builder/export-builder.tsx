@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { CurrentUser } from '../current-user.ts';
 import { ErrorNotice } from '../error-notice.tsx';
-import type { CurrentUser } from '../pending-server-types.ts';
 import type { ExportTask, OfferedExport } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { useResource } from '../use-resource.ts';

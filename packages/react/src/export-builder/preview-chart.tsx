@@ -1,7 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip } from 'chart.js';
 import { useEffect, useMemo, useRef } from 'react';
 import type { LocaleFormat } from '../locale-format.ts';
-import type { ExportPreview } from '../pending-server-types.ts';
+import type { ExportPreview } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { cellText } from './cell-text.ts';
 import { chartShape } from './chart-shape.ts';

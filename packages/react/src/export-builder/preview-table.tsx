@@ -1,4 +1,4 @@
-import type { ExportPreview } from '../pending-server-types.ts';
+import type { ExportPreview } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { cellText } from './cell-text.ts';
 

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { ExportPreview } from '../pending-server-types.ts';
-import type { ExportRequestInput, ExportTask, FieldIssue } from '../server-types.ts';
+import type { ExportPreview, ExportRequestInput, ExportTask, FieldIssue } from '../server-types.ts';
 import { SluiceApiError } from '../sluice-api-error.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { saveFile } from './save-file.ts';

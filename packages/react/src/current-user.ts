@@ -1,0 +1,17 @@
+/**
+ * The one shape the screens read that is the application's, not sluice's: who is logged in and what they
+ * may do (the demo's `GET /api/me`; an app maps its own user onto it). Nothing else in this package may
+ * copy a server shape.
+ */
+
+/**
+ * `GET /api/me`: the logged-in user, what the UI may offer them, and their centers.
+ * Mirrors `meDto` in `apps/demo/src/http/routes/me.ts` (roles there are the demo's `userRoles` enum).
+ */
+export interface CurrentUser {
+  id: number;
+  username: string;
+  roles: string[];
+  may: { export: boolean; history: boolean; sync: boolean };
+  centers: { id: number; name: string }[];
+}
