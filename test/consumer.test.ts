@@ -241,10 +241,11 @@ describe('the packed packages in an app of its own (SQLite)', () => {
       await range.getByLabel('At least').fill('50');
       await range.getByLabel('At most').fill('120');
       await builder.getByLabel('Format').selectOption({ label: 'CSV (list)' });
-      await expect.poll(() => page.getByTestId('sentence').textContent()).toBe('List books, priced from 50 to 120, as CSV (list)');
+      // Polls wait (for the server's answers), they do not time: generous bounds for a busy machine.
+      await expect.poll(() => page.getByTestId('sentence').textContent(), { timeout: 20_000 }).toBe('List books, priced from 50 to 120, as CSV (list)');
       await builder.getByRole('button', { name: 'Preview' }).click();
       const previewRows = page.locator('.sluice-preview-table tbody tr');
-      await expect.poll(() => previewRows.count()).toBe(8);
+      await expect.poll(() => previewRows.count(), { timeout: 20_000 }).toBe(8);
       const shown = await previewRows.evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent).join(',')));
       expect(shown[2]).toBe('7,Book 7,Science,70,2024-05-06');
       await screenshot(page, 'builder-preview');

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { type Dialect, rawInstant, type SqlRun } from '@sluice/db';
 import { dialectOf, sqlRunner } from '@sluice/db/mikro-orm';
 import { CheckpointCodec } from './checkpoint.ts';
+import { ChangeFeed, type FeedListener } from './live/change-feed.ts';
 import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncSummary } from './protocol-schema.ts';
 import { type PullContext, pullMapping } from './pull.ts';
 import { applyPush, type PushContext } from './push.ts';
@@ -25,6 +26,8 @@ export interface SyncServerOptions {
   maxPullLimit?: number;
   /** Most rows one push may carry (default 1,000). */
   maxPushRows?: number;
+  /** How often live listeners' watermark is read (default 50 ms; see {@link SyncServer.listen}). */
+  livePollMs?: number;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface SyncServerOptions {
  */
 export class SyncServer {
   readonly #options: SyncServerOptions;
-  #state: { mappings: MappingSet; dialect: Dialect; codec: CheckpointCodec; databaseId: string } | undefined;
+  #state: { mappings: MappingSet; dialect: Dialect; codec: CheckpointCodec; databaseId: string; feed: ChangeFeed } | undefined;
   readonly #generations = new ScopeGenerations();
 
   constructor(options: SyncServerOptions) {
@@ -54,7 +57,8 @@ export class SyncServer {
     const run = sqlRunner(em);
     await ensureClock(run, dialect);
     const { databaseId, secret } = await readClock(run, dialect);
-    this.#state = { mappings, dialect, codec: new CheckpointCodec(this.#options.secret ?? secret, databaseId), databaseId };
+    const feed = new ChangeFeed(em, dialect, { pollMs: this.#options.livePollMs });
+    this.#state = { mappings, dialect, codec: new CheckpointCodec(this.#options.secret ?? secret, databaseId), databaseId, feed };
   }
 
   get #ready() {
@@ -118,6 +122,22 @@ export class SyncServer {
     const mappings: PullResponse['mappings'] = {};
     for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
     return { mappings };
+  }
+
+  /**
+   * Calls `poke` whenever committed changes the subject may sync (in `mappings`, default all of theirs)
+   * pass the watermark, from `since` (a watermark this server issued, e.g. the last poke's; null: from
+   * now): a client pulls when poked instead of polling. Changes committed through any server instance
+   * poke listeners of every instance (the watermark is read from the database).
+   *
+   * @example
+   * ```ts
+   * const { watermark, stop } = await sync.listen(subject, { since: lastEventId }, (watermark, mappings) => send('poke', { watermark, mappings }));
+   * ```
+   */
+  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null }, poke: FeedListener['poke']) {
+    const mappings = options.mappings ? options.mappings.map((name) => this.mapping(subject, name)) : this.mappingsFor(subject);
+    return this.#ready.feed.listen({ subject, mappings, poke }, options.since ?? null);
   }
 
   /** Applies a push; `checkpoints` are what the client last pulled, per mapping (conflict detection). */

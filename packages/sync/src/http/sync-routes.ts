@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { AccessError } from '@sluice/core';
-import { errorBody, plainJson, sluiceRouteScope } from '@sluice/core/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorBody, eventStreamResponse, plainJson, sluiceRouteScope } from '@sluice/core/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   pullRequestSchema,
@@ -25,7 +25,22 @@ export interface SyncRoutesOptions {
   em(request: FastifyRequest): EntityManager;
   /** Who syncs and which scopes (and mappings) they may; null answers 403. */
   subject(request: FastifyRequest): SyncSubject | null | Promise<SyncSubject | null>;
+  /** How often the live stream sends a comment line while nothing changes, so proxies keep it open (default 15 s). */
+  heartbeatMs?: number;
 }
+
+const streamQuery = z.strictObject({
+  /** Mappings to hear of, comma-separated (default: every one the subject may sync). */
+  mappings: z
+    .string()
+    .max(1_000)
+    .regex(/^[\w,-]+$/, 'mapping names, comma-separated')
+    .transform((names) => names.split(',').filter(Boolean))
+    .optional(),
+  /** The last `poke` or `ready` id received, when `Last-Event-ID` cannot be sent (a fetch-based reader may). */
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+const lastEventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
  * The sync protocol for offline clients (summary, pull, push) and its WatermelonDB dialect, which
@@ -58,6 +73,28 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
     '/summary',
     { schema: { tags, summary: 'Mappings you may sync, with checkpoints and watermark lag', response: { 200: summaryResponseSchema, ...errors } } },
     async (request) => sync.summary(options.em(request), await subject(request)),
+  );
+
+  routes.get(
+    '/stream',
+    {
+      schema: {
+        tags,
+        summary: 'Live: server-sent `poke` events whenever changes you may sync pass the watermark; pull then',
+        description:
+          'Opens with `ready` (id: the watermark); each `poke` (id: the new watermark) names the mappings that changed. ' +
+          'Reconnect with `Last-Event-ID` (or `since`) and changes committed while away poke at once. A comment line keeps idle streams open.',
+        querystring: streamQuery,
+        response: { 200: eventStreamResponse('`ready`, then a `poke` per change that passes the watermark'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const who = await subject(request);
+      const header = lastEventId.safeParse(request.headers['last-event-id']);
+      const since = request.query.since ?? (header.success ? header.data : null);
+      const mappings = request.query.mappings?.map((name) => sync.mapping(who, name).name);
+      await streamPokes(request, reply, options.heartbeatMs ?? 15_000, (poke) => sync.listen(who, { mappings, since }, poke));
+    },
   );
 
   routes.post(
@@ -110,4 +147,26 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
     async (request) =>
       watermelon.push(options.em(request), await subject(request), request.query.last_pulled_at, request.body.changes, request.query.client_id),
   );
+}
+
+type Listen = (poke: (watermark: number, mappings: string[]) => void) => Promise<{ watermark: number; stop: () => void }>;
+
+/** An SSE stream of pokes, kept open with comment lines, closed (and its listener stopped) when the client goes. */
+async function streamPokes(request: FastifyRequest, reply: FastifyReply, heartbeatMs: number, listen: Listen): Promise<void> {
+  const raw = reply.raw;
+  const send = (event: string, watermark: number, data: object) => raw.write(`event: ${event}\nid: ${watermark}\ndata: ${JSON.stringify(data)}\n\n`);
+  const pending: [number, string[]][] = [];
+  let opened = false;
+  // Pokes that come while the stream is being opened are sent right after `ready`.
+  const { watermark, stop } = await listen((at, mappings) => (opened ? send('poke', at, { watermark: at, mappings }) : pending.push([at, mappings])));
+  reply.hijack();
+  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  send('ready', watermark, { watermark });
+  for (const [at, mappings] of pending) send('poke', at, { watermark: at, mappings });
+  opened = true;
+  const heartbeat = setInterval(() => raw.write(': ping\n\n'), heartbeatMs);
+  request.raw.once('close', () => {
+    clearInterval(heartbeat);
+    stop();
+  });
 }
