@@ -1,5 +1,5 @@
 /**
- * The CLI as users run it: `node --conditions=development bench/cli-export.bench.ts [--people 1000000] [--rounds 5]`.
+ * The CLI as users run it: `node --conditions=sluice-source bench/cli-export.bench.ts [--people 1000000] [--rounds 5]`.
  * PostgreSQL with `--people` people (inserted by SQL). In each round, in turn, each a process of its own
  * timed from spawn to exit (start-up included):
  * - `psql \copy` of the SELECT `list_people` runs, to a CSV file with a header (the anchor);
@@ -43,9 +43,9 @@ try {
   const none = join(directory, 'none.json');
   writeFileSync(all, JSON.stringify({ export: 'list_people', formatter: { alias: 'csv_list' } }));
   writeFileSync(none, JSON.stringify({ export: 'list_people', filters: { person_birthdate: { to: '1800-01-01' } }, formatter: { alias: 'csv_list' } }));
-  // The bundle is plain JavaScript; the sources need the development condition, as the npm scripts give it.
+  // The bundle is plain JavaScript; the sources need the sluice-source condition, as the npm scripts give it.
   const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: '', NODE_OPTIONS: '' };
-  const sourceEnv = { ...env, NODE_OPTIONS: '--conditions=development' };
+  const sourceEnv = { ...env, NODE_OPTIONS: '--conditions=sluice-source' };
   const out = join(directory, 'out.csv');
   const sluice = (cli: 'bundle' | 'sources', request: string) =>
     timed(

@@ -1,5 +1,5 @@
 /**
- * Export tasks on PostgreSQL: `node --conditions=development bench/export-tasks.bench.ts --people 1000000 [--rounds 5] [--busy]`
+ * Export tasks on PostgreSQL: `node --conditions=sluice-source bench/export-tasks.bench.ts --people 1000000 [--rounds 5] [--busy]`
  * (or `--url <postgres url>` of a database the seed already filled). Seeds a fresh database, then:
  * - per-task overhead, as users meet it: `list_people` (every row) to CSV three ways, each round in
  *   rotating order, through the bundled CLI (`dist/sluice.mjs`): directly (`sluice export:run`, the
@@ -54,7 +54,7 @@ async function sluice(args: string[]): Promise<number> {
 try {
   if (!values.url)
     execFileSync(process.execPath, [join(root, 'apps/demo/src/cli/seed.ts'), '--people', String(people)], {
-      env: { ...env, NODE_OPTIONS: '--conditions=development' },
+      env: { ...env, NODE_OPTIONS: '--conditions=sluice-source' },
       stdio: 'inherit',
     });
   if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build-cli.ts')], { cwd: root, stdio: 'inherit' });
@@ -124,7 +124,7 @@ try {
   for (const workers of [1, 2]) {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) ids.push((await service.create(decade, admin)).id);
-    const { seconds, tasks } = await drainWithWorkers(ids, workers, { ...env, NODE_OPTIONS: '--conditions=development' }, load);
+    const { seconds, tasks } = await drainWithWorkers(ids, workers, { ...env, NODE_OPTIONS: '--conditions=sluice-source' }, load);
     const total = tasks.reduce((sum, t) => sum + t.processedCount, 0);
     const peak = Math.max(...tasks.map((t) => t.peakMemoryBytes ?? 0)) / 1048576;
     console.log(

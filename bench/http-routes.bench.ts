@@ -1,5 +1,5 @@
 /**
- * Requests per second over HTTP: `node --conditions=development bench/http-routes.bench.ts [--people 100000] [--seconds 20] [--rounds 5]`.
+ * Requests per second over HTTP: `node --conditions=sluice-source bench/http-routes.bench.ts [--people 100000] [--seconds 20] [--rounds 5]`.
  * PostgreSQL with `--people` people; one server process (bench/http-server.ts): the demo API plus
  * hand-written routes running the same SQL with the bare driver. autocannon, 10 connections, takes each
  * of the four routes in turn for `--seconds`, round after round: a logged-in 50-row people page
@@ -22,7 +22,7 @@ const database = await bulkPeopleDatabase(Number(values.people));
 const port = 3900 + Math.floor(Math.random() * 90);
 const base = `http://127.0.0.1:${port}`;
 
-const server = spawn(process.execPath, ['--conditions=development', join(import.meta.dirname, 'http-server.ts'), database.url, String(port)], {
+const server = spawn(process.execPath, ['--conditions=sluice-source', join(import.meta.dirname, 'http-server.ts'), database.url, String(port)], {
   stdio: 'inherit',
 });
 try {

@@ -1,5 +1,5 @@
 /**
- * Spreadsheets as users make them: `node --conditions=development bench/spreadsheet-cli.bench.ts [--people 1000000] [--rounds 5]`.
+ * Spreadsheets as users make them: `node --conditions=sluice-source bench/spreadsheet-cli.bench.ts [--people 1000000] [--rounds 5]`.
  * PostgreSQL with `--people` people (inserted by SQL). In each round, in turn, each a process of its own
  * timed from spawn to exit (start-up included), its peak RSS read from /proc (VmHWM) while it runs:
  * - exceljs 4.4's streaming `WorkbookWriter` fed the rows of `list_people` (`bench/export-run.ts exceljs`,
@@ -72,7 +72,7 @@ try {
         ],
         {
           ...env,
-          NODE_OPTIONS: '--conditions=development',
+          NODE_OPTIONS: '--conditions=sluice-source',
           SLUICE_BENCH_TUNED: '1',
         },
       ),

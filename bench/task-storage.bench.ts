@@ -29,7 +29,7 @@ const database = await createTestDatabase('postgresql');
 const s3 = await startTestS3();
 const admin = exportUser({ id: 1, username: 'admin', roles: ['ADMIN'], centerIds: [1, 2, 3, 4] });
 // Children run the sources, as this process does (not whatever dist/ the last install built).
-const base = { ...process.env, NODE_OPTIONS: '--conditions=development', DATABASE_URL: database.url, EXPORT_DIR: directory, REDIS_URL: '' };
+const base = { ...process.env, NODE_OPTIONS: '--conditions=sluice-source', DATABASE_URL: database.url, EXPORT_DIR: directory, REDIS_URL: '' };
 const environments = { disk: base, s3: { ...base, ...s3.env } };
 type Side = keyof typeof environments;
 

@@ -1,7 +1,7 @@
 /**
  * Builds every publishable package into its `dist/` (JavaScript + `.d.ts`, with tsc), dependencies first:
  * what `npm install` runs (`prepare`), so the packages install and load outside this repository, where
- * Node does not strip types. Inside the repository, code runs from `src/` (the `development` export
+ * Node does not strip types. Inside the repository, code runs from `src/` (the `sluice-source` export
  * condition, set by the npm scripts).
  */
 import { execFileSync } from 'node:child_process';

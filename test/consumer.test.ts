@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const packages = ['core', 'db', 'pagination', 'audit', 'export', 'sync', 'cli', 'react'];
-// Outside the repository: no development condition, so the installed dist/ is what runs.
+// Outside the repository: no sluice-source condition, so the installed dist/ is what runs.
 const env = { ...process.env, NODE_OPTIONS: '' };
 const npm = (args: string[], cwd: string) => run('npm', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
 const tarballName = (name: string) => `sluice-${name}-0.1.0.tgz`;
@@ -204,6 +204,39 @@ describe('the packed packages in an app of its own (SQLite)', () => {
     expect(bundled.stdout).toContain('dist/sluice.mjs');
     const fromBundle = await run(process.execPath, ['--no-experimental-strip-types', 'dist/sluice.mjs', 'export:list'], { cwd: app, env });
     expect(fromBundle.stdout).toBe(listed.stdout);
+  });
+
+  it('serves its page from Vite’s dev server: the installed packages resolve there as in a build', async () => {
+    // Vite's dev server resolves package exports with the `development` condition: the packages' own
+    // source condition must not be that name, or it points into src/, which the tarballs leave out.
+    const vite = spawn(process.execPath, [join(app, 'node_modules/vite/bin/vite.js'), '--port', '0', '--strictPort', 'false', '--clearScreen', 'false'], {
+      cwd: join(app, 'web'),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    servers.add(vite);
+    try {
+      let output = '';
+      const base = await new Promise<string>((resolve, reject) => {
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          const local = /Local:\s+(http:\/\/\S+?)\/?\s/.exec(output.replace(/\u001b\[[0-9;]*m/g, ''))?.[1];
+          if (local) resolve(local);
+        };
+        vite.stdout?.on('data', read);
+        vite.stderr?.on('data', read);
+        vite.once('exit', (code) => reject(new Error(`vite exited (${code}):\n${output}`)));
+      });
+      const entry = await fetch(`${base}/main.tsx`);
+      expect(entry.status).toBe(200);
+      const source = await entry.text();
+      expect(source).toMatch(/@sluice_react/);
+      const styles = await fetch(`${base}/node_modules/@sluice/react/dist/styles.css`);
+      expect(styles.status).toBe(200);
+      expect(output).not.toMatch(/could not be resolved|Failed to resolve/);
+    } finally {
+      vite.kill('SIGTERM');
+    }
   });
 
   describe('its own server (Fastify) and page (Vite, @sluice/react), in Chromium', () => {

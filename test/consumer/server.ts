@@ -57,7 +57,7 @@ routes.post('/api/logout', async (request, reply) => {
   sessions.delete(sessionOf(request) ?? '');
   return reply.header('set-cookie', `${sessionCookie}=; Path=/; Max-Age=0`).code(204).send();
 });
-// What @sluice/react's builder needs to know about the user (its `CurrentUser`): here, shelves are the centers.
+// What @sluice/react's builder needs to know about the user (its `CurrentUser`): here, shelves are the scopes.
 routes.get('/api/me', async () => {
   const shelves = await library.orm.em.fork().find(Shelf, { id: { $in: reader.shelves } }, { orderBy: { id: 'asc' } });
   return {
@@ -65,7 +65,7 @@ routes.get('/api/me', async () => {
     username: reader.username,
     roles: ['READ'],
     may: { export: true, history: true, sync: true },
-    centers: shelves.map(({ id, name }) => ({ id, name })),
+    scopes: shelves.map(({ id, name }) => ({ id, name })),
   };
 });
 routes.get('/api/books/:id', { schema: { params: z.object({ id: z.coerce.number().int() }) } }, async (request) => {

@@ -50,16 +50,16 @@ describeEachDialect('authentication', (dialect) => {
       username: 'alice',
       roles: ['EXPORT', 'HISTORY', 'SYNC'],
       may: { export: true, history: true, sync: true },
-      centers: [
+      scopes: [
         { id: 1, name: 'Brussels' },
         { id: 2, name: 'Antwerp' },
       ],
     });
     expect((await t.request(await t.login('bob'), 'GET', '/api/me')).json()).toMatchObject({
       may: { export: false, history: false, sync: false },
-      centers: [{ id: 3 }],
+      scopes: [{ id: 3 }],
     });
-    expect((await t.request(await t.login('admin'), 'GET', '/api/me')).json().centers).toHaveLength(4);
+    expect((await t.request(await t.login('admin'), 'GET', '/api/me')).json().scopes).toHaveLength(4);
     expect((await t.request(null, 'GET', '/api/me')).statusCode).toBe(401);
   });
 

@@ -1,7 +1,7 @@
 /**
  * A worker process for the crash tests: takes one task over (after its previous worker's lease
  * expired) and runs it slowly, printing each progress report as a JSON line, until killed.
- * Usage: node --conditions=development run-task-child.ts <dialect> <database-url> <directory> <task-id>
+ * Usage: node --conditions=sluice-source run-task-child.ts <dialect> <database-url> <directory> <task-id>
  */
 import { isDialectName } from '@sluice/db';
 import { ExportTaskRunner } from '../src/index.ts';

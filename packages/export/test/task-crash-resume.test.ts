@@ -26,7 +26,7 @@ describeEachDialect('export tasks survive a killed worker', (dialect) => {
   /** A worker process (`run-task-child.ts`) that takes task `taskId` over and runs it slowly. */
   function startChild(taskId: number): { child: ChildProcess; reports: Report[]; exited: Promise<void> } {
     const script = join(import.meta.dirname, 'run-task-child.ts');
-    const child = spawn(process.execPath, ['--conditions=development', script, dialect, f.database.url, f.directory, String(taskId)], {
+    const child = spawn(process.execPath, ['--conditions=sluice-source', script, dialect, f.database.url, f.directory, String(taskId)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reports: Report[] = [];

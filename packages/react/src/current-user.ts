@@ -5,7 +5,7 @@
  */
 
 /**
- * `GET /api/me`: the logged-in user, what the UI may offer them, and their centers.
+ * `GET /api/me`: the logged-in user, what the UI may offer them, and the scopes (centers, teams…) they may export.
  * Mirrors `meDto` in `apps/demo/src/http/routes/me.ts` (roles there are the demo's `userRoles` enum).
  */
 export interface CurrentUser {
@@ -13,5 +13,5 @@ export interface CurrentUser {
   username: string;
   roles: string[];
   may: { export: boolean; history: boolean; sync: boolean };
-  centers: { id: number; name: string }[];
+  scopes: { id: string | number; name: string }[];
 }

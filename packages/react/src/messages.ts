@@ -20,8 +20,8 @@ export interface SluiceMessages {
   exportLabel: string;
   filtersLegend: string;
   groupByLegend: string;
-  centersLegend: string;
-  allCentersHint: string;
+  scopesLegend: string;
+  allScopesHint: string;
   formatLegend: string;
   pivotLayout: string;
   pivotRows: string;
@@ -110,8 +110,8 @@ export const defaultMessages: SluiceMessages = {
   exportLabel: 'Export',
   filtersLegend: 'Filters',
   groupByLegend: 'Group by',
-  centersLegend: 'Centers',
-  allCentersHint: 'None ticked: all your centers.',
+  scopesLegend: 'Scopes',
+  allScopesHint: 'None ticked: all of yours.',
   formatLegend: 'Format',
   pivotLayout: 'Layout',
   pivotRows: 'As rows',

@@ -10,13 +10,13 @@ interface BuilderFormProps {
   offered: OfferedExport;
   draft: Draft;
   issues: FieldIssue[];
-  centers: CurrentUser['centers'];
+  scopes: CurrentUser['scopes'];
   /** A change of export starts a new draft; any other change edits this one. */
   onChange(draft: Draft): void;
 }
 
-/** The choices: export, filters, aggregators, centers, format with its options. */
-export function BuilderForm({ exports, offered, draft, issues, centers, onChange }: BuilderFormProps) {
+/** The choices: export, filters, aggregators, scopes, format with its options. */
+export function BuilderForm({ exports, offered, draft, issues, scopes, onChange }: BuilderFormProps) {
   const { messages } = useSluice();
   const update = (changes: Partial<Draft>) => onChange({ ...draft, ...changes });
   return (
@@ -54,29 +54,37 @@ export function BuilderForm({ exports, offered, draft, issues, centers, onChange
           onChange={(aggregators) => update({ aggregators })}
         />
       ) : null}
-      <CenterChoice centers={centers} chosen={draft.centers} onChange={(chosen) => update({ centers: chosen })} />
+      <ScopeChoice scopes={scopes} chosen={draft.scopes} onChange={(chosen) => update({ scopes: chosen })} />
       <FormatChoice offered={offered} draft={draft} issues={issues} onChange={(formatter) => update({ formatter })} />
     </div>
   );
 }
 
-function CenterChoice({ centers, chosen, onChange }: { centers: CurrentUser['centers']; chosen: number[]; onChange(chosen: number[]): void }) {
+function ScopeChoice({
+  scopes,
+  chosen,
+  onChange,
+}: {
+  scopes: CurrentUser['scopes'];
+  chosen: (string | number)[];
+  onChange(chosen: (string | number)[]): void;
+}) {
   const { messages } = useSluice();
-  if (centers.length === 0) return null;
+  if (scopes.length === 0) return null;
   return (
     <fieldset className="sluice-fieldset">
-      <legend>{messages.centersLegend}</legend>
-      {centers.map((center) => (
-        <label key={center.id} className="sluice-inline">
+      <legend>{messages.scopesLegend}</legend>
+      {scopes.map((scope) => (
+        <label key={scope.id} className="sluice-inline">
           <input
             type="checkbox"
-            checked={chosen.includes(center.id)}
-            onChange={(event) => onChange(event.target.checked ? [...chosen, center.id] : chosen.filter((id) => id !== center.id))}
+            checked={chosen.includes(scope.id)}
+            onChange={(event) => onChange(event.target.checked ? [...chosen, scope.id] : chosen.filter((id) => id !== scope.id))}
           />
-          {center.name}
+          {scope.name}
         </label>
       ))}
-      <span className="sluice-muted sluice-small">{chosen.length === 0 ? messages.allCentersHint : ''}</span>
+      <span className="sluice-muted sluice-small">{chosen.length === 0 ? messages.allScopesHint : ''}</span>
     </fieldset>
   );
 }

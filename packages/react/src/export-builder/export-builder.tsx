@@ -13,21 +13,21 @@ import { useExportCheck } from './use-export-check.ts';
 
 /** Props of {@link ExportBuilder}. */
 export interface ExportBuilderProps {
-  /** Whose request it is: their centers to choose from (none ticked means all), their id in the CLI command. */
-  user: Pick<CurrentUser, 'id' | 'centers'>;
+  /** Whose request it is: their scopes to choose from (none ticked means all), their id in the CLI command. */
+  user: Pick<CurrentUser, 'id' | 'scopes'>;
   /** Called once a task is queued, e.g. to show the task list; without it the builder says so itself. */
   onTaskQueued?: (task: ExportTask) => void;
 }
 
 /**
  * Compose a report as a sentence: one export, any filters and aggregators (each with a form generated
- * from its JSON Schema), centers, one format. The server checks the request as it is edited and answers
+ * from its JSON Schema), scopes, one format. The server checks the request as it is edited and answers
  * it in words; then preview it (table and chart), download it now, run it as a background task, or copy
  * it as a curl or CLI command.
  *
  * @example
  * ```tsx
- * <ExportBuilder user={{ id: me.id, centers: me.centers }} onTaskQueued={() => navigate('/tasks')} />
+ * <ExportBuilder user={{ id: me.id, scopes: me.scopes }} onTaskQueued={() => navigate('/tasks')} />
  * ```
  */
 export function ExportBuilder({ user, onTaskQueued }: ExportBuilderProps) {
@@ -64,7 +64,7 @@ function Builder({ exports, offered, draft, onDraft, user, onTaskQueued }: Build
   return (
     <section className="sluice-builder">
       <div className="sluice-builder-grid">
-        <BuilderForm exports={exports} offered={offered} draft={draft} issues={issues} centers={user.centers} onChange={change} />
+        <BuilderForm exports={exports} offered={offered} draft={draft} issues={issues} scopes={user.scopes} onChange={change} />
         <BuilderSide
           check={check}
           issues={issues}

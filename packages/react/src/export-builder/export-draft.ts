@@ -8,7 +8,7 @@ export interface Draft {
   export: string;
   filters: Record<string, unknown>;
   aggregators: Record<string, unknown>;
-  centers: number[];
+  scopes: (string | number)[];
   formatter: { alias: string; params: unknown };
 }
 
@@ -17,25 +17,25 @@ export function parametersOf(element: OfferedElement): JsonSchema {
   return (element.parameters ?? {}) as JsonSchema;
 }
 
-/** The request the API, the CLI and tasks take; no centers means all of the user's. */
+/** The request the API, the CLI and tasks take; no scopes means all of the user's. */
 export function toRequest(draft: Draft): ExportRequestInput {
   return {
     export: draft.export,
-    ...(draft.centers.length > 0 ? { scopes: draft.centers } : {}),
+    ...(draft.scopes.length > 0 ? { scopes: draft.scopes } : {}),
     filters: draft.filters,
     aggregators: draft.aggregators,
     formatter: draft.formatter,
   };
 }
 
-/** A new draft for `offered`, keeping the centers, and the formatter when the export offers it too. */
+/** A new draft for `offered`, keeping the scopes, and the formatter when the export offers it too. */
 export function draftFor(offered: OfferedExport, previous?: Draft): Draft {
   const keep = previous && offered.formatters.some((formatter) => formatter.alias === previous.formatter.alias);
   return {
     export: offered.alias,
     filters: {},
     aggregators: {},
-    centers: previous?.centers ?? [],
+    scopes: previous?.scopes ?? [],
     formatter: keep && previous ? previous.formatter : { alias: offered.formatters[0]?.alias ?? 'csv', params: {} },
   };
 }

@@ -12,7 +12,7 @@ export function curlCommand(request: unknown, downloadUrl: string): string {
   ].join(' \\\n');
 }
 
-/** The same request through the CLI, as this user (their roles and centers apply). */
+/** The same request through the CLI, as this user (their roles and scopes apply). */
 export function cliCommand(request: unknown, userId: number, fileName: string): string {
   return `echo ${quoted(JSON.stringify(request))} > request.json\nnpx sluice export:run --request request.json --out ${quoted(fileName)} --user ${userId}`;
 }

@@ -10,7 +10,8 @@ const meDto = z.object({
   roles: z.array(z.enum(userRoles)),
   /** What the UI may offer: each is true when the user holds the role (`ADMIN` holds all). */
   may: z.object({ export: z.boolean(), history: z.boolean(), sync: z.boolean() }),
-  centers: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  /** The centers the caller may use, as the screens' scopes. */
+  scopes: z.array(z.object({ id: z.number().int(), name: z.string() })),
 });
 
 /** `GET /api/me`: the caller, their roles and centers, so a UI offers only what is allowed. */
@@ -25,7 +26,7 @@ export async function meRoutes(app: FastifyInstance): Promise<void> {
         username: user.username,
         roles: user.roles,
         may: { export: hasRole(user, 'EXPORT'), history: hasRole(user, 'HISTORY'), sync: hasRole(user, 'SYNC') },
-        centers: centers.map(({ id, name }) => ({ id, name })),
+        scopes: centers.map(({ id, name }) => ({ id, name })),
       };
     });
 }
