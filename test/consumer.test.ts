@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -220,7 +220,7 @@ describe('the packed packages in an app of its own (SQLite)', () => {
       const base = await new Promise<string>((resolve, reject) => {
         const read = (chunk: Buffer) => {
           output += chunk.toString();
-          const local = /Local:\s+(http:\/\/\S+?)\/?\s/.exec(output.replace(/\u001b\[[0-9;]*m/g, ''))?.[1];
+          const local = /Local:\s+(http:\/\/\S+?)\/?\s/.exec(stripVTControlCharacters(output))?.[1];
           if (local) resolve(local);
         };
         vite.stdout?.on('data', read);

@@ -25,6 +25,12 @@ export const pushRequestSchema = z.strictObject({
   batchId: clientKey,
   /** What the client last pulled, per mapping: rows changed by others after it are conflicts. */
   checkpoints: z.record(name, checkpoint).default({}),
+  /**
+   * `reject` (default): any conflict fails the whole push with 409 `SYNC_CONFLICT` and nothing is applied.
+   * `return`: conflicting rows are left out and answered in `conflicts` with the server's row, and the
+   * rest is applied (RxDB's push contract).
+   */
+  onConflict: z.enum(['reject', 'return']).default('reject'),
   changes: z.record(
     name,
     z.strictObject({
@@ -51,7 +57,7 @@ const pulledMapping = z.object({
   changes: z.array(syncRow),
   /** Ids of rows deleted, or no longer in the subject's scope. */
   deletes: z.array(key),
-  /** Client uuids of rows among `changes` that a client created. */
+  /** Client uuids of rows among `changes` and `deletes` that a client created. */
   newItems: z.array(newItem),
   checkpoint: z.string(),
   /** Pull again with `checkpoint`: there is more (the snapshot goes on, or the page was full). */
@@ -70,9 +76,14 @@ const failedItem = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
 });
 
+/** A row someone else changed since the client's checkpoint: the server's row now (null: gone or out of your scopes). */
+const conflict = z.object({ mapping: z.string(), id: z.string(), row: z.record(z.string(), z.unknown()).nullable() });
+
 /** `POST push` answer, the same for every replay of its batch. */
 export const pushResponseSchema = z.object({
   mappings: z.record(z.string(), z.object({ newItems: z.array(newItem), failedItems: z.array(failedItem) })),
+  /** With `onConflict: 'return'`: the rows left out, each with the server's row. */
+  conflicts: z.array(conflict).optional(),
 });
 
 /** `GET summary` answer. */
@@ -103,6 +114,8 @@ export type MappingChanges = PushRequest['changes'][string];
 export type FailedItem = z.infer<typeof failedItem>;
 /** A push's answer. */
 export type PushResponse = z.infer<typeof pushResponseSchema>;
+/** A row a push did not apply because someone else changed it since the client's checkpoint. */
+export type PushConflict = z.infer<typeof conflict>;
 /** What a push answers per mapping. */
 export type MappingPushResult = PushResponse['mappings'][string];
 /** What `summary()` answers. */

@@ -110,7 +110,12 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
     if (entry.found && inScope(context.subject, mapping, entry.found.scope)) {
       changes.push(entry.found.row);
       if (entry.uuid) newItems.push({ uuid: entry.uuid, id: entry.found.row.id });
-    } else deletes.push(entry.found?.row.id ?? (mapping.kind === 'membership' ? rowId : rawKey(rowId)));
+    } else {
+      const id = entry.found?.row.id ?? (mapping.kind === 'membership' ? rowId : rawKey(rowId));
+      deletes.push(id);
+      // A client keys the rows it created by their uuid: it needs the uuid to delete one too.
+      if (entry.uuid) newItems.push({ uuid: entry.uuid, id });
+    }
   }
   return { changes, deletes, newItems, next: { ...checkpoint, at: next }, hasMore };
 }

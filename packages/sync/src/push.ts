@@ -5,7 +5,7 @@ import { chunks, type Dialect, placeholders, rawKey, type SqlRun } from '@sluice
 import { sqlRunner } from '@sluice/db/mikro-orm';
 import { z } from 'zod';
 import type { LogPosition } from './checkpoint.ts';
-import type { FailedItem, MappingChanges, MappingPushResult, PushRequest, PushResponse } from './protocol-schema.ts';
+import type { FailedItem, MappingChanges, MappingPushResult, PushConflict, PushRequest, PushResponse } from './protocol-schema.ts';
 import type { MappingSet, ResolvedEntityMapping, ResolvedField } from './resolved-mapping.ts';
 import { inScope, RowReader } from './row-reader.ts';
 import { entityScopes, lockRows, scopesThrough } from './scope-sql.ts';
@@ -130,8 +130,10 @@ async function applyInTransaction(context: PushContext, request: PushRequest, or
     const keys = [...(changes.updated ?? []).map((row) => row.id as Key), ...(changes.deleted ?? [])];
     entries.push({ mapping, changes, ids: await resolveKeys(run, mapping.name, keys), known: await resolveKeys(run, mapping.name, clientUuids(changes)) });
   }
-  await rejectConflicts(context, run, entries, origin);
-  const response: PushResponse = { mappings: {} };
+  const conflicts = await findConflicts(context, run, entries, origin);
+  if (conflicts.length > 0 && request.onConflict !== 'return') throw SyncError.conflict(conflicts);
+  const response: PushResponse = { mappings: {}, ...(conflicts.length > 0 ? { conflicts } : {}) };
+  for (const entry of entries) entry.changes = withoutConflicts(entry, conflicts);
   // Declaration order, each applied before the next is planned: rows may reference rows created
   // earlier in the same push by their uuid.
   for (const entry of entries) {
@@ -181,12 +183,12 @@ function syncOrigin(subject: SyncSubject, clientId: string): string {
 }
 
 /**
- * Rows changed by someone else since the client's checkpoint fail the whole push with 409. A create
- * sent again for a row that exists (its uuid is known) updates that row, so it is checked too: since
- * the checkpoint, or without one since the row was made.
+ * Rows changed by someone else since the client's checkpoint, each with the server's row as the
+ * client may see it. A create sent again for a row that exists (its uuid is known) updates that row, so
+ * it is checked too: since the checkpoint, or without one since the row was made.
  */
-async function rejectConflicts(context: PushContext, run: SqlRun, entries: Entry[], origin: string): Promise<void> {
-  const conflicts: { mapping: string; id: string; row: Record<string, unknown> | null }[] = [];
+async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[], origin: string): Promise<PushConflict[]> {
+  const conflicts: PushConflict[] = [];
   for (const { mapping, changes, ids, known } of entries) {
     if (mapping.push?.conflict === 'client-wins') continue;
     const since = context.since(mapping.name);
@@ -205,14 +207,25 @@ async function rejectConflicts(context: PushContext, run: SqlRun, entries: Entry
       for (const row of rows) conflicts.push({ mapping: mapping.name, id: String(row.row_id), row: null });
     }
   }
-  if (conflicts.length === 0) return;
   const reader = new RowReader(run, context.dialect);
   for (const conflict of conflicts) {
     const current = (await reader.byIds(context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, [conflict.id])).get(conflict.id);
     conflict.row =
       current && inScope(context.subject, context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, current.scope) ? current.row : null;
   }
-  throw SyncError.conflict(conflicts);
+  return conflicts;
+}
+
+/** An entry's changes without the rows that conflict (left out when conflicts are returned, not refused). */
+function withoutConflicts({ mapping, changes, ids, known }: Entry, conflicts: readonly PushConflict[]): MappingChanges {
+  const conflicted = new Set(conflicts.filter((conflict) => conflict.mapping === mapping.name).map((conflict) => conflict.id));
+  if (conflicted.size === 0) return changes;
+  const keeps = (id: string | undefined) => id === undefined || !conflicted.has(id);
+  return {
+    created: changes.created?.filter((row) => keeps(known.get(String(row.uuid)))),
+    updated: changes.updated?.filter((row) => keeps(ids.get(String(row.id)))),
+    deleted: changes.deleted?.filter((key) => keeps(ids.get(String(key)))),
+  };
 }
 
 async function planMapping(context: PushContext, run: SqlRun, { mapping, changes, ids, known }: Entry): Promise<MappingPlan> {

@@ -185,6 +185,35 @@ describeEachDialect('sync push', (dialect) => {
     expect(await nodeName(id)).toBe('mine');
   });
 
+  it('with onConflict "return" leaves out only the rows someone else changed, answers them with the server rows, and applies the rest', async () => {
+    const since = await checkpoints(alice, 'nodes');
+    const [contested, ...untouched] = (await f.sql('select id from sy_node where center_id = 1 order by id limit 4')).map((row) => Number(row.id));
+    const em = f.em();
+    (await em.findOneOrFail(Node, contested as number)).name = 'theirs';
+    await em.flush();
+    const answer = await push(alice, {
+      clientId: 'rxdb-1',
+      checkpoints: since,
+      onConflict: 'return',
+      changes: { nodes: { updated: [contested, ...untouched].map((id) => ({ id: id as number, name: `mine ${id}` })) } },
+    });
+    expect(answer.conflicts).toEqual([{ mapping: 'nodes', id: String(contested), row: expect.objectContaining({ id: contested, name: 'theirs' }) }]);
+    expect(await nodeName(contested as number)).toBe('theirs');
+    for (const id of untouched) expect(await nodeName(id)).toBe(`mine ${id}`);
+  });
+
+  it('names the uuid of a client-created row when its delete is pulled, so the client can find it', async () => {
+    const since = await checkpoints(alice, 'nodes');
+    const created = await push(alice, { clientId: 'tablet-1', changes: { nodes: { created: [{ ...newNode('to-be-deleted'), name: 'short-lived' }] } } });
+    const id = created.mappings.nodes?.newItems[0]?.id;
+    const em = f.em();
+    em.remove(await em.findOneOrFail(Node, Number(id)));
+    await em.flush();
+    const page = (await f.server.pull(f.em(), alice, { mappings: { nodes: since.nodes as string } })).mappings.nodes;
+    expect(page?.deletes).toContain(id);
+    expect(page?.newItems).toContainEqual({ uuid: 'to-be-deleted', id });
+  });
+
   async function untilWaiting(count: number): Promise<void> {
     // Where waits cannot be seen (SQLite's writers queue in the driver; MariaDB's processlist and innodb_trx do
     // not show them), a pause long enough for an in-process push to reach its wait stands in.

@@ -1,5 +1,6 @@
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { login, startDemoServer } from '../../../../bench/demo-server.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { RxdbClient } from './rxdb-client.ts';
 
@@ -44,31 +45,56 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
     await (await client.people.findOne(a?.key).exec())?.incrementalPatch({ last_name: 'FromRx' });
     await (await client.people.findOne(b?.key).exec())?.remove();
     await t.request(admin, 'PATCH', `/api/people/${c?.id}`, { firstName: 'FromServer' });
-    await client.settle(async () => (await client.people.findOne(c?.key).exec())?.first_name === 'FromServer');
+    await client.until(async () => (await client.people.findOne(c?.key).exec())?.first_name === 'FromServer');
     expect((await sql("select center_id from person where first_name = 'Rx' and last_name = 'Created'")).map((row) => Number(row.center_id))).toEqual([1]);
     expect((await sql('select last_name from person where id = ?', [a?.id]))[0]?.last_name).toBe('FromRx');
     expect(await sql('select id from person where id = ?', [b?.id])).toHaveLength(0);
     expect((await client.people.findOne(c?.key).exec())?.first_name).toBe('FromServer');
     // The created document keeps its key and learns its server id.
-    await client.settle(async () => typeof (await client.people.findOne('rx-new-1').exec())?.id === 'number');
+    await client.until(async () => typeof (await client.people.findOne('rx-new-1').exec())?.id === 'number');
     expect((await client.people.findOne('rx-new-1').exec())?.id).toEqual(expect.any(Number));
     expect((await local()).filter((doc) => doc.first_name === 'Rx')).toHaveLength(1);
   });
 
-  it('resolves a conflict with the server’s row (409 hands RxDB the master state)', async () => {
-    const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.first_name !== 'Rx');
-    await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { lastName: 'ServerWins' });
-    await (await client.people.findOne(doc?.key).exec())?.incrementalPatch({ last_name: 'ClientLoses' });
-    await client.settle(async () => (await client.people.findOne(doc?.key).exec())?.last_name === 'ServerWins');
-    expect(client.pushStatuses).toContain(409);
-    expect((await sql('select last_name from person where id = ?', [doc?.id]))[0]?.last_name).toBe('ServerWins');
-    expect((await client.people.findOne(doc?.key).exec())?.last_name).toBe('ServerWins');
+  it('writes every row of a batch but the one someone else changed, whose server row RxDB gets back', async () => {
+    const docs = (await local()).filter((candidate) => candidate.id !== null && candidate.first_name !== 'Rx').slice(0, 11);
+    const [contested, ...others] = docs;
+    expect(others).toHaveLength(10);
+    await t.request(admin, 'PATCH', `/api/people/${contested?.id}`, { lastName: 'ServerWins' });
+    await client.people.bulkUpsert(docs.map((doc) => ({ ...doc, last_name: doc === contested ? 'ClientLoses' : 'BatchEdit' })));
+    await client.until(async () => (await client.people.findOne(contested?.key).exec())?.last_name === 'ServerWins');
+    const stored = await sql(
+      `select id, last_name from person where id in (${docs.map(() => '?').join(', ')})`,
+      docs.map((doc) => doc.id),
+    );
+    expect(Object.fromEntries(stored.map((row) => [Number(row.id), row.last_name]))).toEqual(
+      Object.fromEntries(docs.map((doc) => [doc.id, doc === contested ? 'ServerWins' : 'BatchEdit'])),
+    );
+    // The conflict is answered with the row, not with a refused batch.
+    expect(client.pushStatuses).not.toContain(409);
+    expect(client.pushStatuses.every((status) => status === 200)).toBe(true);
+  });
+
+  it('receives a change made through another server instance live, without asking to pull', async () => {
+    const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.center_id === 1);
+    const other = await startDemoServer(t.database.url);
+    try {
+      const token = await login(other.base, 'admin');
+      await fetch(`${other.base}/api/people/${doc?.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ firstName: 'ViaOtherServer' }),
+      });
+      await client.until(async () => (await client.people.findOne(doc?.key).exec())?.first_name === 'ViaOtherServer');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('removes a person who left the caller’s centers', async () => {
     const [doc] = (await local()).filter((candidate) => candidate.id !== null && candidate.center_id === 2);
     await t.request(admin, 'PATCH', `/api/people/${doc?.id}`, { centerId: 3 });
-    await client.settle(async () => (await client.people.findOne(doc?.key).exec()) === null);
+    await client.until(async () => (await client.people.findOne(doc?.key).exec()) === null);
     expect(await client.people.findOne(doc?.key).exec()).toBeNull();
   });
 });

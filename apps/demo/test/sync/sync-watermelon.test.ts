@@ -1,5 +1,6 @@
 import type { DialectName } from '@sluice/db';
 import { pruneSyncLog } from '@sluice/sync';
+import { watchPokes } from '@sluice/sync/watermelondb';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-orm.ts';
@@ -17,6 +18,7 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
   let alice: string;
   let admin: string;
   let client: WatermelonClient;
+  let address: string;
   const sql = (text: string, params: unknown[] = []) => t.orm.em.fork().getConnection().execute(text, params);
   const ids = async (text: string, params: unknown[] = []) => (await sql(text, params)).map((row) => String(row.id));
 
@@ -24,7 +26,7 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
     t = await startTestApp(dialect, { people: 80 });
     alice = await t.login('alice');
     admin = await t.login('admin');
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     client = new WatermelonClient(address, () => alice);
     await client.sync();
   });
@@ -93,6 +95,34 @@ describeEachDialect('sync with a real WatermelonDB client', (dialect) => {
     expect(row?.total_price).toBe(3131);
     expect(String(row?.delivery_date instanceof Date ? row.delivery_date.toISOString() : row?.delivery_date)).toMatch(/^2030-01-0[12]/);
     expect(await client.find('orders', id as string)).toMatchObject({ total_price: 3131, delivery_date: '2030-01-02', _status: 'synced' });
+  });
+
+  it('syncs with the shipped pullChanges/pushChanges, and syncs again when the live stream pokes', async () => {
+    const device = new WatermelonClient(address, () => alice);
+    await device.syncWithAdapter('tablet-live');
+    expect((await device.all('people')).length).toBe((await client.all('people')).length);
+    const stop = new AbortController();
+    let syncs = 0;
+    void watchPokes({
+      url: `${address}/api/sync`,
+      headers: () => ({ authorization: `Bearer ${alice}` }),
+      mappings: ['people'],
+      signal: stop.signal,
+      onPoke: () => void device.syncWithAdapter('tablet-live').then(() => syncs++),
+    });
+    try {
+      const [person] = await ids('select id from person where center_id = 1 order by id limit 1');
+      // Let the stream open before the change, so the poke is the stream's and not a resume's.
+      await new Promise((wake) => setTimeout(wake, 300));
+      expect((await t.request(admin, 'PATCH', `/api/people/${person}`, { lastName: 'Poked' })).statusCode).toBe(200);
+      for (let waited = 0; (await device.find('people', String(person)))?.last_name !== 'Poked'; waited += 50) {
+        if (waited > 15_000) throw new Error('no poke reached the device');
+        await new Promise((wake) => setTimeout(wake, 50));
+      }
+      expect(syncs).toBeGreaterThan(0);
+    } finally {
+      stop.abort();
+    }
   });
 
   it('refuses a last_pulled_at it never issued, on pull and on push', async () => {

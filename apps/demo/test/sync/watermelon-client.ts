@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { watermelonSync } from '@sluice/sync/watermelondb';
 
 // WatermelonDB ships CommonJS whose directory imports ESM refuses; models use no decorators.
 const require = createRequire(import.meta.url);
@@ -101,6 +102,12 @@ export class WatermelonClient {
         return response.json();
       },
     });
+  }
+
+  /** The same `synchronize()` with sluice's shipped pair (`@sluice/sync/watermelondb`) instead of the guide's code. */
+  syncWithAdapter(clientId: string): Promise<void> {
+    const sluice = watermelonSync({ url: `${this.#base}/api/sync`, headers: () => ({ authorization: `Bearer ${this.#token()}` }), clientId });
+    return synchronize({ database: this.database, sendCreatedAsUpdated: true, ...sluice });
   }
 
   /** Every raw record of `table`. */
