@@ -125,11 +125,34 @@ export type SyncSummary = z.infer<typeof summaryResponseSchema>;
 /** WatermelonDB's guide builds its URL with `${value}` interpolation, so a missing value arrives as the text `null`. */
 const absentAsNull = (value: unknown) => (value === 'null' || value === '' ? undefined : value);
 
+/** WatermelonDB's migration (`migrationsEnabledAtVersion`): the schema version it migrated from, and what it added. */
+const watermelonMigration = z.strictObject({
+  from: z.number().int().min(1),
+  tables: z.array(name).max(1_000),
+  columns: z.array(z.strictObject({ table: name, columns: z.array(z.string().min(1).max(100)).max(1_000) })).max(1_000),
+});
+
 export const watermelonQuerySchema = z.strictObject({
   last_pulled_at: z.preprocess(absentAsNull, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
-  /** The client's schema version and migration, as the guide sends them; accepted, not acted on yet. */
-  schema_version: z.preprocess(absentAsNull, z.coerce.number().int().min(0).optional()),
-  migration: z.preprocess(absentAsNull, z.string().max(10_000).optional()),
+  /** The client's schema version: tables and fields added after it are not sent (mappings' `addedIn`). */
+  schema_version: z.preprocess(absentAsNull, z.coerce.number().int().min(1).max(1_000_000).optional()),
+  /** The client's migration as JSON (the guide sends `JSON.stringify(migration)`); its added tables and columns come in full. */
+  migration: z.preprocess(
+    absentAsNull,
+    z
+      .string()
+      .max(100_000)
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'is not JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(watermelonMigration.nullable())
+      .optional(),
+  ),
   client_id: clientKey.optional(),
 });
 

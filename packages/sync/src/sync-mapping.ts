@@ -61,6 +61,13 @@ export interface SyncEntityMapping<T extends object = object> {
   parents?: string[];
   /** Absent: clients may only pull this mapping. */
   push?: SyncPushOptions;
+  /**
+   * WatermelonDB migrations: the client schema version that added this table (default 1). Older clients
+   * are not sent it; a client migrating past it receives its rows in full (a migration sync).
+   */
+  addedIn?: number;
+  /** The client schema version that added each field added after the table (public name -> version). */
+  fieldsAddedIn?: Record<string, number>;
 }
 
 /**
@@ -80,6 +87,8 @@ export interface SyncMembershipMapping {
   collection: string;
   ownerField: string;
   targetField: string;
+  /** WatermelonDB migrations: the client schema version that added this table (default 1). */
+  addedIn?: number;
 }
 
 /** Any mapping. */

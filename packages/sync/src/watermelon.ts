@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { MappingChanges, SyncRow, WatermelonPullResult, WatermelonPushTable, WatermelonTableChanges } from './protocol-schema.ts';
+import type { MappingChanges, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
 import { type PullContext, pullPage, startSnapshot, uuidsOf } from './pull.ts';
 import { applyPush } from './push.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
@@ -43,7 +43,7 @@ function issuedBefore(since: { version: number; generation: number }, watermark:
  * @example
  * ```ts
  * const watermelon = new WatermelonSync(sync);
- * const { changes, timestamp } = await watermelon.pull(em, subject, lastPulledAt);
+ * const { changes, timestamp } = await watermelon.pull(em, subject, { lastPulledAt, schemaVersion: 1, migration: null });
  * ```
  */
 export class WatermelonSync {
@@ -53,36 +53,53 @@ export class WatermelonSync {
     this.#server = server;
   }
 
-  async pull(em: EntityManager, subject: SyncSubject, lastPulledAt: number | null): Promise<WatermelonPullResult> {
-    const since = lastPulledAt ? decodeTimestamp(lastPulledAt) : null;
-    const context = await this.#server.pullContext(em, subject);
-    if (since) issuedBefore(since, context.watermark);
-    const reset = since !== null && (since.generation !== context.generation % generationSpace || since.version < context.horizon);
-    return (
-      (await this.#pullAll(context, subject, reset ? null : since, reset)) ?? ((await this.#pullAll(context, subject, null, true)) as WatermelonPullResult)
-    );
+  /** {@link WatermelonSync.pullJson}, parsed: for callers that want the object (the route streams the JSON). */
+  async pull(em: EntityManager, subject: SyncSubject, request: WatermelonPullRequest): Promise<WatermelonPullResult> {
+    const chunks: string[] = [];
+    for await (const chunk of await this.pullJson(em, subject, request)) chunks.push(chunk);
+    return JSON.parse(chunks.join('')) as WatermelonPullResult;
   }
 
-  /** Every mapping from `since` (null: the whole scope); null when a prune overtook the pull. */
-  async #pullAll(context: PullContext, subject: SyncSubject, since: { version: number } | null, reset: boolean): Promise<WatermelonPullResult | null> {
-    const changes: Record<string, WatermelonTableChanges> = {};
-    let version = context.watermark;
-    for (const mapping of this.#server.mappingsFor(subject)) {
-      const from =
-        since === null
-          ? startSnapshot(context, mapping)
-          : { phase: 'log' as const, mapping: mapping.name, generation: context.generation, at: { version: since.version, id: 0 } };
-      const read = await readAll(context, mapping, from);
-      if (!read) return null;
-      const { rows, deletes, at } = read;
-      version = Math.max(version, at);
-      changes[mapping.name] = {
-        created: [],
-        updated: await toWatermelonRows(context, mapping, this.#server, subject, rows),
-        deleted: await toWatermelonIds(context, mapping, deletes),
-      };
+  /**
+   * WatermelonDB's `pullChanges` answer as JSON text, written as it is read: a first sync (or a reset, or
+   * a table a migration added) streams its rows page by page, so the server's memory stays flat whatever
+   * the scope's size. Its timestamp is the watermark the snapshot started from; rows that change while it
+   * is read come again in the next pull (WatermelonDB applies them as updates). Incremental pulls read
+   * the log first (it is small) and fall back to a full sync if a prune overtook them.
+   */
+  async pullJson(em: EntityManager, subject: SyncSubject, request: WatermelonPullRequest): Promise<AsyncIterable<string>> {
+    const since = request.lastPulledAt ? decodeTimestamp(request.lastPulledAt) : null;
+    const context = await this.#server.pullContext(em, subject);
+    if (since) issuedBefore(since, context.watermark);
+    const stale = since !== null && (since.generation !== context.generation % generationSpace || since.version < context.horizon);
+    const mappings = this.#server.mappingsFor(subject).filter((mapping) => (mapping.config.addedIn ?? 1) <= request.schemaVersion);
+    const full = new Set(since === null || stale ? mappings.map((mapping) => mapping.name) : migrated(mappings, request.migration, request.schemaVersion));
+    const logs = await readLogs(context, mappings, full, since);
+    const reset = stale || logs === null;
+    if (reset) for (const mapping of mappings) full.add(mapping.name);
+    return this.#json(context, subject, mappings, { full, logs: logs ?? new Map(), reset, version: context.watermark, schemaVersion: request.schemaVersion });
+  }
+
+  async *#json(context: PullContext, subject: SyncSubject, mappings: ResolvedMapping[], plan: PullPlan): AsyncGenerator<string> {
+    let version = plan.version;
+    yield '{"changes":{';
+    for (const [index, mapping] of mappings.entries()) {
+      yield `${index > 0 ? ',' : ''}${JSON.stringify(mapping.name)}:{"created":[],"updated":[`;
+      const shape = (rows: SyncRow[]) => toWatermelonRows(context, mapping, this.#server, subject, withoutNewerFields(mapping, rows, plan.schemaVersion));
+      let deleted: string[] = [];
+      if (plan.full.has(mapping.name)) yield* snapshotRows(context, mapping, shape);
+      else {
+        const log = plan.logs.get(mapping.name);
+        if (log) {
+          yield (await shape(log.rows)).map((row) => JSON.stringify(row)).join(',');
+          deleted = await toWatermelonIds(context, mapping, log.deletes);
+          // With every table from the log, its end is the timestamp; a table sent in full pins it to where its snapshot began.
+          if (plan.full.size === 0) version = Math.max(version, log.at);
+        }
+      }
+      yield `],"deleted":${JSON.stringify(deleted)}}`;
     }
-    return { changes, timestamp: encodeTimestamp(version, context.generation), ...(reset ? { experimentalStrategy: 'replacement' as const } : {}) };
+    yield `},"timestamp":${encodeTimestamp(version, context.generation)}${plan.reset ? ',"experimentalStrategy":"replacement"' : ''}}`;
   }
 
   /** Applies the client's changes; conflicts (a row changed on the server since `lastPulledAt`) answer 409. */
@@ -108,7 +125,88 @@ export class WatermelonSync {
   }
 }
 
-/** Reads a mapping to the end from `from`: the latest state per row. */
+/** What a WatermelonDB pull asks: its position, its schema version and, after an app update, its migration. */
+export interface WatermelonPullRequest {
+  lastPulledAt: number | null;
+  schemaVersion: number;
+  /** WatermelonDB's migration, `{ from, tables, columns: [{ table, columns }] }`; null when none. */
+  migration: WatermelonMigration | null;
+}
+
+/** What a client that just migrated its schema asks for in full (WatermelonDB's `migration`). */
+export interface WatermelonMigration {
+  from: number;
+  tables: string[];
+  columns: { table: string; columns: string[] }[];
+}
+
+interface PullPlan {
+  /** Mappings sent in full, streamed from a snapshot. */
+  full: Set<string>;
+  /** The others' changes since the client's timestamp, read before anything is sent. */
+  logs: Map<string, { rows: SyncRow[]; deletes: (string | number)[]; at: number }>;
+  reset: boolean;
+  version: number;
+  schemaVersion: number;
+}
+
+/**
+ * The mappings a migration sync resends in full: the tables and columns the client says it added, and
+ * any whose declared versions (`addedIn`, `fieldsAddedIn`) lie between the version it migrated from and its own.
+ */
+function migrated(mappings: ResolvedMapping[], migration: WatermelonMigration | null, schemaVersion: number): string[] {
+  if (!migration) return [];
+  const named = new Set([...migration.tables, ...migration.columns.map((column) => column.table)]);
+  const newer = (version: number | undefined) => (version ?? 1) > migration.from && (version ?? 1) <= schemaVersion;
+  return mappings
+    .filter((mapping) => named.has(mapping.name) || newer(mapping.config.addedIn) || Object.values(fieldVersions(mapping)).some(newer))
+    .map((mapping) => mapping.name);
+}
+
+function fieldVersions(mapping: ResolvedMapping): Record<string, number> {
+  return mapping.kind === 'entity' ? (mapping.config.fieldsAddedIn ?? {}) : {};
+}
+
+/** Rows without the fields a client of `schemaVersion` does not have yet. */
+function withoutNewerFields(mapping: ResolvedMapping, rows: SyncRow[], schemaVersion: number): SyncRow[] {
+  const newer = Object.entries(fieldVersions(mapping)).filter(([, version]) => version > schemaVersion);
+  if (newer.length === 0) return rows;
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([field]) => !newer.some(([name]) => name === field))) as SyncRow);
+}
+
+/** The snapshot of a mapping, page by page, as JSON rows separated by commas. */
+async function* snapshotRows(context: PullContext, mapping: ResolvedMapping, shape: (rows: SyncRow[]) => Promise<Record<string, unknown>[]>) {
+  let checkpoint = startSnapshot(context, mapping);
+  let first = true;
+  while (checkpoint.phase === 'snapshot') {
+    const page = await pullPage(context, mapping, checkpoint, pageSize);
+    if (page.changes.length > 0) {
+      yield `${first ? '' : ','}${(await shape(page.changes)).map((row) => JSON.stringify(row)).join(',')}`;
+      first = false;
+    }
+    checkpoint = page.next;
+  }
+}
+
+/** The log of every mapping not sent in full, from `since`; null when a prune overtook one (start over in full). */
+async function readLogs(context: PullContext, mappings: ResolvedMapping[], full: Set<string>, since: { version: number } | null) {
+  const logs: PullPlan['logs'] = new Map();
+  if (since === null) return logs;
+  for (const mapping of mappings) {
+    if (full.has(mapping.name)) continue;
+    const read = await readAll(context, mapping, {
+      phase: 'log',
+      mapping: mapping.name,
+      generation: context.generation,
+      at: { version: since.version, id: 0 },
+    });
+    if (!read) return null;
+    logs.set(mapping.name, read);
+  }
+  return logs;
+}
+
+/** Reads a mapping's log to the end from `from`: the latest state per row. */
 async function readAll(context: PullContext, mapping: ResolvedMapping, from: Parameters<typeof pullPage>[2]) {
   const rows = new Map<string, SyncRow>();
   const deletes = new Set<string | number>();
@@ -152,6 +250,7 @@ async function toWatermelonRows(context: PullContext, mapping: ResolvedMapping, 
   return rows.map((row) => {
     const raw: Record<string, unknown> = { ...row, id: own.get(String(row.id)) ?? String(row.id) };
     for (const field of references) {
+      if (!(field.name in row)) continue; // a field the client's schema version does not have
       const value = row[field.name];
       raw[field.name] = Array.isArray(value) ? JSON.stringify(value.map((id) => translate(field.name, id))) : translate(field.name, value);
     }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/sql';
 import { AccessError } from '@sluice/core';
 import { errorBody, eventStreamResponse, plainJson, sluiceRouteScope } from '@sluice/core/fastify';
@@ -130,7 +131,12 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
       ...plainJson,
       schema: { tags, summary: "WatermelonDB's pullChanges", querystring: watermelonQuerySchema, response: { 200: watermelonPullResponseSchema, ...errors } },
     },
-    async (request) => watermelon.pull(options.em(request), await subject(request), request.query.last_pulled_at || null),
+    async (request, reply) => {
+      const { last_pulled_at: lastPulledAt, schema_version: schemaVersion = 1, migration = null } = request.query;
+      const json = await watermelon.pullJson(options.em(request), await subject(request), { lastPulledAt: lastPulledAt || null, schemaVersion, migration });
+      // Streamed as it is read: a first sync of any size holds one page in memory, not the whole answer.
+      return reply.type('application/json').send(Readable.from(json) as never); // a stream is sent as is, never serialised
+    },
   );
 
   routes.post(
