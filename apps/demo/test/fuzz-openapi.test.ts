@@ -12,6 +12,8 @@ interface Operation {
   path: string;
   parameters: { name: string; in: string }[];
   hasBody: boolean;
+  /** Answers 200 with a server-sent event stream that stays open. */
+  stream: boolean;
   /** Bodies shaped by the operation's schema, with hostile values mixed in. */
   bodies: fc.Arbitrary<unknown>;
 }
@@ -61,7 +63,17 @@ function mutated(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
 
 /** Every operation of the OpenAPI document the app serves (logout left out: it would end the fuzzer's own sessions). */
 function operations(document: {
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string }[];
+        requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+        responses?: Record<string, { content?: Record<string, unknown> }>;
+      }
+    >
+  >;
 }): Operation[] {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods)
@@ -71,6 +83,8 @@ function operations(document: {
         path,
         parameters: operation.parameters ?? [],
         hasBody: operation.requestBody !== undefined,
+        // A live stream stays open: its answer is judged by its status and headers.
+        stream: operation.responses?.['200']?.content?.['text/event-stream'] !== undefined,
         bodies: ((schema) => fc.oneof({ weight: 1, arbitrary: valid(schema) }, { weight: 3, arbitrary: mutated(schema) }, { weight: 1, arbitrary: value }))(
           operation.requestBody?.content?.['application/json']?.schema,
         ),
@@ -147,7 +161,7 @@ describeEachDialect('OpenAPI-driven fuzzing', (dialect) => {
     const request = fc.record({
       op: fc.constantFrom(...ops).chain((op) =>
         fc.record({
-          op: fc.constant({ method: op.method, path: op.path, hasBody: op.hasBody }),
+          op: fc.constant({ method: op.method, path: op.path, hasBody: op.hasBody, stream: op.stream }),
           shaped: op.bodies.map((body) => JSON.stringify(body) ?? 'null'),
         }),
       ),
@@ -191,19 +205,30 @@ describeEachDialect('OpenAPI-driven fuzzing', (dialect) => {
             url: search ? `${path}?${search}` : path,
             headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(op.hasBody ? { 'content-type': contentType } : {}) },
             ...(op.hasBody ? { payload: body } : {}),
+            payloadAsStream: op.stream,
           });
+          let text = '';
+          if (op.stream) {
+            const stream = response.stream();
+            if (response.statusCode === 200) {
+              stream.destroy(); // an open live stream: its status says all
+              sent += 1;
+              return response.headers['content-type']?.toString().startsWith('text/event-stream') === true;
+            }
+            for await (const chunk of stream) text += chunk;
+          } else text = response.body;
           sent += 1;
           if (sent % 500 === 0) heap.push(liveHeap());
           const answer = (() => {
             try {
-              return response.json() as { error?: { code?: string; message?: string } };
+              return JSON.parse(text) as { error?: { code?: string; message?: string } };
             } catch {
               return null;
             }
           })();
           const code = answer?.error?.code;
           const bad = response.statusCode >= 500 || (response.statusCode >= 400 && (!code || !codes.has(code) || typeof answer?.error?.message !== 'string'));
-          if (bad) failures.push(`${op.method} ${op.path} -> ${response.statusCode} ${response.body.slice(0, 200)}`);
+          if (bad) failures.push(`${op.method} ${op.path} -> ${response.statusCode} ${text.slice(0, 200)}`);
           return !bad;
         }),
         { numRuns: 3_000, seed: 20_261_130, endOnFailure: true },

@@ -60,7 +60,10 @@ const pulledMapping = z.object({
   /** Client uuids of rows among `changes` and `deletes` that a client created. */
   newItems: z.array(newItem),
   checkpoint: z.string(),
-  /** Pull again with `checkpoint`: there is more (the snapshot goes on, or the page was full). */
+  /**
+   * Pull again with `checkpoint`: there is more, of this mapping or of another of the same pull (every
+   * mapping of a pull ends at one watermark, so rows always arrive with the rows they refer to).
+   */
   hasMore: z.boolean(),
   /** The client must drop its rows of this mapping first: its checkpoint was too old or its scopes changed. */
   reset: z.boolean(),
@@ -88,7 +91,15 @@ export const pushResponseSchema = z.object({
 
 /** `GET summary` answer. */
 export const summaryResponseSchema = z.object({
-  mappings: z.array(z.object({ name: z.string(), checkpoint: z.string(), latestVersion: z.number().nullable() })),
+  mappings: z.array(
+    z.object({
+      name: z.string(),
+      checkpoint: z.string(),
+      latestVersion: z.number().nullable(),
+      /** The rows of the mapping the caller syncs now: a client synced to the checkpoint holds as many, or has diverged. */
+      rows: z.number().int(),
+    }),
+  ),
   watermark: z.object({
     version: z.number(),
     /** Committed changes a pull cannot hand out yet, because an older transaction is still running. */

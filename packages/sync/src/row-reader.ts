@@ -97,6 +97,19 @@ export class RowReader {
     return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
   }
 
+  /** How many rows of the mapping the subject syncs: what a client holding all of them counts too. */
+  async count(mapping: ResolvedMapping, subject: SyncSubject): Promise<number> {
+    const owner = mapping.kind === 'membership' ? mapping.owner : mapping;
+    const { joins, expression } = owner.scope ? scopeJoins(this.#dialect, owner.scope) : { joins: '', expression: null };
+    const scope = scopeFilter(subject, expression);
+    const from =
+      mapping.kind === 'membership'
+        ? `${this.#q(mapping.pivot.table)} p join ${this.#q(owner.table)} t0 on t0.${this.#q(owner.pk)} = p.${this.#q(mapping.pivot.ownerColumn)}`
+        : `${this.#q(owner.table)} t0`;
+    const [row] = await this.#run(`select count(*) as n from ${from}${joins} where 1 = 1${scope.sql}`, scope.params);
+    return Number(row?.n ?? 0);
+  }
+
   async #entityRows(mapping: ResolvedEntityMapping, where: string, params: unknown[], tail: string): Promise<ScopedRow[]> {
     const records = await this.#selectEntities(mapping, { from: `${this.#q(mapping.table)} t0`, columns: [], where, params, tail });
     return records.flatMap((record) => (record.row ? [record.row] : []));

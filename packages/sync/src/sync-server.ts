@@ -104,7 +104,12 @@ export class SyncServer {
         generation: context.generation,
         at: { version: context.watermark, id: 0 },
       });
-      mappings.push({ name: mapping.name, checkpoint, latestVersion: row?.v === null || row?.v === undefined ? null : Number(row.v) });
+      mappings.push({
+        name: mapping.name,
+        checkpoint,
+        latestVersion: row?.v === null || row?.v === undefined ? null : Number(row.v),
+        rows: await context.reader.count(mapping, subject),
+      });
     }
     const lag = await heldBack(context.run, context.watermark, this.mappingsFor(subject));
     return { mappings, watermark: { version: context.watermark, ...lag } };
@@ -121,6 +126,10 @@ export class SyncServer {
     const context = await this.pullContext(em, subject);
     const mappings: PullResponse['mappings'] = {};
     for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
+    // One snapshot per pull: while any mapping has more, every one does, so a client that pulls each
+    // mapping while it has more pulls them all again, and the request that ends the sync reads every
+    // log to one watermark (read after every snapshot page): no child row without its parent.
+    if (Object.values(mappings).some((page) => page.hasMore)) for (const page of Object.values(mappings)) page.hasMore = true;
     return { mappings };
   }
 

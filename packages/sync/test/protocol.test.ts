@@ -2,7 +2,19 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pruneSyncLog, SyncServer, type SyncSubject } from '../src/index.ts';
-import { createFixture, type Fixture, mappingNames, mappings, Node, Note, type ProtocolClient, protocolClient, pullUntilDone, Tag } from './fixture.ts';
+import {
+  applyPage,
+  createFixture,
+  type Fixture,
+  mappingNames,
+  mappings,
+  Node,
+  Note,
+  type ProtocolClient,
+  protocolClient,
+  pullUntilDone,
+  Tag,
+} from './fixture.ts';
 
 /** Alice syncs centers 1 and 2; center 3 is someone else's. */
 const alice: SyncSubject = { id: 'alice', scopes: ['1', '2'] };
@@ -93,6 +105,54 @@ describeEachDialect('sync protocol', (dialect) => {
     expect(writes).toBeGreaterThan(8);
     await pullUntilDone(f, alice, client, 7);
     expect(clientState(client)).toEqual(await serverState());
+  });
+
+  it('ends every completed sync at one watermark: no row arrives without the row it refers to', async () => {
+    // A client that stops pulling a mapping once its page says there is no more: with mappings ending at
+    // different watermarks, a note created with its node after the nodes ended arrived without it.
+    const client = protocolClient(['nodes', 'notes']);
+    // Notes outnumber nodes: the nodes' pages end first, while notes go on.
+    const extra = f.em();
+    for (const node of await extra.find(Node, { centerId: { $in: [1, 2] } })) for (let n = 0; n < 4; n++) extra.create(Note, { node, text: `extra ${n}` });
+    await extra.flush();
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; n < 40; n++) {
+        const em = f.em();
+        em.create(Note, { node: em.create(Node, { name: `pair ${n}`, centerId: 1 + (n % 2) }), text: `with its node ${n}` });
+        await em.flush();
+        await new Promise((wake) => setTimeout(wake, 15));
+      }
+      writing = false;
+    })();
+    try {
+      for (let round = 0; writing || round < 2; round++) {
+        let open = ['nodes', 'notes'];
+        while (open.length > 0) {
+          const answer = await f.server.pull(f.em(), alice, {
+            mappings: Object.fromEntries(open.map((name) => [name, client.checkpoints[name] ?? null])),
+            limit: 5,
+          });
+          for (const [name, page] of Object.entries(answer.mappings)) applyPage(client, name, page);
+          open = open.filter((name) => answer.mappings[name]?.hasMore);
+          // SQLite's driver answers synchronously: without a turn of the event loop the writer's timers starve.
+          await new Promise((turn) => setImmediate(turn));
+        }
+        const nodes = client.rows.get('nodes') as Map<string, Record<string, unknown>>;
+        const orphans = [...(client.rows.get('notes')?.values() ?? [])].filter((note) => !nodes.has(String(note.node_id)));
+        expect(orphans).toEqual([]);
+      }
+    } finally {
+      await writer;
+    }
+  });
+
+  it('counts each mapping’s rows in the summary, so a client can tell it holds them all', async () => {
+    const client = await synced();
+    const summary = await f.server.summary(f.em(), alice);
+    expect(Object.fromEntries(summary.mappings.map((mapping) => [mapping.name, mapping.rows]))).toEqual(
+      Object.fromEntries(mappingNames.map((name) => [name, client.rows.get(name)?.size])),
+    );
   });
 
   it('sends a changed row with its parents, and membership rows', async () => {

@@ -2,7 +2,7 @@ import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { login, startDemoServer } from '../../../../bench/demo-server.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
-import { RxdbClient } from './rxdb-client.ts';
+import { type PersonDoc, RxdbClient } from './rxdb-client.ts';
 
 describeEachDialect('sync with a real RxDB client', (dialect) => {
   let t: TestApp;
@@ -45,7 +45,11 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
     await (await client.people.findOne(a?.key).exec())?.incrementalPatch({ last_name: 'FromRx' });
     await (await client.people.findOne(b?.key).exec())?.remove();
     await t.request(admin, 'PATCH', `/api/people/${c?.id}`, { firstName: 'FromServer' });
+    // Live both ways: every change reaches the other side without anyone asking.
     await client.until(async () => (await client.people.findOne(c?.key).exec())?.first_name === 'FromServer');
+    await client.until(async () => (await sql('select last_name from person where id = ?', [a?.id]))[0]?.last_name === 'FromRx');
+    await client.until(async () => (await sql('select id from person where id = ?', [b?.id])).length === 0);
+    await client.until(async () => (await sql("select id from person where first_name = 'Rx' and last_name = 'Created'")).length === 1);
     expect((await sql("select center_id from person where first_name = 'Rx' and last_name = 'Created'")).map((row) => Number(row.center_id))).toEqual([1]);
     expect((await sql('select last_name from person where id = ?', [a?.id]))[0]?.last_name).toBe('FromRx');
     expect(await sql('select id from person where id = ?', [b?.id])).toHaveLength(0);
@@ -61,15 +65,19 @@ describeEachDialect('sync with a real RxDB client', (dialect) => {
     const [contested, ...others] = docs;
     expect(others).toHaveLength(10);
     await t.request(admin, 'PATCH', `/api/people/${contested?.id}`, { lastName: 'ServerWins' });
-    await client.people.bulkUpsert(docs.map((doc) => ({ ...doc, last_name: doc === contested ? 'ClientLoses' : 'BatchEdit' })));
+    const fields = (doc: (typeof docs)[number]) => Object.fromEntries(Object.entries(doc).filter(([name]) => !name.startsWith('_'))) as unknown as PersonDoc;
+    await client.people.bulkUpsert(docs.map((doc) => ({ ...fields(doc), last_name: doc === contested ? 'ClientLoses' : 'BatchEdit' })));
+    const stored = async () => {
+      const rows = await sql(
+        `select id, last_name from person where id in (${docs.map(() => '?').join(', ')})`,
+        docs.map((doc) => doc.id),
+      );
+      return Object.fromEntries(rows.map((row) => [Number(row.id), row.last_name]));
+    };
+    const expected = Object.fromEntries(docs.map((doc) => [doc.id, doc === contested ? 'ServerWins' : 'BatchEdit']));
+    await client.until(async () => JSON.stringify(await stored()) === JSON.stringify(expected));
     await client.until(async () => (await client.people.findOne(contested?.key).exec())?.last_name === 'ServerWins');
-    const stored = await sql(
-      `select id, last_name from person where id in (${docs.map(() => '?').join(', ')})`,
-      docs.map((doc) => doc.id),
-    );
-    expect(Object.fromEntries(stored.map((row) => [Number(row.id), row.last_name]))).toEqual(
-      Object.fromEntries(docs.map((doc) => [doc.id, doc === contested ? 'ServerWins' : 'BatchEdit'])),
-    );
+    expect(await stored()).toEqual(expected);
     // The conflict is answered with the row, not with a refused batch.
     expect(client.pushStatuses).not.toContain(409);
     expect(client.pushStatuses.every((status) => status === 200)).toBe(true);
