@@ -4,6 +4,7 @@ import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
+import { describeOnce } from '@sluice/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -122,7 +123,7 @@ async function screenshot(page: Page, name: string, fullPage = true): Promise<vo
  * installed CLI and tsc; the app's own Fastify server with sluice's routes and its own Vite page on
  * @sluice/react, driven in Chromium; the same routes inside a NestJS app.
  */
-describe('the packed packages in an app of its own (SQLite)', () => {
+describeOnce('the packed packages in an app of its own (SQLite)', () => {
   let work: string;
   let app: string;
   let tarballs: string;
@@ -177,6 +178,14 @@ describe('the packed packages in an app of its own (SQLite)', () => {
     }
     // bullmq, ioredis, pg-copy-streams and the AWS SDK are optional peers: an app without Redis, PostgreSQL or S3 has none.
     for (const name of ['bullmq', 'ioredis', 'pg-copy-streams', '@aws-sdk/client-s3']) expect(existsSync(join(app, 'node_modules', name))).toBe(false);
+  });
+
+  it('publishes cleanly: npm finds nothing to correct in any package (dry run)', async () => {
+    for (const name of packages) {
+      const { stderr } = await run('npm', ['publish', '--dry-run', '--workspace', `@sluice/${name}`], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+      const warnings = stderr.split('\n').filter((line) => line.startsWith('npm warn') && !/logged in/.test(line));
+      expect({ name, warnings }).toEqual({ name, warnings: [] });
+    }
   });
 
   it('resolves in one step next to the newest PostgreSQL and MariaDB drivers too, each with the core it pins', async () => {

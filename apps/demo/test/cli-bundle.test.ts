@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, describeEachDialect, describeOnce, type TestDatabase } from '@sluice/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
 import { type BundledCli, buildBundledCli } from './fixtures/bundled-cli.ts';
@@ -56,7 +56,7 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
   });
 });
 
-describe('sluice bundle', () => {
+describeOnce('sluice bundle', () => {
   it('replaces the chunks of the build before, whose hashed names would pile up', async () => {
     const bundle = await buildBundledCli();
     try {
