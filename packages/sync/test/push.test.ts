@@ -214,6 +214,19 @@ describeEachDialect('sync push', (dialect) => {
     expect(page?.newItems).toContainEqual({ uuid: 'to-be-deleted', id });
   });
 
+  it('hands the pushing client its push’s side effects in its next pull: the rows a deletion cascaded to', async () => {
+    const client = protocolClient(['nodes', 'notes']);
+    await pullUntilDone(f, alice, client);
+    const node = await firstNode(2);
+    const notes = (await f.sql('select id from sy_note where node_id = ?', [node])).map((row) => String(row.id));
+    expect(notes.length).toBeGreaterThan(0);
+    for (const id of notes) expect(client.rows.get('notes')?.has(id)).toBe(true);
+    await push(alice, { clientId: 'tablet-1', checkpoints: client.checkpoints as Record<string, string>, changes: { nodes: { deleted: [node] } } });
+    await pullUntilDone(f, alice, client);
+    expect(client.rows.get('nodes')?.has(String(node))).toBe(false);
+    for (const id of notes) expect(client.rows.get('notes')?.has(id)).toBe(false);
+  });
+
   async function untilWaiting(count: number): Promise<void> {
     // Where waits cannot be seen (SQLite's writers queue in the driver; MariaDB's processlist and innodb_trx do
     // not show them), a pause long enough for an in-process push to reach its wait stands in.
