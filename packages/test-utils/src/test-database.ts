@@ -101,11 +101,27 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   };
 }
 
-/** Drops every database left behind by an interrupted earlier run (used by CI before the suite). */
+/** Whether the process that created a test database (its pid is in the name) has ended. */
+function isOrphan(name: string): boolean {
+  const pid = Number(name.slice(testDatabasePrefix.length).split('_')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Drops every database left behind by an interrupted earlier run (used by CI before the suite).
+ * A database whose creating process still runs is kept: another run on this machine is using it.
+ */
 export async function dropStaleTestDatabases(dialect: ServerDialect): Promise<number> {
   const server = servers[dialect];
   const serverUrl = serverUrls()[dialect];
   const rows = await server.run(serverUrl, server.listPrefixed, [`${testDatabasePrefix}%`]);
-  for (const row of rows) await server.run(serverUrl, server.drop(String(row.name)));
-  return rows.length;
+  const orphans = rows.map((row) => String(row.name)).filter(isOrphan);
+  for (const name of orphans) await server.run(serverUrl, server.drop(name));
+  return orphans.length;
 }
