@@ -67,7 +67,7 @@ const listBooks: ExportDefinition<Record<string, never>> = {
   requiredRole: 'READ',
   accepts: [],
   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ shelf: { $in: ctx.scopes.map(Number) } }),
-  columns: () => [
+  columns: [
     { key: 'id', label: 'Id', expression: 'b.id', type: 'integer' },
     { key: 'title', label: 'Title', expression: 'b.title' },
     { key: 'published', label: 'Published', expression: 'b.published', type: 'date' },

@@ -85,7 +85,7 @@ const listBooks: ExportDefinition<Record<string, never>> = {
       .createQueryBuilder(Book, 'b')
       .join('b.shelf', 's')
       .where({ shelf: { $in: ctx.scopes.map(Number) } }),
-  columns: () => [
+  columns: [
     { key: 'id', label: 'Id', expression: 'b.id', type: 'integer' },
     { key: 'title', label: 'Title', expression: 'b.title' },
     { key: 'shelf', label: 'Shelf', expression: 's.name' },

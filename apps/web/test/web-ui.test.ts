@@ -196,10 +196,16 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await screenshot(page, `${dialect}-export-builder-validation`);
   });
 
-  it('runs list_people as an XLSX task, follows it to 100 % and downloads a file that opens', async () => {
+  it('runs list_people as an XLSX task of chosen columns, follows it to 100 % and downloads a file that opens', async () => {
     await logIn(page, base, 'alice');
     await page.getByLabel('Export').selectOption({ label: 'List people' });
+    // The reader's columns: no id, surname first and renamed, the record time added.
+    await page.getByRole('checkbox', { name: 'Id', exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Move Last name up' }).click();
+    await page.getByLabel('Header for Last name').fill('Surname');
+    await page.getByRole('checkbox', { name: 'Recorded at', exact: true }).check();
     await page.getByLabel('Format').selectOption({ label: 'Excel (XLSX)' });
+    await screenshot(page, `${dialect}-export-builder-columns`, { fullPage: false });
     await page.getByRole('button', { name: 'Run as a background task' }).click();
     await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
     const task = page.locator('.sluice-task').first();
@@ -216,6 +222,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     const rows = XLSX.utils.sheet_to_json(sheet as XLSX.WorkSheet, { header: 1 }) as unknown[][];
     const [people] = await t.orm.em.fork().getConnection().execute('select count(*) as n from person where center_id in (1, 2)');
     expect(rows.length - 1).toBe(Number(people?.n));
+    expect(rows[0]).toEqual(['Surname', 'First name', 'Gender', 'Birthdate', 'Nationality', 'Center', 'Recorded at']);
   });
 
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {

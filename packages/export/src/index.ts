@@ -30,12 +30,14 @@ export { xlsxFormatter } from './formatters/xlsx-formatter.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './pipeline/export-error.ts';
 export { exportFileName } from './pipeline/export-file-name.ts';
 export { ExportRegistry, type PreparedExport } from './pipeline/export-registry.ts';
-export { type ExportRequest, exportRequestSchema } from './pipeline/export-request.ts';
+export { type ColumnChoice, columnChoiceSchema, type ExportRequest, exportRequestSchema } from './pipeline/export-request.ts';
 export {
   type ExportCheck,
   exportCheckSchema,
+  type OfferedColumn,
   type OfferedElement,
   type OfferedExport,
+  offeredColumnSchema,
   offeredElementSchema,
   offeredExportSchema,
 } from './pipeline/offered-export.ts';

@@ -9,6 +9,7 @@ import {
   DirectoryTaskStorage,
   type FileSink,
   type FormatterDefinition,
+  jsonFormatter,
   type ListResult,
   odsFormatter,
   type ResumableListWriter,
@@ -23,6 +24,7 @@ describe.each([
   ['csv_list', csvListFormatter, {}],
   ['xlsx', xlsxFormatter, { maxRowsPerSheet: 5_000 }],
   ['ods', odsFormatter, { maxRowsPerSheet: 5_000 }],
+  ['json', jsonFormatter, {}],
 ] as const)('%s continued after a crash from a checkpoint', (alias, formatter, rawParams) => {
   let directory: string;
   beforeAll(async () => {
@@ -86,8 +88,9 @@ describe.each([
     await (await write(storage, uninterrupted, 0, rowCount)).writer.write();
     const expected = await readFile(join(directory, uninterrupted));
 
-    if (alias === 'csv_list') {
+    if (alias === 'csv_list' || alias === 'json') {
       expect(file.toString()).toBe(expected.toString());
+      if (alias === 'json') expect(JSON.parse(file.toString()).rows.map((row: { value: unknown }[]) => row[0]?.value)).toEqual(rows.map((row) => row[0]));
       return;
     }
     // unzip checks every entry's CRC and sizes.

@@ -86,6 +86,16 @@ describeEachDialect('export tasks survive a killed worker', (dialect) => {
     expect(file.equals(await f.direct(request))).toBe(true);
   });
 
+  it('resumes a list of chosen columns without its row key, in their order and under their labels', { timeout: 120_000 }, async () => {
+    const request = { export: 'list_books', formatter: { alias: 'csv_list' }, columns: [{ key: 'pages', label: 'Pages read' }, { key: 'title' }] };
+    const file = await crashAndResume(request, [rows / 2]);
+    const records = parse(file, { bom: true }) as string[][];
+    expect(records[0]).toEqual(['Pages read', 'Title']);
+    // Every title ends with its book's id: each book once, in id order.
+    expect(records.slice(1).map((record) => Number(/\d+$/.exec(record[1] ?? '')?.[0]))).toEqual(allIds);
+    expect(file.equals(await f.direct(request))).toBe(true);
+  });
+
   it('resumes an XLSX list the same way (its zip continued, not restarted)', { timeout: 120_000 }, async () => {
     const request = { export: 'list_books', formatter: { alias: 'xlsx' } };
     const file = await crashAndResume(request, [rows / 2]);

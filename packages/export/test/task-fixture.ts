@@ -20,6 +20,7 @@ import {
   ExportTaskOwner,
   ExportTaskService,
   type ExportUser,
+  type ListExportDefinition,
   writeExport,
   xlsxFormatter,
 } from '../src/index.ts';
@@ -50,14 +51,14 @@ const bookBase = {
 } as const;
 
 /** One row per book of the chosen libraries, walked by id. */
-export const listBooks: ExportDefinition<Record<string, never>> = {
+export const listBooks: ListExportDefinition<Record<string, never>> = {
   ...bookBase,
   alias: 'list_books',
   title: 'List books',
   description: 'One row per book',
   kind: 'list',
   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ libraryId: { $in: ctx.scopes.map(Number) } }),
-  columns: () => [
+  columns: [
     { key: 'id', label: 'Id', expression: 'b.id', type: 'integer' },
     { key: 'title', label: 'Title', expression: 'b.title' },
     { key: 'library', label: 'Library', expression: 'b.library_id', type: 'integer' },

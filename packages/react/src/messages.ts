@@ -36,6 +36,13 @@ export interface SluiceMessages {
   downloadBusy: string;
   runAsTask: string;
   runAsTaskBusy: string;
+  /** A list's column editor: tick, rename, reorder. */
+  columnsLegend: string;
+  columnHeader(values: { column: string }): string;
+  moveUp(values: { column: string }): string;
+  moveDown(values: { column: string }): string;
+  defaultColumns: string;
+  noColumnChosen: string;
   downloadTooLarge: string;
   largeResultHint: string;
   taskQueued(values: { id: number }): string;
@@ -126,6 +133,12 @@ export const defaultMessages: SluiceMessages = {
   downloadBusy: 'Downloading…',
   runAsTask: 'Run as a background task',
   runAsTaskBusy: 'Queuing…',
+  columnsLegend: 'Columns',
+  columnHeader: ({ column }) => `Header for ${column}`,
+  moveUp: ({ column }) => `Move ${column} up`,
+  moveDown: ({ column }) => `Move ${column} down`,
+  defaultColumns: 'Default columns',
+  noColumnChosen: 'Choose at least one column.',
   downloadTooLarge: 'More rows than a preview holds: run it as a task, so the download cannot time out',
   largeResultHint: 'This result has more rows than a preview holds: a background task is the safe way to get it.',
   taskQueued: ({ id }) => `Queued as task #${id}.`,

@@ -5,12 +5,22 @@
  */
 import type { CollectionChangeView, FieldChangeView, HistoryEntry, StateAsOf } from '@sluice/audit';
 import type { ErrorResponseBody, ValidationIssue } from '@sluice/core';
-import type { ExportCheck, ExportIssue, exportRequestSchema, exportTaskViewSchema, JsonResult, OfferedElement, OfferedExport } from '@sluice/export';
+import type {
+  ColumnChoice,
+  ExportCheck,
+  ExportIssue,
+  exportRequestSchema,
+  exportTaskViewSchema,
+  JsonResult,
+  OfferedColumn,
+  OfferedElement,
+  OfferedExport,
+} from '@sluice/export';
 import type { Page } from '@sluice/pagination';
 import type { summaryResponseSchema } from '@sluice/sync';
 import type { z } from 'zod';
 
-export type { CollectionChangeView, ErrorResponseBody, ExportCheck, FieldChangeView, OfferedElement, OfferedExport, Page };
+export type { CollectionChangeView, ColumnChoice, ErrorResponseBody, ExportCheck, FieldChangeView, OfferedColumn, OfferedElement, OfferedExport, Page };
 
 /** `POST /api/exports/preview`: typed columns, labelled cells, the request in sentences. */
 export type ExportPreview = JsonResult;

@@ -1,4 +1,4 @@
-import type { AggregatorDefinition, ExportContext, ExportDefinition, FilterDefinition } from '@sluice/export';
+import type { AggregatorDefinition, ExportContext, ExportDefinition, FilterDefinition, ListExportDefinition } from '@sluice/export';
 import { z } from 'zod';
 import { Activity, ActivityType } from '../db/entities/index.ts';
 import { activityTypeChoices, choiceOf, labelOf, setOf } from './choices.ts';
@@ -47,7 +47,7 @@ export const averageActivityDuration: ExportDefinition<Record<string, never>> = 
   ],
 };
 
-export const listActivities: ExportDefinition<Record<string, never>> = {
+export const listActivities: ListExportDefinition<Record<string, never>> = {
   ...activityExport,
   alias: 'list_activities',
   title: 'List activities',
@@ -55,7 +55,7 @@ export const listActivities: ExportDefinition<Record<string, never>> = {
   describe: () => 'List activities',
   kind: 'list',
   initiateQuery: (ctx) => activities(ctx).join('a.type', 't'),
-  columns: () => [
+  columns: [
     { key: 'id', label: 'Id', expression: 'a.id', type: 'integer' },
     { key: 'date', label: 'Date', expression: 'a.date', type: 'date' },
     { key: 'type', label: 'Type', expression: 't.name' },

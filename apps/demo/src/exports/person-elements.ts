@@ -1,4 +1,4 @@
-import type { AggregatorDefinition, ExportDefinition, FilterDefinition } from '@sluice/export';
+import type { AggregatorDefinition, ExportDefinition, FilterDefinition, ListExportDefinition } from '@sluice/export';
 import { whereExists } from '@sluice/export';
 import { z } from 'zod';
 import { countryName, isCountryCode } from '../countries.ts';
@@ -24,7 +24,7 @@ export const countPeople: ExportDefinition<Record<string, never>> = {
   columns: () => [{ key: 'count', label: 'Number of people', expression: 'count(distinct p.id)', type: 'integer' }],
 };
 
-export const listPeople: ExportDefinition<Record<string, never>> = {
+export const listPeople: ListExportDefinition<Record<string, never>> = {
   alias: 'list_people',
   title: 'List people',
   description: 'One row per person',
@@ -39,7 +39,7 @@ export const listPeople: ExportDefinition<Record<string, never>> = {
       .createQueryBuilder(Person, 'p')
       .join('p.center', 'c')
       .where({ center: { $in: ctx.scopes.map(Number) } }),
-  columns: () => [
+  columns: [
     { key: 'id', label: 'Id', expression: 'p.id', type: 'integer' },
     { key: 'first_name', label: 'First name', expression: 'p.first_name' },
     { key: 'last_name', label: 'Last name', expression: 'p.last_name' },
@@ -47,7 +47,9 @@ export const listPeople: ExportDefinition<Record<string, never>> = {
     { key: 'birthdate', label: 'Birthdate', expression: 'p.birthdate', type: 'date' },
     { key: 'nationality', label: 'Nationality', expression: 'p.nationality' },
     { key: 'center', label: 'Center', expression: 'c.name' },
+    { key: 'created_at', label: 'Recorded at', expression: 'p.created_at', type: 'datetime' },
   ],
+  defaultColumns: ['id', 'first_name', 'last_name', 'gender', 'birthdate', 'nationality', 'center'],
   rowKey: { expression: 'p.id', type: 'integer' },
 };
 

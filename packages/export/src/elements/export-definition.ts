@@ -34,11 +34,16 @@ export interface TabularExportDefinition<Params = unknown> extends ExportDefinit
   columns(params: Params, ctx: ExportContext): SelectedExpression[];
 }
 
-/** One row per record, streamed: memory stays flat whatever the row count. */
+/**
+ * One row per record, streamed: memory stays flat whatever the row count. It offers columns; each
+ * request chooses which of them, in what order, under what labels (the request's `columns`).
+ */
 export interface ListExportDefinition<Params = unknown> extends ExportDefinitionBase<Params> {
   kind: 'list';
-  /** The columns of each row. */
-  columns(params: Params, ctx: ExportContext): SelectedExpression[];
+  /** Every column a request may choose, in their default order. Keys are unique. */
+  columns: readonly SelectedExpression[];
+  /** The keys written when a request chooses none (default: every column). */
+  defaultColumns?: readonly string[];
   /** The unique key rows are walked by (keyset, never OFFSET), which is also what a resumed task continues from. */
   rowKey: { expression: string; type: 'integer' | 'bigint' | 'string' };
 }
@@ -51,7 +56,7 @@ export interface ListExportDefinition<Params = unknown> extends ExportDefinition
  *   alias: 'list_books', kind: 'list', type: 'book', requiredRole: 'EXPORT', accepts: ['book'],
  *   title: 'List books', description: 'One row per book', params: z.object({}), describe: () => 'List books',
  *   initiateQuery: (ctx) => ctx.em.createQueryBuilder(Book, 'b').where({ library: { $in: ctx.scopes } }),
- *   columns: () => [{ key: 'title', label: 'Title', expression: 'b.title' }],
+ *   columns: [{ key: 'title', label: 'Title', expression: 'b.title' }, { key: 'year', label: 'Year', expression: 'b.year', type: 'integer' }],
  *   rowKey: { expression: 'b.id', type: 'integer' },
  * };
  */
@@ -66,9 +71,23 @@ const rowKeyTypes = ['integer', 'bigint', 'string'];
 export function exportDefinitionProblem(definition: ExportDefinition): string | null {
   const kind = (definition as { kind: unknown }).kind;
   if (kind !== 'tabular' && kind !== 'list') return `kind must be "tabular" or "list", not ${JSON.stringify(kind)}`;
-  for (const method of ['initiateQuery', 'columns', 'describe'] as const) if (typeof definition[method] !== 'function') return `${method} must be a function`;
+  for (const method of ['initiateQuery', 'describe'] as const) if (typeof definition[method] !== 'function') return `${method} must be a function`;
   const rowKey = (definition as { rowKey?: { expression?: unknown; type?: unknown } }).rowKey;
-  if (kind === 'tabular') return rowKey === undefined ? null : 'a tabular export has no rowKey (its rows are groups)';
+  if (kind === 'tabular') {
+    if (typeof definition.columns !== 'function') return 'columns must be a function';
+    return rowKey === undefined ? null : 'a tabular export has no rowKey (its rows are groups)';
+  }
   if (!rowKey || typeof rowKey.expression !== 'string' || rowKey.expression === '') return 'a list export needs a rowKey with an expression';
-  return rowKeyTypes.includes(rowKey.type as string) ? null : `rowKey.type must be one of ${rowKeyTypes.join(', ')}`;
+  if (!rowKeyTypes.includes(rowKey.type as string)) return `rowKey.type must be one of ${rowKeyTypes.join(', ')}`;
+  return listColumnsProblem(definition as ListExportDefinition);
+}
+
+function listColumnsProblem(definition: ListExportDefinition): string | null {
+  if (!Array.isArray(definition.columns) || definition.columns.length === 0) return 'a list export needs an array of columns';
+  const keys = definition.columns.map((column) => column.key);
+  const twice = keys.find((key, index) => keys.indexOf(key) !== index);
+  if (twice !== undefined) return `column "${twice}" is declared twice`;
+  const unknown = definition.defaultColumns?.find((key) => !keys.includes(key));
+  if (unknown !== undefined) return `default column "${unknown}" is not a column`;
+  return definition.defaultColumns?.length === 0 ? 'defaultColumns, when given, names at least one column' : null;
 }

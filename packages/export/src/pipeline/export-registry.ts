@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { AggregatorDefinition } from '../elements/aggregator-definition.ts';
 import type { ExportUser } from '../elements/export-context.ts';
-import { type ExportDefinition, exportDefinitionProblem } from '../elements/export-definition.ts';
+import { type ExportDefinition, exportDefinitionProblem, type ListExportDefinition, type SelectedExpression } from '../elements/export-definition.ts';
 import type { FilterDefinition } from '../elements/filter-definition.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
+import { chooseColumns } from './chosen-columns.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
-import { type ExportRequest, exportRequestSchema, upgradeStoredRequest } from './export-request.ts';
-import type { OfferedElement, OfferedExport } from './offered-export.ts';
+import { columnChoiceSchema, type ExportRequest, exportRequestSchema, upgradeStoredRequest } from './export-request.ts';
+import type { OfferedColumn, OfferedElement, OfferedExport } from './offered-export.ts';
 
 /** A request that passed every check: elements resolved, parameters parsed, scopes authorized. */
 export interface PreparedExport {
@@ -16,6 +17,8 @@ export interface PreparedExport {
   formatter: { definition: FormatterDefinition; params: unknown };
   scopes: string[];
   user: ExportUser;
+  /** A list's chosen columns, in order, under their labels (a tabular export computes its own). */
+  columns?: SelectedExpression[];
   /** The request as validated, scopes made explicit: what a task stores and re-runs. */
   request: ExportRequest;
 }
@@ -27,6 +30,17 @@ function offered(element: { alias: string; title: string; description: string; p
     description: element.description,
     parameters: z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
   };
+}
+
+function offeredColumns(definition: ListExportDefinition): OfferedColumn[] {
+  const defaults = definition.defaultColumns;
+  return definition.columns.map(({ key, label, type = 'text' }) => ({ key, label, type, default: defaults === undefined || defaults.includes(key) }));
+}
+
+/** A list's column choice in OpenAPI: its own keys only. */
+function columnChoicesOf(definition: ListExportDefinition) {
+  const keys = definition.columns.map((column) => column.key) as [string, ...string[]];
+  return z.array(columnChoiceSchema.extend({ key: z.enum(keys) })).min(1);
 }
 
 function zodIssues(error: z.ZodError, prefix: string): ExportIssue[] {
@@ -92,8 +106,9 @@ export class ExportRegistry {
       const formatters = [...this.#formatters.values()].filter((formatter) => formatter.kinds.includes(definition.kind));
       return z
         .strictObject({
-          ...exportRequestSchema.shape,
+          ...exportRequestSchema.omit({ columns: true }).shape,
           ...extra,
+          ...(definition.kind === 'list' ? { columns: columnChoicesOf(definition).optional() } : {}),
           export: z.literal(definition.alias),
           filters: byAlias([...this.#filters.values()].filter(applies)).optional(),
           aggregators: byAlias(definition.kind === 'tabular' ? [...this.#aggregators.values()].filter(applies) : []).optional(),
@@ -124,6 +139,7 @@ export class ExportRegistry {
                 .map(offered)
             : [],
         formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map((f) => ({ ...offered(f), extension: f.extension })),
+        columns: definition.kind === 'list' ? offeredColumns(definition) : [],
       }));
   }
 
@@ -169,6 +185,10 @@ export class ExportRegistry {
     const filters = modifiers(this.#filters, 'filter', request.filters);
     if (definition.kind === 'list' && Object.keys(request.aggregators).length > 0)
       throw ExportError.notApplicable('aggregators', `list export "${definition.alias}" cannot be grouped`);
+    if (definition.kind === 'tabular' && request.columns !== undefined)
+      throw ExportError.notApplicable('columns', `"${definition.alias}" computes its columns; only a list's can be chosen`);
+    const chosen = definition.kind === 'list' ? chooseColumns(definition, request.columns) : undefined;
+    if (chosen) issues.push(...chosen.issues);
     const aggregators = modifiers(this.#aggregators, 'aggregator', request.aggregators);
 
     const formatter = this.#formatters.get(request.formatter.alias);
@@ -199,6 +219,7 @@ export class ExportRegistry {
       formatter: { definition: formatter, params: formatterParams },
       scopes,
       user,
+      columns: chosen?.columns,
       request: { ...request, scopes },
     };
   }

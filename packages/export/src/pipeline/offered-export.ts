@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnTypes } from '../elements/column-type.ts';
 
 /** An element as offered to a user: texts and the JSON Schema of its parameters. */
 export const offeredElementSchema = z.object({
@@ -10,6 +11,10 @@ export const offeredElementSchema = z.object({
 });
 export type OfferedElement = z.infer<typeof offeredElementSchema>;
 
+/** A column a list offers; `default` says whether it is written when a request chooses none. */
+export const offeredColumnSchema = z.object({ key: z.string(), label: z.string(), type: z.enum(columnTypes), default: z.boolean() });
+export type OfferedColumn = z.infer<typeof offeredColumnSchema>;
+
 /** An export as offered, with the filters, aggregators and formatters it can be combined with. */
 export const offeredExportSchema = offeredElementSchema.extend({
   type: z.string(),
@@ -18,6 +23,8 @@ export const offeredExportSchema = offeredElementSchema.extend({
   aggregators: z.array(offeredElementSchema),
   /** With the extension of the files they write, so a client names a download before it has one. */
   formatters: z.array(offeredElementSchema.extend({ extension: z.string() })),
+  /** The columns a list offers, in their default order (empty for a tabular export). */
+  columns: z.array(offeredColumnSchema),
 });
 export type OfferedExport = z.infer<typeof offeredExportSchema>;
 

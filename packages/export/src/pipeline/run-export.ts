@@ -62,6 +62,7 @@ export async function runExport(prepared: PreparedExport, em: EntityManager, opt
     generatedAt: options.now ?? new Date(),
     username: prepared.user.username,
   };
-  const query = { em, prepared, ctx, qb, info, columns: definition.columns(params, ctx) };
+  const columns = definition.kind === 'list' ? (prepared.columns ?? [...definition.columns]) : definition.columns(params, ctx);
+  const query = { em, prepared, ctx, qb, info, columns };
   return definition.kind === 'list' ? listResult(query, definition, options) : tabularResult(query);
 }

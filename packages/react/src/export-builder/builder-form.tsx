@@ -1,6 +1,7 @@
 import type { CurrentUser } from '../current-user.ts';
 import type { FieldIssue, OfferedExport } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
+import { ColumnChoiceEditor } from './column-choice.tsx';
 import { ElementList } from './element-list.tsx';
 import { type Draft, draftFor, formatterSchema } from './export-draft.ts';
 import { errorSchemaFor, ParameterForm } from './parameter-form.tsx';
@@ -15,7 +16,7 @@ interface BuilderFormProps {
   onChange(draft: Draft): void;
 }
 
-/** The choices: export, filters, aggregators, scopes, format with its options. */
+/** The choices: export, filters, aggregators (a list: its columns), scopes, format with its options. */
 export function BuilderForm({ exports, offered, draft, issues, scopes, onChange }: BuilderFormProps) {
   const { messages } = useSluice();
   const update = (changes: Partial<Draft>) => onChange({ ...draft, ...changes });
@@ -53,7 +54,9 @@ export function BuilderForm({ exports, offered, draft, issues, scopes, onChange 
           issues={issues}
           onChange={(aggregators) => update({ aggregators })}
         />
-      ) : null}
+      ) : (
+        <ColumnChoiceEditor offered={offered.columns} chosen={draft.columns} onChange={(columns) => update({ columns })} />
+      )}
       <ScopeChoice scopes={scopes} chosen={draft.scopes} onChange={(chosen) => update({ scopes: chosen })} />
       <FormatChoice offered={offered} draft={draft} issues={issues} onChange={(formatter) => update({ formatter })} />
     </div>

@@ -1,4 +1,4 @@
-import type { ExportRequestInput, OfferedElement, OfferedExport } from '../server-types.ts';
+import type { ColumnChoice, ExportRequestInput, OfferedElement, OfferedExport } from '../server-types.ts';
 
 /** A JSON Schema as the server generates it for an element's parameters. */
 export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema };
@@ -10,6 +10,8 @@ export interface Draft {
   aggregators: Record<string, unknown>;
   scopes: (string | number)[];
   formatter: { alias: string; params: unknown };
+  /** A list's chosen columns; `undefined` writes the export's defaults. */
+  columns?: ColumnChoice[];
 }
 
 /** An element's parameter schema (the server sends JSON Schema, typed `unknown` by the registry). */
@@ -25,6 +27,7 @@ export function toRequest(draft: Draft): ExportRequestInput {
     filters: draft.filters,
     aggregators: draft.aggregators,
     formatter: draft.formatter,
+    ...(draft.columns ? { columns: draft.columns } : {}),
   };
 }
 
