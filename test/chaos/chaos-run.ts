@@ -85,7 +85,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ...(redisProxy ? { REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, EXPORT_QUEUE: uniqueQueueName('sluice-chaos') } : {}),
   };
   const url = dbProxy ? through(database.url, dbProxy) : database.url;
-  const start = async () => startDemoServer(url, { ...env, PORT: String(await freePort()) });
+  // As a supervisor (systemd, Kubernetes) would: a server that exits while starting, because the
+  // database connection was cut under it, is started again.
+  const start = async (): Promise<DemoServer> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startDemoServer(url, { ...env, PORT: String(await freePort()) });
+      } catch (error) {
+        if (attempt === 5) throw error;
+        log(`server failed to start (${(error as Error).message}); starting it again`);
+      }
+    }
+  };
   // Several servers share a database on PostgreSQL and MariaDB; an SQLite file has one.
   const servers: (DemoServer | null)[] = [await start()];
   if (shared) servers.push(await start());

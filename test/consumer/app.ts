@@ -1,7 +1,7 @@
 /**
  * A fresh app using the published sluice packages, as the root README's "Use sluice in your app" shows:
  * its own entities, a cursor walk, CSV and XLSX exports, a change and its sentence, an export task run
- * by the in-process worker. Run by test/consumer.test.ts against tarballs installed outside the
+ * by the in-process worker. Run by test/consumer.once.test.ts against tarballs installed outside the
  * repository; prints what it saw as JSON.
  */
 import { createWriteStream } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The consumer app's own server: Fastify with its own tiny login (one fixed user, a session cookie or
  * the same token as a bearer), its own routes (`/api/me`, a book's price), sluice's route plugins
- * mounted on it, and its own page (web/, built by Vite) served at `/`. Run by test/consumer.test.ts
+ * mounted on it, and its own page (web/, built by Vite) served at `/`. Run by test/consumer.once.test.ts
  * from the installed packages; prints `listening <url>` once it listens (`PORT`, default 0: any).
  */
 import { randomUUID } from 'node:crypto';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, describeEachDialect, describeOnce, type TestDatabase } from '@sluice/test-utils';
+import { createTestDatabase, describeEachDialect, type TestDatabase } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../src/seed/seed-database.ts';
@@ -53,36 +53,5 @@ describeEachDialect('bundled sluice CLI (npm run build)', (dialect) => {
     };
     expect(failure.code).toBe(2);
     expect(failure.stderr).toMatch(/CLI_USAGE/);
-  });
-});
-
-describeOnce('sluice bundle', () => {
-  it('replaces the chunks of the build before, whose hashed names would pile up', async () => {
-    const bundle = await buildBundledCli();
-    try {
-      const stale = join(bundle.directory, 'dist/chunks/stale-OLD.mjs');
-      await writeFile(stale, '');
-      await bundle.rebuild();
-      const chunks = await readdir(join(bundle.directory, 'dist/chunks'));
-      expect(chunks).not.toContain('stale-OLD.mjs');
-      expect(chunks.length).toBeGreaterThan(3);
-    } finally {
-      await bundle.remove();
-    }
-  });
-
-  it('inlines dependencies except native addons and what --external names', async () => {
-    const bundle = await buildBundledCli();
-    try {
-      const chunks = join(bundle.directory, 'dist/chunks');
-      const inlined = async () => (await Promise.all((await readdir(chunks)).map((name) => readFile(join(chunks, name), 'utf8')))).join('\n');
-      const first = await inlined();
-      expect(first).toContain('// node_modules/zod/');
-      expect(first).not.toContain('// node_modules/better-sqlite3/');
-      await bundle.rebuild('--external', 'zod');
-      expect(await inlined()).not.toContain('// node_modules/zod/');
-    } finally {
-      await bundle.remove();
-    }
   });
 });

@@ -26,6 +26,7 @@ describeEachDialect('exports API', (dialect) => {
       'csv_list',
       'xlsx',
       'ods',
+      'json',
     ]);
     expect((await t.request(bob, 'GET', '/api/exports')).json()).toEqual({ exports: [] });
     expect((await t.request(null, 'GET', '/api/exports')).statusCode).toBe(401);

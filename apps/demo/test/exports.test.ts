@@ -236,7 +236,7 @@ describeEachDialect('exports', (dialect) => {
         /aggregators\.person_age_bracket\.bracketSize/,
       ],
       [{ export: 'count_people', filters: { activity_date: { from: '2025-01-01' } }, formatter: { alias: 'json' } }, 'EXPORT_NOT_APPLICABLE', /activity_date/],
-      [{ export: 'list_people', formatter: { alias: 'json' } }, 'EXPORT_NOT_APPLICABLE', /formatter/],
+      [{ export: 'list_people', formatter: { alias: 'csv' } }, 'EXPORT_NOT_APPLICABLE', /formatter/],
       [{ export: 'list_people', aggregators: { person_gender: {} }, formatter: { alias: 'csv_list' } }, 'EXPORT_NOT_APPLICABLE', /aggregators/],
       [
         { export: 'count_people', formatter: { alias: 'csv', params: { pivot: { columns: ['person_gender'] } } } },

@@ -1,5 +1,4 @@
 export { describeEachDialect } from './describe-each-dialect.ts';
-export { describeOnce } from './describe-once.ts';
 export { testDialects } from './dialects.ts';
 export { mikroOrmConnection } from './mikro-orm-connection.ts';
 export { createTestDatabase, dropStaleTestDatabases, type ServerDialect, serverUrls, type TestDatabase, testDatabasePrefix } from './test-database.ts';

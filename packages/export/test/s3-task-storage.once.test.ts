@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { finished } from 'node:stream/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { describeOnce, startTestS3, type TestS3 } from '@sluice/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestS3, type TestS3 } from '@sluice/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SinkCheckpoint, TaskSink } from '../src/index.ts';
 import { S3TaskStorage } from '../src/s3.ts';
 
 const partSize = 64 * 1024;
 
-describeOnce('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
+describe('S3TaskStorage on a real S3-protocol server (s3rver)', () => {
   let s3: TestS3;
   let client: S3Client;
   let storage: S3TaskStorage;

@@ -4,7 +4,7 @@ import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
-import { describeOnce } from '@sluice/test-utils';
+
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -123,7 +123,7 @@ async function screenshot(page: Page, name: string, fullPage = true): Promise<vo
  * installed CLI and tsc; the app's own Fastify server with sluice's routes and its own Vite page on
  * @sluice/react, driven in Chromium; the same routes inside a NestJS app.
  */
-describeOnce('the packed packages in an app of its own (SQLite)', () => {
+describe('the packed packages in an app of its own (SQLite)', () => {
   let work: string;
   let app: string;
   let tarballs: string;
