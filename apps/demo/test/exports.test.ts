@@ -1,4 +1,4 @@
-import { CalendarDate, type ExportResult, type ListResult, runExport, type TabularResult } from '@sluice/export';
+import { CalendarDate, type ExportResult, FixedDecimal, type ListResult, runExport, type TabularResult } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CurrentUser } from '../src/auth/current-user.ts';
@@ -103,7 +103,12 @@ describeEachDialect('exports', (dialect) => {
     const average = await run({ export: 'avg_activity_duration', filters: { person_has_activity: range } });
     const row = (average as TabularResult).rows[0] as Row;
     expect(Number(row.count)).toBe(withPeople.length);
-    expect(Number(row.average_minutes)).toBeCloseTo(withPeople.reduce((sum, a) => sum + a.duration_minutes, 0) / withPeople.length, 6);
+    // Declared with one decimal place: rounded to it on every dialect, still a number.
+    const averageMinutes = row.average_minutes as FixedDecimal;
+    expect(averageMinutes).toBeInstanceOf(FixedDecimal);
+    expect(averageMinutes.places).toBe(1);
+    expect(averageMinutes.value).toBeCloseTo(withPeople.reduce((sum, a) => sum + a.duration_minutes, 0) / withPeople.length, 1);
+    expect(Number.isInteger(Math.round(averageMinutes.value * 10 * 1e6) / 1e6)).toBe(true);
   });
 
   it('aggregates by center, age bracket, activity type and period the same way on every dialect', async () => {
@@ -186,6 +191,7 @@ describeEachDialect('exports', (dialect) => {
       ]),
     );
     expect(listed[0]?.[1]).toBeInstanceOf(CalendarDate);
+    expect(listed.map((row) => String(row[6]))).toEqual(expected.map((row) => (Number(row.duration_minutes) / 60).toFixed(2)));
     const counted = await run({
       export: 'count_activities',
       filters: { activity_type: { types: [2, 3] }, activity_date: { from: '2025-01-01', to: '2025-06-30' } },

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 export type { AggregatorDefinition } from './elements/aggregator-definition.ts';
-export { CalendarDate, type ColumnType, columnTypes, typedValue } from './elements/column-type.ts';
+export { CalendarDate, type ColumnType, columnTypes, FixedDecimal, maxPrecision, typedValue } from './elements/column-type.ts';
 export type { ElementBase } from './elements/element-base.ts';
 export { type SubqueryCondition, whereExists } from './elements/exists-condition.ts';
 export type { AnyQueryBuilder, ExportContext, ExportUser } from './elements/export-context.ts';

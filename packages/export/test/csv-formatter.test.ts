@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvFormatter, csvListFormatter, type ExportResult } from '../src/index.ts';
+import { csvFormatter, csvListFormatter, type ExportResult, FixedDecimal } from '../src/index.ts';
 import { sampleList, sampleTabular } from './sample-results.ts';
 
 const tabular = () =>
@@ -23,6 +23,21 @@ async function format(result: ExportResult, params: Record<string, unknown> = {}
 }
 
 describe('csv formatter', () => {
+  it('writes a decimal with declared places as fixed-point text, in the chosen decimal mark', async () => {
+    const rows = [
+      [1, 'a', new FixedDecimal(2 / 3, 2)],
+      [2, 'b', new FixedDecimal(-5, 1)],
+    ];
+    expect(parse(await format(list(rows))).slice(1)).toEqual([
+      ['1', 'a', '0.67'],
+      ['2', 'b', '-5.0'],
+    ]);
+    expect(parse(await format(list(rows), { separator: ';', decimalComma: true }), { delimiter: ';' }).slice(1)).toEqual([
+      ['1', 'a', '0,67'],
+      ['2', 'b', '-5,0'],
+    ]);
+  });
+
   it('writes a tabular result with aggregators as rows, labels in group cells', async () => {
     const cells = parse(await format(tabular()));
     expect(cells).toEqual([

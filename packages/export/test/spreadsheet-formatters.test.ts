@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { CalendarDate, type ExportResult, type FormatterDefinition, odsFormatter, type SpreadsheetParams, xlsxFormatter } from '../src/index.ts';
+import { CalendarDate, type ExportResult, FixedDecimal, type FormatterDefinition, odsFormatter, type SpreadsheetParams, xlsxFormatter } from '../src/index.ts';
 import { sampleList, sampleTabular } from './sample-results.ts';
 
 const tabular = () =>
@@ -102,5 +107,34 @@ describe.each([
     expect((day as Date).toISOString().slice(0, 10)).toBe('1815-12-10');
     expect(instant).toBeInstanceOf(Date);
     expect((instant as Date).toISOString().slice(0, 19)).toBe('2025-03-04T05:06:07');
+  });
+
+  it('writes a decimal with declared places rounded, as a number shown with that many places', async () => {
+    const book = await render(
+      formatter,
+      list(0, [
+        [1, 'a', new FixedDecimal(2 / 3, 2)],
+        [2, 'b', new FixedDecimal(5, 2)],
+      ]),
+    );
+    const sheet = book.Sheets[book.SheetNames[0] as string] as XLSX.WorkSheet;
+    expect([sheet.C2?.v, sheet.C3?.v]).toEqual([0.67, 5]);
+    expect([sheet.C2?.t, sheet.C3?.t]).toEqual(['n', 'n']);
+    expect([sheet.C2?.w, sheet.C3?.w]).toEqual(['0.67', '5.00']);
+  });
+});
+
+describe('xlsx styles', () => {
+  it('has a default cell style, so readers (openpyxl) do not warn', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'sluice-xlsx-'));
+    try {
+      const out = createWriteStream(join(directory, 'a.xlsx'));
+      await xlsxFormatter.write(list(1), out, xlsxFormatter.params.parse({}));
+      const styles = execFileSync('unzip', ['-p', join(directory, 'a.xlsx'), 'xl/styles.xml'], { encoding: 'utf8' });
+      expect(styles).toContain('<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>');
+      expect(styles).toMatch(/<numFmt numFmtId="168" formatCode="0\.00"\/>/);
+    } finally {
+      await rm(directory, { recursive: true });
+    }
   });
 });

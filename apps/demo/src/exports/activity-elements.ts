@@ -42,7 +42,7 @@ export const averageActivityDuration: ExportDefinition<Record<string, never>> = 
   initiateQuery: activities,
   columns: () => [
     // `* 1e0` averages doubles: MariaDB's AVG of integers is a DECIMAL cut to 4 places.
-    { key: 'average_minutes', label: 'Average duration (minutes)', expression: 'avg(a.duration_minutes * 1e0)', type: 'decimal' },
+    { key: 'average_minutes', label: 'Average duration (minutes)', expression: 'avg(a.duration_minutes * 1e0)', type: 'decimal', precision: 1 },
     { key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)', type: 'integer' },
   ],
 };
@@ -62,6 +62,7 @@ export const listActivities: ListExportDefinition<Record<string, never>> = {
     { key: 'duration_minutes', label: 'Duration (minutes)', expression: 'a.duration_minutes', type: 'integer' },
     { key: 'person_id', label: 'Person id', expression: 'p.id', type: 'integer' },
     { key: 'person_name', label: 'Person', expression: "concat(p.first_name, ' ', p.last_name)" },
+    { key: 'duration_hours', label: 'Duration (hours)', expression: 'a.duration_minutes / 60.0', type: 'decimal', precision: 2 },
   ],
   rowKey: { expression: 'a.id', type: 'integer' },
 };

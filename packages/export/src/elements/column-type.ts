@@ -25,8 +25,37 @@ export class CalendarDate {
   }
 }
 
-/** A raw database value as the JavaScript value of its column type, the same on every dialect. */
-export function typedValue(type: ColumnType, value: unknown): unknown {
+/**
+ * A number with its declared decimal places: rounded once, written as a number with a number format by
+ * spreadsheets, as fixed-point text by CSV (`91.60`), as a plain number by JSON.
+ */
+export class FixedDecimal {
+  readonly value: number;
+  readonly places: number;
+
+  constructor(value: number, places: number) {
+    const scale = 10 ** places;
+    this.value = Math.round(value * scale) / scale;
+    this.places = places;
+  }
+
+  toString(): string {
+    return this.value.toFixed(this.places);
+  }
+
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** Decimal places a column may declare: spreadsheet number formats exist for each. */
+export const maxPrecision = 6;
+
+/**
+ * A raw database value as the JavaScript value of its column type, the same on every dialect; a
+ * `decimal` with `precision` becomes a {@link FixedDecimal}.
+ */
+export function typedValue(type: ColumnType, value: unknown, precision?: number): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'date': {
@@ -38,7 +67,8 @@ export function typedValue(type: ColumnType, value: unknown): unknown {
     case 'integer':
     case 'decimal': {
       const number = rawNumber(value);
-      return number !== null && (type === 'decimal' || Number.isSafeInteger(number)) ? number : String(value);
+      if (number === null || !(type === 'decimal' || Number.isSafeInteger(number))) return String(value);
+      return precision === undefined || type !== 'decimal' ? number : new FixedDecimal(number, precision);
     }
     case 'boolean':
       return rawBoolean(value);
@@ -52,7 +82,8 @@ export function rowTyper(columns: readonly ResultColumn[]): ((row: unknown[]) =>
   const types = columns.map((column) => column.type ?? 'text');
   if (types.every((type) => type === 'text')) return null;
   return (row) => {
-    for (let index = 0; index < types.length; index++) if (types[index] !== 'text') row[index] = typedValue(types[index] as ColumnType, row[index]);
+    for (let index = 0; index < types.length; index++)
+      if (types[index] !== 'text') row[index] = typedValue(types[index] as ColumnType, row[index], columns[index]?.precision);
     return row;
   };
 }

@@ -1,4 +1,4 @@
-import type { ColumnType } from './column-type.ts';
+import { type ColumnType, maxPrecision } from './column-type.ts';
 import type { ElementBase } from './element-base.ts';
 import type { AnyQueryBuilder, ExportContext } from './export-context.ts';
 
@@ -8,6 +8,12 @@ export interface ResultColumn {
   label: string;
   /** `text` when omitted. Values are normalised to it per dialect before any formatter sees them. */
   type?: ColumnType;
+  /**
+   * Decimal places of a `decimal` column (0-6): values are rounded to them, and spreadsheets show that
+   * many (a number format, the cell still a number).
+   * @example { key: 'average_minutes', label: 'Average duration', expression: 'avg(a.minutes)', type: 'decimal', precision: 1 }
+   */
+  precision?: number;
 }
 
 /** A selected SQL expression under a result key. Expressions are trusted code, never user input. */
@@ -87,6 +93,10 @@ function listColumnsProblem(definition: ListExportDefinition): string | null {
   const keys = definition.columns.map((column) => column.key);
   const twice = keys.find((key, index) => keys.indexOf(key) !== index);
   if (twice !== undefined) return `column "${twice}" is declared twice`;
+  const imprecise = definition.columns.find(
+    ({ precision, type }) => precision !== undefined && (type !== 'decimal' || !(Number.isInteger(precision) && precision >= 0 && precision <= maxPrecision)),
+  );
+  if (imprecise) return `column "${imprecise.key}": precision is for decimal columns, an integer from 0 to ${maxPrecision}`;
   const unknown = definition.defaultColumns?.find((key) => !keys.includes(key));
   if (unknown !== undefined) return `default column "${unknown}" is not a column`;
   return definition.defaultColumns?.length === 0 ? 'defaultColumns, when given, names at least one column' : null;

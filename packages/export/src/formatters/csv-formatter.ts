@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
+import { FixedDecimal } from '../elements/column-type.ts';
 import type { ExportResult, ListResult } from '../elements/export-result.ts';
 import type { FormatterDefinition, ResumableListWriter } from '../elements/formatter-definition.ts';
 import { ChunkedWriter } from './chunked-writer.ts';
@@ -52,7 +53,8 @@ function csvLines(out: Writable, options: CsvParams) {
   const params = effective(options);
   const needsQuotes = new RegExp(`["\r\n${params.separator === '\t' ? '\t' : params.separator}]`);
   const cell = (value: unknown) => {
-    let text = params.decimalComma && typeof value === 'number' && !Number.isInteger(value) ? String(value).replace('.', ',') : cellText(value);
+    let text = cellText(value);
+    if (params.decimalComma && ((typeof value === 'number' && !Number.isInteger(value)) || value instanceof FixedDecimal)) text = text.replace('.', ',');
     if (params.neutraliseFormulas && typeof value === 'string') text = neutraliseFormula(text);
     return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };

@@ -12,7 +12,7 @@ export type JsonCell = z.infer<typeof jsonCellSchema>;
 
 /** A result as JSON (a JSON file, a preview, a chart's data): typed columns, rows of cells, the request's sentences. */
 export const jsonResultSchema = z.object({
-  columns: z.array(z.object({ key: z.string(), label: z.string(), type: z.enum(columnTypes) })),
+  columns: z.array(z.object({ key: z.string(), label: z.string(), type: z.enum(columnTypes), precision: z.number().int().optional() })),
   rows: z.array(z.array(jsonCellSchema)),
   description: z.array(z.string()),
   truncated: z.boolean(),
@@ -21,7 +21,7 @@ export type JsonResult = z.infer<typeof jsonResultSchema>;
 
 /** Tabular result as `{columns:[{key,label,type}], rows:[[{value,label}...]], description}` (previews, charts). */
 export function tabularJson(result: TabularResult, limit = Number.POSITIVE_INFINITY): JsonResult {
-  const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label, type }) => ({ key, label, type: type ?? 'text' }));
+  const columns = [...result.groupColumns, ...result.valueColumns].map(({ key, label, type, precision }) => ({ key, label, type: type ?? 'text', precision }));
   const rows = result.rows
     .slice(0, limit)
     .map((row) => [
@@ -45,7 +45,7 @@ function resumeJsonList(result: ListResult, out: Writable, _params: unknown, sta
   return {
     write: async () => {
       if (state === undefined) {
-        const columns = result.columns.map(({ key, label, type }) => ({ key, label, type: type ?? 'text' }));
+        const columns = result.columns.map(({ key, label, type, precision }) => ({ key, label, type: type ?? 'text', precision }));
         await writer.write(`{"columns":${JSON.stringify(columns)},"description":${JSON.stringify(result.description)},"truncated":false,"rows":[`);
       }
       for await (const page of result.pages) {

@@ -1,4 +1,4 @@
-import { CalendarDate } from '../elements/column-type.ts';
+import { CalendarDate, FixedDecimal, maxPrecision } from '../elements/column-type.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
@@ -31,12 +31,23 @@ function odsText(value: string): string {
     });
 }
 
+// A cell style per count of decimal places (`fixed0`...), each showing the number with that many.
+const places = Array.from({ length: maxPrecision + 1 }, (_, n) => n);
+const decimalStyles = places
+  .map(
+    (n) =>
+      `<number:number-style style:name="decimal${n}"><number:number number:decimal-places="${n}" number:min-decimal-places="${n}" number:min-integer-digits="1"/></number:number-style><style:style style:name="fixed${n}" style:family="table-cell" style:data-style-name="decimal${n}"/>`,
+  )
+  .join('');
+
 function cellXml(value: unknown, style: string): string {
   if (value === null || value === undefined || value === '') return '<table:table-cell/>';
   if (typeof value === 'number' && Number.isFinite(value))
     return `<table:table-cell${style} office:value-type="float" office:value="${value}"><text:p>${value}</text:p></table:table-cell>`;
   if (typeof value === 'boolean')
     return `<table:table-cell${style} office:value-type="boolean" office:boolean-value="${value}"><text:p>${value ? 'TRUE' : 'FALSE'}</text:p></table:table-cell>`;
+  if (value instanceof FixedDecimal)
+    return `<table:table-cell${style || ` table:style-name="fixed${Math.min(value.places, maxPrecision)}"`} office:value-type="float" office:value="${value.value}"><text:p>${value}</text:p></table:table-cell>`;
   if (value instanceof CalendarDate)
     return `<table:table-cell${style || ' table:style-name="date"'} office:value-type="date" office:date-value="${value.iso}"><text:p>${value.iso}</text:p></table:table-cell>`;
   if (value instanceof Date) {
@@ -62,7 +73,7 @@ const odsFormat: SheetFormat = {
   leadingEntries: (zip: ZipWriter) => zip.addStored('mimetype', Buffer.from(mimeType)),
   singleEntry: {
     path: 'content.xml',
-    prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><number:date-style style:name="day"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style><number:date-style style:name="instant"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/><number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/><number:text>:</number:text><number:seconds number:style="long"/></number:date-style><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style><style:style style:name="date" style:family="table-cell" style:data-style-name="day"/><style:style style:name="datetime" style:family="table-cell" style:data-style-name="instant"/></office:automatic-styles><office:body><office:spreadsheet>`,
+    prefix: `${xml}<office:document-content ${namespaces} office:version="1.2"><office:automatic-styles><number:date-style style:name="day"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style><number:date-style style:name="instant"><number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/><number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/><number:text>:</number:text><number:seconds number:style="long"/></number:date-style><style:style style:name="header" style:family="table-cell"><style:text-properties fo:font-weight="bold"/></style:style><style:style style:name="date" style:family="table-cell" style:data-style-name="day"/><style:style style:name="datetime" style:family="table-cell" style:data-style-name="instant"/>${decimalStyles}</office:automatic-styles><office:body><office:spreadsheet>`,
     suffix: '</office:spreadsheet></office:body></office:document-content>',
   },
   sheetPath: () => 'content.xml',

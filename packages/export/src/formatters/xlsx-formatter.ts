@@ -1,4 +1,4 @@
-import { CalendarDate } from '../elements/column-type.ts';
+import { CalendarDate, FixedDecimal, maxPrecision } from '../elements/column-type.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
 import { type SheetFormat, type SpreadsheetParams, spreadsheetFormatter, xmlText } from './spreadsheet-writer.ts';
 import type { ZipWriter } from './zip-writer.ts';
@@ -10,9 +10,13 @@ const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 // Spreadsheet dates are days since 1899-12-30 (Excel's epoch, its 1900 leap-year bug included).
 const excelEpoch = Date.UTC(1899, 11, 30);
 const dayMs = 86_400_000;
-// Cell styles (cellXfs below): 1 header, 2 date, 3 date-time.
+// Cell styles (cellXfs below): 1 header, 2 date, 3 date-time, then 4 + n a number with n decimal places.
 const dateStyle = ' s="2"';
 const dateTimeStyle = ' s="3"';
+const places = Array.from({ length: maxPrecision + 1 }, (_, n) => n);
+const decimalStyles = places.map((n) => ` s="${4 + n}"`);
+const decimalFormats = places.map((n) => `<numFmt numFmtId="${166 + n}" formatCode="${n === 0 ? '0' : `0.${'0'.repeat(n)}`}"/>`).join('');
+const decimalXfs = places.map((n) => `<xf numFmtId="${166 + n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`).join('');
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 cannot hold are the point
 const unwritable = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|_x[0-9A-Fa-f]{4}_/g;
@@ -47,6 +51,7 @@ function cellXml(value: unknown, style: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return `<c${style}><v>${value}</v></c>`;
   if (typeof value === 'boolean') return `<c${style} t="b"><v>${value ? 1 : 0}</v></c>`;
   if (value instanceof CalendarDate) return `<c${style || dateStyle}><v>${excelDay(value.iso)}</v></c>`;
+  if (value instanceof FixedDecimal) return `<c${style || decimalStyles[Math.min(value.places, maxPrecision)]}><v>${value.value}</v></c>`;
   if (value instanceof Date) return `<c${style || dateTimeStyle}><v>${(value.getTime() - excelEpoch) / dayMs}</v></c>`;
   // Inline strings stream without a shared-string table held in memory. They are text, never
   // evaluated, so nothing in them is altered (formula guards belong to CSV).
@@ -97,7 +102,7 @@ const xlsxFormat: SheetFormat = {
     );
     await add(
       'xl/styles.xml',
-      `${xml}<styleSheet xmlns="${main}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+      `${xml}<styleSheet xmlns="${main}"><numFmts count="${2 + places.length}"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/>${decimalFormats}</numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${4 + places.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>${decimalXfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
     );
   },
 };

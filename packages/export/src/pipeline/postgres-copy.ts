@@ -55,8 +55,10 @@ const booleanType = 16;
 const timestampTypes = new Set([1114, 1184]);
 
 /** How a column's values come out of COPY to match the CSV writer's text of the driver's value. */
-function columnExpression(column: string, typeId: number): string {
-  const c = `q.${dialectNamed('postgresql').quote(column)}`;
+function columnExpression(column: SelectedExpression, typeId: number): string {
+  const c = `q.${dialectNamed('postgresql').quote(column.key)}`;
+  // numeric keeps its scale in text: `91.60`, as FixedDecimal writes it.
+  if (column.type === 'decimal' && column.precision !== undefined) return `round(${c}::numeric, ${column.precision})`;
   if (typeId === booleanType) return `case when ${c} then 'true' when not ${c} then 'false' end`;
   if (timestampTypes.has(typeId)) return `to_char(${c}${typeId === 1184 ? " at time zone 'UTC'" : ''}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return c;
@@ -73,11 +75,13 @@ export async function* copyCsvLines(source: CopySource, format: DatabaseCsvForma
   const inner = `(${source.sql}) q`;
   const probe = await pool.query(`select * from ${inner} limit 0`);
   const typeOf = new Map(probe.fields.map((field) => [field.name, field.dataTypeID]));
-  const select = source.columns.map((column) => columnExpression(column.key, typeOf.get(column.key) ?? 25)).join(', ');
-  // The CSV writer neutralises values the driver hands over as strings: everything but numbers and booleans.
+  const select = source.columns.map((column) => columnExpression(column, typeOf.get(column.key) ?? 25)).join(', ');
+  // The CSV writer neutralises values the driver hands over as strings: everything but numbers and
+  // booleans, and numbers a column's type makes numbers of (a negative decimal keeps its sign).
   const neutralise = source.columns.map((column) => {
     const typeId = typeOf.get(column.key) ?? 25;
-    return format.neutraliseFormulas && !plainNumbers.has(typeId) && typeId !== booleanType && !timestampTypes.has(typeId);
+    const number = plainNumbers.has(typeId) || column.type === 'decimal' || column.type === 'integer';
+    return format.neutraliseFormulas && !number && typeId !== booleanType && !timestampTypes.has(typeId);
   });
   const [top] = (await pool.query(`select q.sluice_k::text as k from ${inner} order by q.sluice_k desc limit 1`)).rows as { k: string }[];
   if (!top) return;

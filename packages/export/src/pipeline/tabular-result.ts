@@ -30,7 +30,7 @@ export async function tabularResult(query: FilteredQuery): Promise<TabularResult
   const rows = (await qb.execute<Record<string, unknown>[]>('all', { mapResults: false })).map((row) => {
     const out: Record<string, unknown> = {};
     for (const group of groups) out[group.key.key] = numeric(row[group.key.key] ?? null);
-    for (const column of columns) out[column.key] = column.type ? typedValue(column.type, row[column.key]) : numeric(row[column.key] ?? null);
+    for (const column of columns) out[column.key] = column.type ? typedValue(column.type, row[column.key], column.precision) : numeric(row[column.key] ?? null);
     return out;
   });
   rows.sort((a, b) => {
