@@ -278,7 +278,7 @@ describe('the packed packages in an app of its own (SQLite)', () => {
       // CSV; the server says it as a sentence; the preview shows the rows.
       const builder = page.locator('.sluice-builder');
       await builder.getByLabel('Export').selectOption({ label: 'List books' });
-      await builder.getByRole('checkbox', { name: /^Price/ }).check();
+      await builder.getByRole('checkbox', { name: /^Price Books/ }).check();
       const range = builder.locator('[data-element="filters.book_price"]');
       await range.getByLabel('At least').fill('50');
       await range.getByLabel('At most').fill('120');
