@@ -15,6 +15,8 @@ export interface SluiceMessages {
   errorCode(values: { code: string }): string;
   /** rjsf's own texts in the parameter forms (buttons of arrays, "or", …). */
   formText(text: TranslatableString, params?: string[]): string;
+  /** The empty choice of an optional select, whose field's description says what it then is. */
+  defaultChoice: string;
 
   noExports: string;
   exportLabel: string;
@@ -112,6 +114,7 @@ export const defaultMessages: SluiceMessages = {
   unexpectedAnswer: ({ status }) => `The server answered with status ${status}.`,
   errorCode: ({ code }) => `(${code})`,
   formText: englishStringTranslator,
+  defaultChoice: 'Default',
 
   noExports: 'There is nothing you may export.',
   exportLabel: 'Export',

@@ -11,7 +11,11 @@ import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts'
 const listParams = z.strictObject({
   /** `excel`: what Excel in `;` locales opens as is (a BOM, `;`, decimal commas); any option set below wins. */
   preset: z.enum(['standard', 'excel']).default('standard').meta({ title: 'Preset' }),
-  separator: z.enum([',', ';', '\t']).optional().meta({ title: 'Separator', description: '"," by default, ";" with the excel preset' }),
+  // Titled choices: a tab is invisible in a select.
+  separator: z
+    .union([z.literal(',').meta({ title: 'Comma (,)' }), z.literal(';').meta({ title: 'Semicolon (;)' }), z.literal('\t').meta({ title: 'Tab' })])
+    .optional()
+    .meta({ title: 'Separator', description: '"," by default, ";" with the excel preset' }),
   /** A UTF-8 byte order mark, for spreadsheet applications that need it to detect the encoding. */
   bom: z.boolean().optional().meta({ title: 'Byte order mark', description: 'Off by default, on with the excel preset' }),
   decimalComma: z

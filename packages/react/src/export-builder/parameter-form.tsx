@@ -17,13 +17,17 @@ function choiceCount(items: JsonSchema | undefined): number {
   return choices?.length ?? Number.POSITIVE_INFINITY;
 }
 
-/** Widgets by shape: checkboxes for short sets. */
-function uiSchemaFor(schema: JsonSchema): UiSchema {
+/**
+ * Widgets by shape: checkboxes for short sets; an optional choice without a default names its empty
+ * option (a blank select reads as broken).
+ */
+function uiSchemaFor(schema: JsonSchema, defaultChoice: string): UiSchema {
   const ui: UiSchema = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (property.type === 'array' && property.uniqueItems && choiceCount(property.items) <= maxCheckboxes) {
       ui[name] = { 'ui:widget': 'checkboxes', 'ui:options': { inline: true } };
-    } else if (property.type === 'object') ui[name] = uiSchemaFor(property);
+    } else if (property.type === 'object') ui[name] = uiSchemaFor(property, defaultChoice);
+    else if (choiceCount(property) !== Number.POSITIVE_INFINITY && property.default === undefined) ui[name] = { 'ui:placeholder': defaultChoice };
   }
   return ui;
 }
@@ -58,7 +62,7 @@ export function ParameterForm(props: { id: string; schema: JsonSchema; value: un
     <Form
       idPrefix={props.id}
       schema={schema}
-      uiSchema={{ ...uiSchemaFor(props.schema), 'ui:submitButtonOptions': { norender: true } }}
+      uiSchema={{ ...uiSchemaFor(props.schema, messages.defaultChoice), 'ui:submitButtonOptions': { norender: true } }}
       formData={props.value}
       validator={validator}
       extraErrors={props.errors}
