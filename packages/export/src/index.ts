@@ -20,6 +20,7 @@ export type { ExportDefinition, ListExportDefinition, ResultColumn, SelectedExpr
 export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './elements/export-result.ts';
 export type { FilterDefinition } from './elements/filter-definition.ts';
 export type { FormatterDefinition, ResumableListWriter } from './elements/formatter-definition.ts';
+export { type ExportTranslator, type Translate, translateFor, untranslated } from './elements/translation.ts';
 export { csvFormatter, csvListFormatter } from './formatters/csv-formatter.ts';
 export { type JsonCell, type JsonResult, jsonFormatter, jsonResultSchema, tabularJson } from './formatters/json-formatter.ts';
 export { odsFormatter } from './formatters/ods-formatter.ts';
@@ -29,7 +30,7 @@ export { checkPivot, type Grid, headerBlock, type Pivot, pivotSchema, toGrid } f
 export { xlsxFormatter } from './formatters/xlsx-formatter.ts';
 export { ExportError, type ExportIssue, exportErrorCodes } from './pipeline/export-error.ts';
 export { exportFileName } from './pipeline/export-file-name.ts';
-export { ExportRegistry, type PreparedExport } from './pipeline/export-registry.ts';
+export { ExportRegistry, type ExportRegistryOptions, type PreparedExport } from './pipeline/export-registry.ts';
 export { type ColumnChoice, columnChoiceSchema, type ExportRequest, exportRequestSchema } from './pipeline/export-request.ts';
 export {
   type ExportCheck,

@@ -82,7 +82,7 @@ describe('csv formatter', () => {
     expect(cells.slice(0, 5)).toEqual([
       ['Count people', '', ''],
       ['Grouped by gender', '', ''],
-      ['Generated at 2026-01-02T03:04:05.000Z', '', ''],
+      ['Generated on January 2, 2026 at 3:04:05 AM UTC', '', ''],
       ['By alice', '', ''],
       ['', '', ''],
     ]);

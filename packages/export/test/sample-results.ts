@@ -1,10 +1,12 @@
-import type { ListResult, TabularResult } from '../src/index.ts';
+import { type ListResult, type TabularResult, translateFor, untranslated } from '../src/index.ts';
 
 export const sampleInfo = {
   title: 'Count people',
   description: ['Count people', 'Grouped by gender'],
   generatedAt: new Date('2026-01-02T03:04:05Z'),
   username: 'alice',
+  locale: 'en',
+  t: translateFor(untranslated, 'en'),
 };
 
 /** People counted per center and gender; `rows` can be replaced to vary the data. */

@@ -26,7 +26,7 @@ export const countActivities: ExportDefinition<Record<string, never>> = {
   alias: 'count_activities',
   title: 'Count activities',
   description: 'Number of activities, grouped by the chosen aggregators',
-  describe: () => 'Count activities',
+  describe: (_, t) => t('Count activities'),
   kind: 'tabular',
   initiateQuery: activities,
   columns: () => [{ key: 'count', label: 'Number of activities', expression: 'count(distinct a.id)', type: 'integer' }],
@@ -37,7 +37,7 @@ export const averageActivityDuration: ExportDefinition<Record<string, never>> = 
   alias: 'avg_activity_duration',
   title: 'Average activity duration',
   description: 'Average duration of activities in minutes, grouped by the chosen aggregators',
-  describe: () => 'Average activity duration',
+  describe: (_, t) => t('Average activity duration'),
   kind: 'tabular',
   initiateQuery: activities,
   columns: () => [
@@ -52,7 +52,7 @@ export const listActivities: ListExportDefinition<Record<string, never>> = {
   alias: 'list_activities',
   title: 'List activities',
   description: 'One row per activity',
-  describe: () => 'List activities',
+  describe: (_, t) => t('List activities'),
   kind: 'list',
   initiateQuery: (ctx) => activities(ctx).join('a.type', 't'),
   columns: [
@@ -82,7 +82,7 @@ export const activityTypeFilter: FilterDefinition<z.output<typeof typesParams>> 
   title: 'Activity type',
   description: 'Activities of the chosen types',
   params: typesParams,
-  describe: ({ types }) => `Filtered by activity type: ${types.map((type) => labelOf(activityTypeChoices, type)).join(', ')}`,
+  describe: ({ types }, t) => t('Filtered by activity type: {{types}}', { types: types.map((type) => t(labelOf(activityTypeChoices, type))).join(', ') }),
   applyOn: 'activity',
   apply: (qb, { types }) => {
     qb.andWhere(`a.type_id in (${types.map(() => '?').join(', ')})`, types);
@@ -94,26 +94,25 @@ export const activityTypeAggregator: AggregatorDefinition<Record<string, never>>
   title: 'Activity type',
   description: 'Group by activity type',
   params: noParams,
-  describe: () => 'Grouped by activity type',
+  describe: (_, t) => t('Grouped by activity type'),
   applyOn: 'activity',
   keys: () => [{ key: 'activity_type', label: 'Activity type', expression: 'a.type_id' }],
   labels: async (_, values, __, ctx) => {
     const types = await ctx.em.find(ActivityType, { id: { $in: values.map(Number) } });
-    return new Map(values.map((value) => [value, types.find((type) => type.id === Number(value))?.name ?? String(value)]));
+    return new Map(values.map((value) => [value, ctx.t(types.find((type) => type.id === Number(value))?.name ?? String(value))]));
   },
 };
 
 const periodParams = z.strictObject({ granularity: z.enum(['week', 'month', 'year']).default('month').meta({ title: 'Period' }) });
+const periodLabels = { week: 'Week', month: 'Month', year: 'Year' } as const;
 export const activityPeriodAggregator: AggregatorDefinition<z.output<typeof periodParams>> = {
   alias: 'activity_period',
   title: 'Activity period',
   description: 'Group by the ISO week, month or year of the activity',
   params: periodParams,
-  describe: ({ granularity }) => `Grouped by ${granularity} of the activity`,
+  describe: ({ granularity }, t) => t(`Grouped by ${granularity} of the activity`),
   applyOn: 'activity',
-  keys: ({ granularity }, ctx) => [
-    { key: 'activity_period', label: granularity[0]?.toUpperCase() + granularity.slice(1), expression: ctx.dialect.period('a.date', granularity) },
-  ],
+  keys: ({ granularity }, ctx) => [{ key: 'activity_period', label: periodLabels[granularity], expression: ctx.dialect.period('a.date', granularity) }],
   labels: (_, values) => new Map(values.map((value) => [value, String(value)])),
 };
 

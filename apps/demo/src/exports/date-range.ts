@@ -39,7 +39,7 @@ export function dateRangeFilter(options: {
     title: options.title,
     description: options.description,
     params: dateRange,
-    describe: (range) => `Filtered by ${options.subject} ${rangeText(range.from, range.to)}`,
+    describe: (range, t) => t('Filtered by {{subject}} {{range}}', { subject: t(options.subject), range: rangeText(range.from, range.to, t) }),
     applyOn: options.applyOn,
     apply: (qb, range) => {
       const { sql, params } = rangeCondition(options.column, range);

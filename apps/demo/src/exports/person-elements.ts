@@ -15,7 +15,7 @@ export const countPeople: ExportDefinition<Record<string, never>> = {
   title: 'Count people',
   description: 'Number of people, grouped by the chosen aggregators',
   params: noParams,
-  describe: () => 'Count people',
+  describe: (_, t) => t('Count people'),
   type: 'person',
   kind: 'tabular',
   requiredRole: 'EXPORT',
@@ -29,7 +29,7 @@ export const listPeople: ListExportDefinition<Record<string, never>> = {
   title: 'List people',
   description: 'One row per person',
   params: noParams,
-  describe: () => 'List people',
+  describe: (_, t) => t('List people'),
   type: 'person',
   kind: 'list',
   requiredRole: 'EXPORT',
@@ -69,7 +69,7 @@ export const personGenderFilter: FilterDefinition<z.output<typeof gendersParams>
   title: 'Gender',
   description: 'People of the chosen genders ("unknown" for none recorded)',
   params: gendersParams,
-  describe: ({ genders: chosen }) => `Filtered by gender: ${chosen.map((g) => genderLabels[g] ?? 'Unknown').join(', ')}`,
+  describe: ({ genders: chosen }, t) => t('Filtered by gender: {{genders}}', { genders: chosen.map((g) => t(genderLabels[g] ?? 'Unknown')).join(', ') }),
   applyOn: 'person',
   apply: (qb, { genders: chosen }) => {
     const known = chosen.filter((gender) => gender !== 'unknown');
@@ -87,7 +87,7 @@ export const personNationalityFilter: FilterDefinition<z.output<typeof countries
   title: 'Nationality',
   description: 'People of the chosen nationalities',
   params: countriesParams,
-  describe: ({ countries }) => `Filtered by nationality: ${countries.map(countryName).join(', ')}`,
+  describe: ({ countries }, t) => t('Filtered by nationality: {{countries}}', { countries: countries.map(countryName).join(', ') }),
   applyOn: 'person',
   apply: (qb, { countries }) => {
     qb.andWhere(`p.nationality in (${countries.map(() => '?').join(', ')})`, countries);
@@ -107,8 +107,12 @@ export const personHasActivityFilter: FilterDefinition<z.output<typeof hasActivi
   title: 'Has an activity',
   description: 'People with at least one activity in a date range (and of given types)',
   params: hasActivityParams,
-  describe: (params) =>
-    `Filtered by having an activity ${rangeText(params.from, params.to)}${params.types ? ` of type ${params.types.map((type) => labelOf(activityTypeChoices, type)).join(', ')}` : ''}`,
+  describe: (params, t) => {
+    const range = rangeText(params.from, params.to, t);
+    if (!params.types) return t('Filtered by having an activity {{range}}', { range });
+    const types = params.types.map((type) => t(labelOf(activityTypeChoices, type))).join(', ');
+    return t('Filtered by having an activity {{range}} of type {{types}}', { range, types });
+  },
   applyOn: 'person',
   apply: (qb, params) => {
     const conditions = [rangeCondition('pa.date', params)];
@@ -122,10 +126,10 @@ export const personGenderAggregator: AggregatorDefinition<Record<string, never>>
   title: 'Gender',
   description: 'Group by gender',
   params: noParams,
-  describe: () => 'Grouped by gender',
+  describe: (_, t) => t('Grouped by gender'),
   applyOn: 'person',
   keys: () => [{ key: 'person_gender', label: 'Gender', expression: 'p.gender' }],
-  labels: (_, values) => new Map(values.map((value) => [value, value === null ? 'Unknown' : (genderLabels[String(value)] ?? String(value))])),
+  labels: (_, values, __, ctx) => new Map(values.map((value) => [value, ctx.t(value === null ? 'Unknown' : (genderLabels[String(value)] ?? String(value)))])),
 };
 
 export const personNationalityAggregator: AggregatorDefinition<Record<string, never>> = {
@@ -133,10 +137,10 @@ export const personNationalityAggregator: AggregatorDefinition<Record<string, ne
   title: 'Nationality',
   description: 'Group by nationality',
   params: noParams,
-  describe: () => 'Grouped by nationality',
+  describe: (_, t) => t('Grouped by nationality'),
   applyOn: 'person',
   keys: () => [{ key: 'person_nationality', label: 'Nationality', expression: 'p.nationality' }],
-  labels: (_, values) => new Map(values.map((value) => [value, value === null ? 'Unknown' : countryName(String(value))])),
+  labels: (_, values, __, ctx) => new Map(values.map((value) => [value, value === null ? ctx.t('Unknown') : countryName(String(value))])),
 };
 
 export const personCenterAggregator: AggregatorDefinition<Record<string, never>> = {
@@ -144,7 +148,7 @@ export const personCenterAggregator: AggregatorDefinition<Record<string, never>>
   title: 'Center',
   description: 'Group by center',
   params: noParams,
-  describe: () => 'Grouped by center',
+  describe: (_, t) => t('Grouped by center'),
   applyOn: 'person',
   keys: () => [{ key: 'person_center', label: 'Center', expression: 'p.center_id' }],
   labels: async (_, values, __, ctx) => {
@@ -162,7 +166,10 @@ export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof br
   title: 'Age bracket',
   description: 'Group by age in brackets of a chosen size',
   params: bracketParams,
-  describe: (params) => `Grouped by age in brackets of ${params.bracketSize} years${params.at ? ` on ${dayText(params.at)}` : ''}`,
+  describe: (params, t) =>
+    params.at
+      ? t('Grouped by age in brackets of {{size}} years on {{day}}', { size: params.bracketSize, day: dayText(params.at) })
+      : t('Grouped by age in brackets of {{size}} years', { size: params.bracketSize }),
   applyOn: 'person',
   keys: (params, ctx) => [
     {
@@ -171,8 +178,8 @@ export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof br
       expression: `${ctx.dialect.integerDivide(ctx.dialect.yearsBetween('p.birthdate', dayLiteral(params.at ?? new Date().toISOString().slice(0, 10))), params.bracketSize)} * ${params.bracketSize}`,
     },
   ],
-  labels: (_, values, params) =>
-    new Map(values.map((value) => [value, value === null ? 'Unknown' : `${Number(value)}-${Number(value) + params.bracketSize - 1}`])),
+  labels: (_, values, params, ctx) =>
+    new Map(values.map((value) => [value, value === null ? ctx.t('Unknown') : `${Number(value)}-${Number(value) + params.bracketSize - 1}`])),
 };
 
 /** Every person element, for registration. */

@@ -1,5 +1,6 @@
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
 import type { Dialect } from '@sluice/db';
+import type { Translate } from './translation.ts';
 
 /**
  * Who runs an export. Rows are partitioned into scopes (a center, a tenant, a region: the application's
@@ -24,6 +25,10 @@ export interface ExportContext {
   scopes: readonly string[];
   /** What differs between databases: portable SQL for dates, division, quoting (see `@sluice/db`). */
   dialect: Dialect;
+  /** The reader's language, e.g. for `Intl` formats of labels. */
+  locale: string;
+  /** Texts in the reader's language (see {@link ExportTranslator}). */
+  t: Translate;
 }
 
 /** Any MikroORM QueryBuilder, whatever its entity and alias. */

@@ -1,4 +1,5 @@
 import type { ResultColumn } from './export-definition.ts';
+import type { Translate } from './translation.ts';
 
 /** What every result carries for headers: title, element sentences, time and user. */
 export interface ResultInfo {
@@ -7,6 +8,9 @@ export interface ResultInfo {
   description: string[];
   generatedAt: Date;
   username: string;
+  /** The reader's language and its texts, for what formatters write themselves (headers of the header block). */
+  locale: string;
+  t: Translate;
 }
 
 /** Computed values per group: small, collected in memory. */

@@ -87,5 +87,6 @@ export function toGrid(result: TabularResult, pivot: Pivot = { rows: [], columns
 export function headerBlock(info: ResultInfo): string[] {
   // The export's own sentence often is its title ("Count people"): print it once.
   const description = info.description.filter((line, index) => index > 0 || line !== info.title);
-  return [info.title, ...description, `Generated at ${info.generatedAt.toISOString()}`, `By ${info.username}`];
+  const at = new Intl.DateTimeFormat(info.locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' }).format(info.generatedAt);
+  return [info.title, ...description, info.t('Generated on {{at}}', { at }), info.t('By {{user}}', { user: info.username })];
 }

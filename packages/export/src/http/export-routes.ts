@@ -10,6 +10,7 @@ import { exportCheckSchema, offeredExportSchema } from '../pipeline/offered-expo
 import { describeExport, runExport } from '../pipeline/run-export.ts';
 import { writeExport } from '../pipeline/write-export.ts';
 import { callerOf, type ExportHttpOptions } from './http-caller.ts';
+import { withReaderLocale } from './reader-locale.ts';
 
 /** Options of {@link exportRoutes}. */
 export interface ExportRoutesOptions extends ExportHttpOptions {
@@ -66,7 +67,7 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
         response: { 200: z.object({ exports: z.array(offeredExportSchema) }), 401: errorBody },
       },
     },
-    async (request) => ({ exports: registry.available(await callerOf(options, request)) }),
+    async (request) => ({ exports: registry.available(await callerOf(options, request), undefined, request.headers['accept-language']) }),
   );
 
   routes.post(
@@ -81,7 +82,7 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
       },
     },
     async (request) => {
-      const prepared = registry.prepare(request.body, await callerOf(options, request));
+      const prepared = registry.prepare(withReaderLocale(registry, request.body, request), await callerOf(options, request));
       return { description: describeExport(prepared), formatter: prepared.formatter.definition.title };
     },
   );
@@ -98,7 +99,7 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
       },
     },
     async (request) => {
-      const prepared = registry.prepare(request.body, await callerOf(options, request));
+      const prepared = registry.prepare(withReaderLocale(registry, request.body, request), await callerOf(options, request));
       return preview(await runExport(prepared, options.em(request), { pageSize: previewLimit + 1 }), previewLimit);
     },
   );
@@ -107,7 +108,7 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
     '/download',
     { ...documentedOnly, schema: { summary: 'Run an export request and stream the formatted file', tags, body, response: { 200: fileResponse, ...refused } } },
     async (request, reply) => {
-      const prepared = registry.prepare(request.body, await callerOf(options, request));
+      const prepared = registry.prepare(withReaderLocale(registry, request.body, request), await callerOf(options, request));
       const formatter = prepared.formatter.definition;
       const stream = new PassThrough();
       const writing = await writeExport(prepared, options.em(request), stream);

@@ -7,6 +7,7 @@ import { isLiveStatus } from '../tasks/export-task-entity.ts';
 import type { ExportTaskService } from '../tasks/export-task-service.ts';
 import { type ExportTaskView, exportTaskViewSchema } from '../tasks/export-task-view.ts';
 import { callerOf, type ExportHttpOptions } from './http-caller.ts';
+import { withReaderLocale } from './reader-locale.ts';
 
 /** Options of {@link exportTaskRoutes}. */
 export interface ExportTaskRoutesOptions extends ExportHttpOptions {
@@ -67,7 +68,9 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
       const { remark = null, ...exportRequest } = isObject ? (body as Record<string, unknown>) : {};
       const user = await callerOf(options, request);
-      const task = await service.create(isObject ? exportRequest : body, user, { remark: remark as string | null });
+      const task = await service.create(withReaderLocale(options.registry, isObject ? exportRequest : body, request), user, {
+        remark: remark as string | null,
+      });
       return reply.code(202).header('location', `${app.prefix}/${task.id}`).send(service.view(task, user));
     },
   );

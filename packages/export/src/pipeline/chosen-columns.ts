@@ -1,4 +1,5 @@
 import type { ListExportDefinition, SelectedExpression } from '../elements/export-definition.ts';
+import type { Translate } from '../elements/translation.ts';
 import type { ExportIssue } from './export-error.ts';
 import type { ColumnChoice } from './export-request.ts';
 
@@ -13,10 +14,11 @@ export interface ChosenColumns {
  * once; no choice means the export's default columns. Labels are the reader's, expressions stay the
  * export's (a request never carries SQL).
  *
- * @example chooseColumns(listPeople, [{ key: 'last_name', label: 'Surname' }, { key: 'id' }])
+ * @example chooseColumns(listPeople, [{ key: 'last_name', label: 'Surname' }, { key: 'id' }], t)
  */
-export function chooseColumns(definition: ListExportDefinition, choice: readonly ColumnChoice[] | undefined): ChosenColumns {
-  const byKey = new Map(definition.columns.map((column) => [column.key, column]));
+export function chooseColumns(definition: ListExportDefinition, choice: readonly ColumnChoice[] | undefined, t: Translate): ChosenColumns {
+  // The export's labels in the reader's language; a label the request gives is the reader's own.
+  const byKey = new Map(definition.columns.map((column) => [column.key, { ...column, label: t(column.label) }]));
   if (choice === undefined) {
     const keys = definition.defaultColumns ?? definition.columns.map((column) => column.key);
     return { columns: keys.map((key) => byKey.get(key) as SelectedExpression), issues: [] };

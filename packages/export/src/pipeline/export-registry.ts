@@ -1,9 +1,11 @@
+import Negotiator from 'negotiator';
 import { z } from 'zod';
 import type { AggregatorDefinition } from '../elements/aggregator-definition.ts';
 import type { ExportUser } from '../elements/export-context.ts';
 import { type ExportDefinition, exportDefinitionProblem, type ListExportDefinition, type SelectedExpression } from '../elements/export-definition.ts';
 import type { FilterDefinition } from '../elements/filter-definition.ts';
 import type { FormatterDefinition } from '../elements/formatter-definition.ts';
+import { type ExportTranslator, type Translate, translateFor, untranslated } from '../elements/translation.ts';
 import { chooseColumns } from './chosen-columns.ts';
 import { ExportError, type ExportIssue } from './export-error.ts';
 import { columnChoiceSchema, type ExportRequest, exportRequestSchema, upgradeStoredRequest } from './export-request.ts';
@@ -19,22 +21,49 @@ export interface PreparedExport {
   user: ExportUser;
   /** A list's chosen columns, in order, under their labels (a tabular export computes its own). */
   columns?: SelectedExpression[];
+  /** The reader's language, among the registry's locales, and its texts. */
+  locale: string;
+  t: Translate;
   /** The request as validated, scopes made explicit: what a task stores and re-runs. */
   request: ExportRequest;
 }
 
-function offered(element: { alias: string; title: string; description: string; params: z.ZodType }): OfferedElement {
+/** A JSON Schema with every `title` and `description` in the reader's language. */
+function translatedSchema(schema: unknown, t: Translate): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => translatedSchema(item, t));
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      (key === 'title' || key === 'description') && typeof value === 'string'
+        ? t(value)
+        : key === 'const' || key === 'enum'
+          ? value
+          : translatedSchema(value, t),
+    ]),
+  );
+}
+
+function offered(element: { alias: string; title: string; description: string; params: z.ZodType }, t: Translate): OfferedElement {
   return {
     alias: element.alias,
-    title: element.title,
-    description: element.description,
-    parameters: z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    title: t(element.title),
+    description: t(element.description),
+    parameters: translatedSchema(z.toJSONSchema(element.params, { io: 'input', unrepresentable: 'any' }), t) as Record<string, unknown>,
   };
 }
 
-function offeredColumns(definition: ListExportDefinition): OfferedColumn[] {
+function offeredColumns(definition: ListExportDefinition, t: Translate): OfferedColumn[] {
   const defaults = definition.defaultColumns;
-  return definition.columns.map(({ key, label, type = 'text' }) => ({ key, label, type, default: defaults === undefined || defaults.includes(key) }));
+  return definition.columns.map(({ key, label, type = 'text' }) => ({ key, label: t(label), type, default: defaults === undefined || defaults.includes(key) }));
+}
+
+/** Options of {@link ExportRegistry}. */
+export interface ExportRegistryOptions {
+  /** Languages the application translates its exports into, the default first (default `['en']`). */
+  locales?: readonly string[];
+  /** Translates every text a reader sees (default: the elements' English, placeholders filled). */
+  translator?: ExportTranslator;
 }
 
 /** A list's column choice in OpenAPI: its own keys only. */
@@ -62,10 +91,37 @@ type Element = { alias: string };
  * ```
  */
 export class ExportRegistry {
+  readonly #locales: readonly string[];
+  readonly #translator: ExportTranslator;
   readonly #exports = new Map<string, ExportDefinition>();
   readonly #filters = new Map<string, FilterDefinition>();
   readonly #aggregators = new Map<string, AggregatorDefinition>();
   readonly #formatters = new Map<string, FormatterDefinition>();
+
+  constructor(options: ExportRegistryOptions = {}) {
+    this.#locales = options.locales?.length ? options.locales : ['en'];
+    this.#translator = options.translator ?? untranslated;
+  }
+
+  /** The languages exports are offered in, the default first. */
+  get locales(): readonly string[] {
+    return this.#locales;
+  }
+
+  /**
+   * The best of the registry's locales for `wanted`: a request's `locale`, or an `Accept-Language`
+   * header (`fr-BE,fr;q=0.9,en;q=0.5`); the default when none matches, even by language.
+   */
+  localeFor(wanted: string | undefined): string {
+    if (wanted === undefined || wanted === '') return this.#locales[0] as string;
+    if (this.#locales.includes(wanted)) return wanted;
+    return new Negotiator({ headers: { 'accept-language': wanted } }).language([...this.#locales]) ?? (this.#locales[0] as string);
+  }
+
+  /** Texts in `locale` (one of {@link locales}). */
+  translate(locale: string): Translate {
+    return translateFor(this.#translator, locale);
+  }
 
   #add<T extends Element>(map: Map<string, T>, kind: string, element: T): this {
     if (map.has(element.alias)) throw new TypeError(`${kind} "${element.alias}" is already registered`);
@@ -120,26 +176,28 @@ export class ExportRegistry {
     return first ? (rest.length > 0 ? z.union([first, ...rest]) : first) : exportRequestSchema.extend(extra);
   }
 
-  /** What `user` may run in every one of `scopes` (default: all of theirs). */
-  available(user: ExportUser, scopes: readonly string[] = user.scopes): OfferedExport[] {
+  /** What `user` may run in every one of `scopes` (default: all of theirs), in `locale`'s words. */
+  available(user: ExportUser, scopes: readonly string[] = user.scopes, locale?: string): OfferedExport[] {
+    const t = this.translate(this.localeFor(locale));
+    const offer = (element: { alias: string; title: string; description: string; params: z.ZodType }) => offered(element, t);
     const allowed = (role: string) => scopes.length > 0 && scopes.every((scope) => user.scopes.includes(scope) && user.hasRole(role, scope));
     return [...this.#exports.values()]
       .filter((definition) => allowed(definition.requiredRole))
       .map((definition) => ({
-        ...offered(definition),
+        ...offer(definition),
         type: definition.type,
         kind: definition.kind,
         filters: [...this.#filters.values()]
           .filter((f) => definition.accepts.includes(f.applyOn) && allowed(f.requiredRole ?? definition.requiredRole))
-          .map(offered),
+          .map(offer),
         aggregators:
           definition.kind === 'tabular'
             ? [...this.#aggregators.values()]
                 .filter((a) => definition.accepts.includes(a.applyOn) && allowed(a.requiredRole ?? definition.requiredRole))
-                .map(offered)
+                .map(offer)
             : [],
-        formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map((f) => ({ ...offered(f), extension: f.extension })),
-        columns: definition.kind === 'list' ? offeredColumns(definition) : [],
+        formatters: [...this.#formatters.values()].filter((f) => f.kinds.includes(definition.kind)).map((f) => ({ ...offer(f), extension: f.extension })),
+        columns: definition.kind === 'list' ? offeredColumns(definition, t) : [],
       }));
   }
 
@@ -148,6 +206,8 @@ export class ExportRegistry {
     const parsed = exportRequestSchema.safeParse(upgradeStoredRequest(body));
     if (!parsed.success) throw ExportError.invalidRequest(zodIssues(parsed.error, 'request'));
     const request: ExportRequest = parsed.data;
+    const locale = this.localeFor(request.locale);
+    const t = this.translate(locale);
 
     const definition = this.#exports.get(request.export);
     if (!definition) throw ExportError.unknownElement('export', request.export);
@@ -187,7 +247,7 @@ export class ExportRegistry {
       throw ExportError.notApplicable('aggregators', `list export "${definition.alias}" cannot be grouped`);
     if (definition.kind === 'tabular' && request.columns !== undefined)
       throw ExportError.notApplicable('columns', `"${definition.alias}" computes its columns; only a list's can be chosen`);
-    const chosen = definition.kind === 'list' ? chooseColumns(definition, request.columns) : undefined;
+    const chosen = definition.kind === 'list' ? chooseColumns(definition, request.columns, t) : undefined;
     if (chosen) issues.push(...chosen.issues);
     const aggregators = modifiers(this.#aggregators, 'aggregator', request.aggregators);
 
@@ -220,6 +280,8 @@ export class ExportRegistry {
       scopes,
       user,
       columns: chosen?.columns,
+      locale,
+      t,
       request: { ...request, scopes },
     };
   }

@@ -20,6 +20,12 @@ export const exportRequestSchema = z.strictObject({
   formatter: z.strictObject({ alias: z.string().min(1).max(100), params: z.unknown().default({}) }),
   /** A list's columns, in order, each optionally relabelled (default: the export's default columns). */
   columns: z.array(columnChoiceSchema).min(1).max(500).optional(),
+  /** The reader's language (`fr`, `nl-BE`): labels, sentences, headers and the file name (default: the registry's first locale). */
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as fr or nl-BE')
+    .max(35)
+    .optional(),
 });
 
 /** A parsed, not yet validated export request. */

@@ -39,10 +39,11 @@ export interface RunOptions {
  * @example describeExport(registry.prepare(request, user)) // ['Number of people', 'Born between …', 'By gender']
  */
 export function describeExport(prepared: PreparedExport): string[] {
+  const { t } = prepared;
   return [
-    prepared.export.definition.describe(prepared.export.params),
-    ...prepared.filters.map((f) => f.definition.describe(f.params)),
-    ...prepared.aggregators.map((a) => a.definition.describe(a.params)),
+    prepared.export.definition.describe(prepared.export.params, t),
+    ...prepared.filters.map((f) => f.definition.describe(f.params, t)),
+    ...prepared.aggregators.map((a) => a.definition.describe(a.params, t)),
   ];
 }
 
@@ -52,17 +53,23 @@ export function describeExport(prepared: PreparedExport): string[] {
  * keyset pagination, so memory stays flat whatever the row count.
  */
 export async function runExport(prepared: PreparedExport, em: EntityManager, options: RunOptions = {}): Promise<ExportResult> {
-  const ctx: ExportContext = { em, user: prepared.user, scopes: prepared.scopes, dialect: dialectOf(em) };
+  const { locale, t } = prepared;
+  const ctx: ExportContext = { em, user: prepared.user, scopes: prepared.scopes, dialect: dialectOf(em), locale, t };
   const { definition, params } = prepared.export;
   const qb = definition.initiateQuery(ctx, params);
   for (const filter of prepared.filters) filter.definition.apply(qb, filter.params, ctx);
   const info: ResultInfo = {
-    title: definition.title,
+    title: t(definition.title),
     description: describeExport(prepared),
     generatedAt: options.now ?? new Date(),
     username: prepared.user.username,
+    locale,
+    t,
   };
-  const columns = definition.kind === 'list' ? (prepared.columns ?? [...definition.columns]) : definition.columns(params, ctx);
+  const columns =
+    definition.kind === 'list'
+      ? (prepared.columns ?? [...definition.columns])
+      : definition.columns(params, ctx).map((column) => ({ ...column, label: t(column.label) }));
   const query = { em, prepared, ctx, qb, info, columns };
   return definition.kind === 'list' ? listResult(query, definition, options) : tabularResult(query);
 }

@@ -49,7 +49,7 @@ export async function tabularResult(query: FilteredQuery): Promise<TabularResult
     ...query.info,
     kind: 'tabular',
     // Group values stay raw (labels are looked up by them); their type still reaches the formatters.
-    groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: key.label, type: key.type, aggregator: aggregator.definition.alias })),
+    groupColumns: groups.map(({ key, aggregator }) => ({ key: key.key, label: ctx.t(key.label), type: key.type, aggregator: aggregator.definition.alias })),
     valueColumns: columns.map(({ key, label, type }) => ({ key, label, type })),
     rows,
     labels,
