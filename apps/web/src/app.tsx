@@ -1,6 +1,7 @@
 import type { CurrentUser } from '@sluice/react';
 import { type ReactNode, useEffect } from 'react';
 import { ErrorBoundary } from './components/error-boundary.tsx';
+import { LanguageMenu, useTexts } from './language.tsx';
 import { ExportBuilderPage } from './pages/export-builder-page.tsx';
 import { ListPage, listKinds } from './pages/list-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
@@ -25,13 +26,14 @@ function pageFor(path: string, me: CurrentUser): ReactNode {
 function Navigation({ me }: { me: CurrentUser }) {
   const { path } = useLocation();
   const { logout } = useSession();
+  const texts = useTexts();
   const links: [string, string, boolean][] = [
-    ['/exports', 'Export builder', me.may.export],
-    ['/tasks', 'Tasks', me.may.export],
-    ['/people', 'People', true],
-    ['/activities', 'Activities', true],
-    ['/orders', 'Orders', true],
-    ['/sync', 'Sync', me.may.sync],
+    ['/exports', texts.exportBuilder, me.may.export],
+    ['/tasks', texts.tasks, me.may.export],
+    ['/people', texts.people, true],
+    ['/activities', texts.activities, true],
+    ['/orders', texts.orders, true],
+    ['/sync', texts.sync, me.may.sync],
   ];
   return (
     <header className="top">
@@ -46,9 +48,10 @@ function Navigation({ me }: { me: CurrentUser }) {
           ))}
       </nav>
       <span className="user">
+        <LanguageMenu />
         {me.username}
         <button type="button" className="link" onClick={() => void logout().then(() => navigate('/'))}>
-          Log out
+          {texts.logOut}
         </button>
       </span>
     </header>
@@ -58,6 +61,7 @@ function Navigation({ me }: { me: CurrentUser }) {
 /** Login until there is a session, then the page of the URL (or the user's first page). */
 export function App() {
   const { me, loading } = useSession();
+  const texts = useTexts();
   const { path } = useLocation();
   const home = me?.may.export ? '/exports' : '/people';
   const page = me ? pageFor(path, me) : null;
@@ -74,9 +78,9 @@ export function App() {
           {page ??
             (path === '/' ? null : (
               <section>
-                <h1>Not here</h1>
+                <h1>{texts.notHereTitle}</h1>
                 <p>
-                  There is no page at {path} for you. <Link to={home}>Go to your first page</Link>.
+                  {texts.notHere(path)} <Link to={home}>{texts.firstPage}</Link>.
                 </p>
               </section>
             ))}

@@ -7,12 +7,15 @@ export function whenUnauthenticated(listener: () => void): void {
 }
 
 /**
- * The one client of the demo's API, with the session cookie (same origin). A 401 outside login means
- * the session has ended: the app goes back to its login page.
+ * The one client of the demo's API, with the session cookie (same origin), in the page's language. A
+ * 401 outside login means the session has ended: the app goes back to its login page.
  */
 export const client = createSluiceClient({
   fetch: async (input, init) => {
-    const response = await fetch(input, init);
+    // The page's language (see LanguageProvider) is the reader's: the server answers in it.
+    const headers = new Headers(init?.headers);
+    headers.set('accept-language', document.documentElement.lang || navigator.language);
+    const response = await fetch(input, { ...init, headers });
     if (response.status === 401 && !String(input).endsWith('/api/login')) onUnauthenticated();
     return response;
   },

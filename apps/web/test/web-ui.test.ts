@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryTaskStorage } from '@sluice/export';
@@ -193,6 +193,10 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await birthdate.getByLabel('To').fill('1990-01-01');
     const toField = birthdate.locator('.form-group', { has: page.getByLabel('To') }).last();
     await expect.poll(() => toField.textContent()).toContain('"to" must not be before "from"');
+    // Named choices show their names; an optional one without a default says so instead of a blank.
+    const separator = page.getByLabel('Separator');
+    expect(await separator.locator('option').allTextContents()).toEqual(['Default', 'Comma (,)', 'Semicolon (;)', 'Tab']);
+    expect(await separator.inputValue()).toBe('');
     await screenshot(page, `${dialect}-export-builder-validation`);
   });
 
@@ -223,6 +227,39 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     const [people] = await t.orm.em.fork().getConnection().execute('select count(*) as n from person where center_id in (1, 2)');
     expect(rows.length - 1).toBe(Number(people?.n));
     expect(rows[0]).toEqual(['Surname', 'First name', 'Gender', 'Birthdate', 'Nationality', 'Center', 'Recorded at']);
+  });
+
+  it('speaks French when chosen: navigation, builder, sentences, lists and the downloaded file', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByLabel('Language').selectOption({ label: 'Français' });
+    try {
+      await page.getByRole('heading', { name: "Générateur d'exports" }).waitFor();
+      await page.getByLabel('Export').selectOption({ label: 'Compter les personnes' });
+      await page.getByRole('checkbox', { name: /^Date de naissance/ }).check();
+      const birthdate = page.locator('[data-element="filters.person_birthdate"]');
+      await birthdate.getByLabel('Du').fill('1950-01-01');
+      await birthdate.getByLabel('Au').fill('2020-12-31');
+      await page
+        .locator('fieldset', { hasText: 'Regrouper par' })
+        .getByRole('checkbox', { name: /^Genre/ })
+        .check();
+      await expect
+        .poll(() => page.locator('.sluice-sentence').textContent())
+        .toMatch(/Compter les personnes, filtré par date de naissance entre le 01-01-1950 et le 31-12-2020, regroupé par genre/);
+      await screenshot(page, `${dialect}-fr-export-builder`, { fullPage: false });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger maintenant' }).click()]);
+      const csv = await readFile(await download.path(), 'utf8');
+      const [header, ...rows] = csv.trim().split('\r\n');
+      expect(header).toBe('Genre,Nombre de personnes');
+      expect(rows.map((row) => row.split(',')[0])).toEqual(expect.arrayContaining(['Femme', 'Homme']));
+      await page.getByRole('link', { name: 'Personnes' }).click();
+      await page.getByRole('columnheader', { name: /Naissance/ }).waitFor();
+      // Days and centers as French readers write them: "12 mars 1985", a center's name.
+      await expect.poll(() => page.locator('tbody tr').first().textContent()).toMatch(/\d{1,2} \S+ \d{4}/);
+      await screenshot(page, `${dialect}-fr-people`, { fullPage: false });
+    } finally {
+      await page.getByLabel(/Language|Langue/).selectOption({ label: 'English' });
+    }
   });
 
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {
@@ -285,7 +322,11 @@ describeEachDialect('web UI in Chromium', (dialect) => {
       if (path === '/exports') await expect.poll(() => page.getByTestId('sentence').textContent()).toMatch(/as CSV/);
       // Runs in the page; a string keeps the DOM out of this Node-typed file.
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-      expect(overflow, path).toBeLessThanOrEqual(0);
+      // On failure, name the elements that stick out.
+      const wide = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('body *')].filter((e) => e.scrollWidth > window.innerWidth).slice(-2).map((e) => e.outerHTML.slice(0, 300))`,
+      );
+      expect(overflow, `${path}: ${wide.join(', ')}`).toBeLessThanOrEqual(0);
       await screenshot(page, `${dialect}-phone${path.replace('/', '-')}`);
     }
   });

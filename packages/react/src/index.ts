@@ -4,6 +4,8 @@ export { ExportBuilder, type ExportBuilderProps } from './export-builder/export-
 export { HistoryTimeline, type HistoryTimelineProps } from './history-timeline/history-timeline.tsx';
 export type { LocaleFormat } from './locale-format.ts';
 export { defaultMessages, type SluiceMessages } from './messages.ts';
+export { frenchMessages } from './messages-fr.ts';
+export { dutchMessages } from './messages-nl.ts';
 export type {
   CollectionChangeView,
   ErrorResponseBody,

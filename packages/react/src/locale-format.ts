@@ -9,6 +9,8 @@ export interface LocaleFormat {
   duration(seconds: number): string;
   /** An ISO instant as a date and time. */
   dateTime(iso: string): string;
+  /** A calendar day (`YYYY-MM-DD`, no time zone) as a date. */
+  day(iso: string): string;
   /** Items as a list, e.g. `a, b, and c`. */
   list(items: string[]): string;
 }
@@ -20,6 +22,8 @@ export function localeFormat(locale: string): LocaleFormat {
   const numbers = new Intl.NumberFormat(locale);
   const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+  // A day is midnight UTC of itself, shown in UTC: never the day before west of Greenwich.
+  const days = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const lists = new Intl.ListFormat(locale, { type: 'conjunction' });
   const unitList = new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' });
   const unit = (name: string, value: number, digits = 0) =>
@@ -37,6 +41,7 @@ export function localeFormat(locale: string): LocaleFormat {
       return unitList.format([unit('minute', Math.floor(whole / 60)), unit('second', whole % 60)]);
     },
     dateTime: (iso) => dates.format(new Date(iso)),
+    day: (iso) => days.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)),
     list: (items) => lists.format(items),
   };
 }

@@ -15,4 +15,8 @@ describe('@sluice/react locale formats', () => {
     const format = localeFormat('en-US');
     expect([format.bytes(0), format.bytes(999), format.duration(59.4), format.duration(-3)]).toEqual(['0 byte', '999 byte', '59 sec', '0 sec']);
   });
+
+  it('shows a calendar day as that day in every time zone, in the words of the locale', () => {
+    expect(['en-US', 'fr-BE', 'nl-BE'].map((locale) => localeFormat(locale).day('1980-01-31'))).toEqual(['Jan 31, 1980', '31 janv. 1980', '31 jan 1980']);
+  });
 });

@@ -1,4 +1,4 @@
-/** Cents as a price, e.g. 155690 -> "€1,556.90". */
-export function formatMoney(cents: number): string {
-  return (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'EUR' });
+/** Cents as a price in euros, in `locale`'s way, e.g. 155690 -> "€1,556.90" (en-US), "1.556,90 €" (fr-BE). */
+export function formatMoney(cents: number, locale: string): string {
+  return (cents / 100).toLocaleString(locale, { style: 'currency', currency: 'EUR' });
 }

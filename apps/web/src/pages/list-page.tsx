@@ -1,50 +1,61 @@
-import { ErrorNotice, type Page } from '@sluice/react';
+import { ErrorNotice, type LocaleFormat, type Page, useSluice } from '@sluice/react';
 import type { ReactNode } from 'react';
 import { useApi } from '../components/use-api.ts';
+import { type ColumnLabel, useTexts, type WebTexts } from '../language.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
+import { useMe } from '../session.tsx';
 import { formatMoney } from './format.ts';
 
 type Row = Record<string, unknown> & { id: number };
 
+/** How cells are shown: the page's locale, and the user's centers by name. */
+interface CellContext {
+  format: LocaleFormat;
+  locale: string;
+  genders: WebTexts['genders'];
+  centerName(id: number): string;
+}
+
 interface Column {
   key: string;
-  label: string;
+  label: ColumnLabel;
   /** The `orderBy` name when the API sorts by this column. */
   sort?: string;
-  show?: (row: Row) => ReactNode;
+  show?: (row: Row, cell: CellContext) => ReactNode;
   numeric?: boolean;
 }
 
+const day = (row: Row, key: string, { format }: CellContext) => (row[key] ? format.day(row[key] as string) : '–');
+
 const columns = {
   people: [
-    { key: 'id', label: 'Id', numeric: true },
-    { key: 'lastName', label: 'Last name', sort: 'lastName' },
-    { key: 'firstName', label: 'First name', sort: 'firstName' },
-    { key: 'gender', label: 'Gender' },
-    { key: 'birthdate', label: 'Born', sort: 'birthdate' },
-    { key: 'nationality', label: 'Nationality', sort: 'nationality' },
-    { key: 'centerId', label: 'Center', numeric: true },
+    { key: 'id', label: 'id', numeric: true },
+    { key: 'lastName', label: 'lastName', sort: 'lastName' },
+    { key: 'firstName', label: 'firstName', sort: 'firstName' },
+    { key: 'gender', label: 'gender', show: (row, { genders }) => (row.gender ? (genders[row.gender as keyof typeof genders] ?? String(row.gender)) : '–') },
+    { key: 'birthdate', label: 'born', sort: 'birthdate', show: (row, cell) => day(row, 'birthdate', cell) },
+    { key: 'nationality', label: 'nationality', sort: 'nationality' },
+    { key: 'centerId', label: 'center', show: (row, cell) => cell.centerName(row.centerId as number) },
   ],
   activities: [
-    { key: 'id', label: 'Id', numeric: true },
-    { key: 'date', label: 'Date', sort: 'date' },
-    { key: 'personId', label: 'Person', numeric: true },
-    { key: 'typeId', label: 'Type', numeric: true },
-    { key: 'durationMinutes', label: 'Minutes', sort: 'durationMinutes', numeric: true },
+    { key: 'id', label: 'id', numeric: true },
+    { key: 'date', label: 'date', sort: 'date', show: (row, cell) => day(row, 'date', cell) },
+    { key: 'personId', label: 'person', numeric: true },
+    { key: 'typeId', label: 'type', numeric: true },
+    { key: 'durationMinutes', label: 'minutes', sort: 'durationMinutes', numeric: true },
   ],
   orders: [
-    { key: 'id', label: 'Order', numeric: true, show: (row) => <Link to={`/orders/${row.id}`}>#{row.id}</Link> },
-    { key: 'status', label: 'Status' },
-    { key: 'personId', label: 'Person', numeric: true },
-    { key: 'totalPrice', label: 'Total', sort: 'totalPrice', numeric: true, show: (row) => formatMoney(row.totalPrice as number) },
-    { key: 'deliveryDate', label: 'Delivery', sort: 'deliveryDate' },
-    { key: 'createdAt', label: 'Placed', sort: 'createdAt', show: (row) => new Date(row.createdAt as string).toLocaleString() },
+    { key: 'id', label: 'order', numeric: true, show: (row) => <Link to={`/orders/${row.id}`}>#{row.id}</Link> },
+    { key: 'status', label: 'status' },
+    { key: 'personId', label: 'person', numeric: true },
+    { key: 'totalPrice', label: 'total', sort: 'totalPrice', numeric: true, show: (row, { locale }) => formatMoney(row.totalPrice as number, locale) },
+    { key: 'deliveryDate', label: 'delivery', sort: 'deliveryDate', show: (row, cell) => day(row, 'deliveryDate', cell) },
+    { key: 'createdAt', label: 'placed', sort: 'createdAt', show: (row, { format }) => format.dateTime(row.createdAt as string) },
   ],
 } satisfies Record<string, Column[]>;
 
 export type ListKind = keyof typeof columns;
 export const listKinds = Object.keys(columns) as ListKind[];
-const titles: Record<ListKind, string> = { people: 'People', activities: 'Activities', orders: 'Orders' };
 const pageSizes = [10, 25, 50, 100];
 
 /**
@@ -69,10 +80,19 @@ export function ListPage({ kind }: { kind: ListKind }) {
     if (value) api.set(name, value);
   }
   const { data, error, loading } = useApi<Page<Row>>(`/api/${kind}?${api}`);
+  const texts = useTexts();
+  const { format, locale } = useSluice();
+  const me = useMe();
+  const cell: CellContext = {
+    format,
+    locale,
+    genders: texts.genders,
+    centerName: (id) => me.scopes.find((scope) => String(scope.id) === String(id))?.name ?? String(id),
+  };
   const sortBy = (name: string) => go({ orderBy: orderBy === name ? `-${name}` : name, after: null, before: null });
   return (
     <section>
-      <h1>{titles[kind]}</h1>
+      <h1>{texts[kind]}</h1>
       <ErrorNotice error={error} />
       {/* Room for a full page before it arrives: the pager below does not jump when rows come in. */}
       <div className="table-wrap" aria-busy={loading} style={{ minHeight: `calc(${limit + 1} * var(--row) + 2px)` }}>
@@ -83,10 +103,10 @@ export function ListPage({ kind }: { kind: ListKind }) {
                 <th key={column.key} className={column.numeric ? 'num' : undefined} aria-sort={ariaSort(orderBy, column.sort)}>
                   {column.sort ? (
                     <button type="button" className="link" onClick={() => sortBy(column.sort ?? column.key)}>
-                      {column.label} {sortMark(orderBy, column.sort)}
+                      {texts.columns[column.label]} {sortMark(orderBy, column.sort)}
                     </button>
                   ) : (
-                    column.label
+                    texts.columns[column.label]
                   )}
                 </th>
               ))}
@@ -97,24 +117,24 @@ export function ListPage({ kind }: { kind: ListKind }) {
               <tr key={row.id}>
                 {columns[kind].map((column: Column) => (
                   <td key={column.key} className={column.numeric ? 'num' : undefined}>
-                    {column.show ? column.show(row) : String(row[column.key] ?? '–')}
+                    {column.show ? column.show(row, cell) : String(row[column.key] ?? '–')}
                   </td>
                 ))}
               </tr>
             ))}
           </tbody>
         </table>
-        {data && data.items.length === 0 ? <p className="muted">Nothing here.</p> : null}
+        {data && data.items.length === 0 ? <p className="muted">{texts.nothingHere}</p> : null}
       </div>
       <div className="pager">
         <button type="button" disabled={!data?.hasPrevious} onClick={() => data?.previousCursor && go({ before: data.previousCursor, after: null })}>
-          ← Previous
+          ← {texts.previous}
         </button>
         <button type="button" disabled={!data?.hasNext} onClick={() => data?.nextCursor && go({ after: data.nextCursor, before: null })}>
-          Next →
+          {texts.next} →
         </button>
         <label>
-          Rows per page{' '}
+          {texts.rowsPerPage}{' '}
           <select value={limit} onChange={(event) => go({ limit: event.target.value, after: null, before: null })}>
             {pageSizes.map((size) => (
               <option key={size}>{size}</option>

@@ -1,10 +1,12 @@
 import { ErrorNotice } from '@sluice/react';
 import { type FormEvent, useState } from 'react';
+import { LanguageMenu, useTexts } from '../language.tsx';
 import { useSession } from '../session.tsx';
 
 /** Username and password; the demo users are listed in the README (e.g. alice / alice). */
 export function LoginPage() {
   const { login } = useSession();
+  const texts = useTexts();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -22,23 +24,24 @@ export function LoginPage() {
   };
   return (
     <main className="login">
+      <LanguageMenu />
       <h1>sluice</h1>
-      <p className="muted">Exports, tasks, lists, history and sync on MikroORM 7.</p>
-      <form onSubmit={submit} aria-label="Log in">
+      <p className="muted">{texts.tagline}</p>
+      <form onSubmit={submit} aria-label={texts.logIn}>
         <label>
-          Username
+          {texts.username}
           <input name="username" autoComplete="username" required />
         </label>
         <label>
-          Password
+          {texts.password}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
         <ErrorNotice error={error} />
         <button type="submit" disabled={busy}>
-          {busy ? 'Logging in…' : 'Log in'}
+          {busy ? texts.loggingIn : texts.logIn}
         </button>
       </form>
-      <p className="muted small">Demo users: alice / alice (exports, history, sync), bob / bob (no export role), admin / admin.</p>
+      <p className="muted small">{texts.demoUsers}</p>
     </main>
   );
 }

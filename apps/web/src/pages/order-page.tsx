@@ -1,4 +1,4 @@
-import { ErrorNotice, HistoryTimeline } from '@sluice/react';
+import { ErrorNotice, HistoryTimeline, useSluice } from '@sluice/react';
 import { type FormEvent, useState } from 'react';
 import { client } from '../client.ts';
 import { useApi } from '../components/use-api.ts';
@@ -25,6 +25,7 @@ const statuses = ['New', 'Collecting', 'Shipped', 'Delivered', 'Cancelled'];
 /** One order: edit its status, delivery date, price and products; its history below. */
 export function OrderPage({ id }: { id: number }) {
   const me = useMe();
+  const { locale } = useSluice();
   const order = useApi<Order>(`/api/orders/${id}`);
   const products = useApi<{ items: Product[] }>('/api/products');
   const [error, setError] = useState<unknown>(null);
@@ -90,7 +91,7 @@ export function OrderPage({ id }: { id: number }) {
       <ul className="products">
         {current?.productIds.map((productId) => (
           <li key={productId}>
-            {names.get(productId)?.name ?? `Product ${productId}`} <span className="muted">{formatMoney(names.get(productId)?.price ?? 0)}</span>{' '}
+            {names.get(productId)?.name ?? `Product ${productId}`} <span className="muted">{formatMoney(names.get(productId)?.price ?? 0, locale)}</span>{' '}
             <button
               type="button"
               className="link"

@@ -11,11 +11,19 @@ import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts'
 const listParams = z.strictObject({
   /** `excel`: what Excel in `;` locales opens as is (a BOM, `;`, decimal commas); any option set below wins. */
   preset: z.enum(['standard', 'excel']).default('standard').meta({ title: 'Preset' }),
-  // Titled choices: a tab is invisible in a select.
+  // Titled choices (JSON Schema `anyOf` of `const` + `title`, which forms show as named options): a tab is invisible in a select.
   separator: z
-    .union([z.literal(',').meta({ title: 'Comma (,)' }), z.literal(';').meta({ title: 'Semicolon (;)' }), z.literal('\t').meta({ title: 'Tab' })])
+    .enum([',', ';', '\t'])
     .optional()
-    .meta({ title: 'Separator', description: '"," by default, ";" with the excel preset' }),
+    .meta({
+      title: 'Separator',
+      description: '"," by default, ";" with the excel preset',
+      anyOf: [
+        { const: ',', title: 'Comma (,)' },
+        { const: ';', title: 'Semicolon (;)' },
+        { const: '\t', title: 'Tab' },
+      ],
+    }),
   /** A UTF-8 byte order mark, for spreadsheet applications that need it to detect the encoding. */
   bom: z.boolean().optional().meta({ title: 'Byte order mark', description: 'Off by default, on with the excel preset' }),
   decimalComma: z

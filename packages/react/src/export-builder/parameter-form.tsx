@@ -18,16 +18,28 @@ function choiceCount(items: JsonSchema | undefined): number {
 }
 
 /**
+ * Titles of an enum's values when its schema also lists them as `anyOf` of `const` + `title` (a
+ * server's named choices); rjsf would otherwise show the raw values.
+ */
+function enumNames(schema: JsonSchema | undefined): { 'ui:enumNames': string[] } | undefined {
+  const values = schema?.enum as unknown[] | undefined;
+  const named = schema?.anyOf as { const?: unknown; title?: string }[] | undefined;
+  if (!values || !named) return undefined;
+  return { 'ui:enumNames': values.map((value) => named.find((choice) => choice.const === value)?.title ?? String(value)) };
+}
+
+/**
  * Widgets by shape: checkboxes for short sets; an optional choice without a default names its empty
- * option (a blank select reads as broken).
+ * option (a blank select reads as broken); named choices show their names.
  */
 function uiSchemaFor(schema: JsonSchema, defaultChoice: string): UiSchema {
   const ui: UiSchema = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (property.type === 'array' && property.uniqueItems && choiceCount(property.items) <= maxCheckboxes) {
-      ui[name] = { 'ui:widget': 'checkboxes', 'ui:options': { inline: true } };
+      ui[name] = { 'ui:widget': 'checkboxes', 'ui:options': { inline: true }, items: enumNames(property.items) };
     } else if (property.type === 'object') ui[name] = uiSchemaFor(property, defaultChoice);
-    else if (choiceCount(property) !== Number.POSITIVE_INFINITY && property.default === undefined) ui[name] = { 'ui:placeholder': defaultChoice };
+    else if (choiceCount(property) !== Number.POSITIVE_INFINITY)
+      ui[name] = { ...enumNames(property), ...(property.default === undefined ? { 'ui:placeholder': defaultChoice } : {}) };
   }
   return ui;
 }
@@ -68,6 +80,8 @@ export function ParameterForm(props: { id: string; schema: JsonSchema; value: un
       extraErrors={props.errors}
       showErrorList={false}
       noHtml5Validate
+      // A named choice's `const` is one of its options, not a default: an unset choice stays unset.
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       translateString={messages.formText}
       onChange={(event) => props.onChange(event.formData)}
       tagName="div"
