@@ -120,6 +120,11 @@ export class ExportRegistry {
     return first ? (rest.length > 0 ? z.union([first, ...rest]) : first) : exportRequestSchema.extend(extra);
   }
 
+  /** The title of export `alias` (what e-mails and pages call it), if it is registered. */
+  exportTitle(alias: string): string | undefined {
+    return this.#exports.get(alias)?.title;
+  }
+
   /** What `user` may run in every one of `scopes` (default: all of theirs). */
   available(user: ExportUser, scopes: readonly string[] = user.scopes): OfferedExport[] {
     const allowed = (role: string) => scopes.length > 0 && scopes.every((scope) => user.scopes.includes(scope) && user.hasRole(role, scope));
