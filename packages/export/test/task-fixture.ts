@@ -13,6 +13,7 @@ import {
   csvFormatter,
   csvListFormatter,
   DirectoryTaskStorage,
+  ExportDelivery,
   type ExportDefinition,
   ExportRegistry,
   ExportTask,
@@ -39,7 +40,7 @@ export const Book = defineEntity({
 export type Book = InferEntity<typeof Book>;
 
 /** Every entity the task tests need: theirs and the package's task tables. */
-export const taskEntities = [Book, ExportTask, ExportTaskOwner];
+export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery];
 
 const noParams = z.strictObject({});
 const bookBase = {

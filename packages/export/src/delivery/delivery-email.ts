@@ -16,7 +16,12 @@ export interface TaskEmailInput {
   open(): Readable;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1).replace(/\.0$/, '')} MB`;
+/** A size as people read it: bytes, KB or MB (binary units, one decimal). */
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1_048_576 ? [bytes / 1024, 'KB'] : [bytes / 1_048_576, 'MB'];
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+}
 
 /**
  * The e-mail telling `to` that a task's file is ready: the export's title in the subject, the download
@@ -28,13 +33,13 @@ export function taskEmail(input: TaskEmailInput): MailMessage {
   const attached = input.attach && size <= input.attachLimitBytes;
   const fileName = task.fileName ?? `export-${task.id}`;
   const lines = [
-    `Your export "${input.title}" is ready: ${task.processedCount} rows in ${fileName} (${megabytes(size)}).`,
+    `Your export "${input.title}" is ready: ${task.processedCount} rows in ${fileName} (${sizeText(size)}).`,
     '',
     `Download it (sign in first): ${input.downloadUrl}`,
   ];
   if (attached) lines.push('', 'The file is attached to this e-mail.');
   else if (input.attach)
-    lines.push('', `The file is not attached: it is ${megabytes(size)}, over the ${megabytes(input.attachLimitBytes)} limit for attachments. Use the link instead.`);
+    lines.push('', `The file is not attached: it is ${sizeText(size)}, over the ${sizeText(input.attachLimitBytes)} limit for attachments. Use the link instead.`);
   if (task.expiresAt) lines.push('', `The file can be downloaded until ${task.expiresAt.toISOString()}.`);
   return {
     to: input.to,

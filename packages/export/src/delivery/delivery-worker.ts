@@ -116,7 +116,10 @@ export class DeliveryWorker {
     }
   }
 
-  /** One poll: attempts the due deliveries of succeeded tasks; answers how many this worker claimed. */
+  /**
+   * One poll: attempts the deliveries of succeeded tasks due at `now`; answers how many this worker
+   * claimed. Back-off and leases count from `now`.
+   */
   async deliverDue(now = new Date()): Promise<number> {
     const em = this.#config.em.fork();
     const due = await em.find(
@@ -127,19 +130,18 @@ export class DeliveryWorker {
     const transitions = new DeliveryTransitions(em, this.#config.workerId);
     let claimed = 0;
     for (const delivery of due) {
-      if (this.#stopped) break;
-      if (await this.#attempt(transitions, delivery)) claimed++;
+      if (await this.#attempt(transitions, delivery, now)) claimed++;
     }
     return claimed;
   }
 
-  async #attempt(transitions: DeliveryTransitions, delivery: ExportDelivery): Promise<boolean> {
+  async #attempt(transitions: DeliveryTransitions, delivery: ExportDelivery, now: Date): Promise<boolean> {
     const { maxAttempts } = this.#config;
     if (delivery.status === 'sending' && delivery.attempts >= maxAttempts) {
-      await transitions.abandon(delivery, `The worker stopped during the last attempt; it may or may not have arrived (${delivery.lastError ?? 'no answer recorded'})`);
+      await transitions.abandon(delivery, `The worker stopped during the last attempt; it may or may not have arrived (${delivery.lastError ?? 'no answer recorded'})`, now);
       return false;
     }
-    if (!(await transitions.claim(delivery, new Date(Date.now() + this.#config.leaseMs)))) return false;
+    if (!(await transitions.claim(delivery, new Date(now.getTime() + this.#config.leaseMs), now))) return false;
     const attempt = delivery.attempts + 1;
     try {
       await this.#send(delivery, delivery.task as unknown as ExportTask);
@@ -147,7 +149,7 @@ export class DeliveryWorker {
     } catch (error) {
       const reason = failureText(error);
       if ((error instanceof DeliveryFailure && error.permanent) || attempt >= maxAttempts) await transitions.fail(delivery.id, reason);
-      else await transitions.retryLater(delivery.id, new Date(Date.now() + this.#backoff(attempt)), reason);
+      else await transitions.retryLater(delivery.id, new Date(now.getTime() + this.#backoff(attempt)), reason);
     }
     return true;
   }
