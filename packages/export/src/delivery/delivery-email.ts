@@ -39,7 +39,10 @@ export function taskEmail(input: TaskEmailInput): MailMessage {
   ];
   if (attached) lines.push('', 'The file is attached to this e-mail.');
   else if (input.attach)
-    lines.push('', `The file is not attached: it is ${sizeText(size)}, over the ${sizeText(input.attachLimitBytes)} limit for attachments. Use the link instead.`);
+    lines.push(
+      '',
+      `The file is not attached: it is ${sizeText(size)}, over the ${sizeText(input.attachLimitBytes)} limit for attachments. Use the link instead.`,
+    );
   if (task.expiresAt) lines.push('', `The file can be downloaded until ${task.expiresAt.toISOString()}.`);
   return {
     to: input.to,

@@ -38,7 +38,7 @@ export class DeliveryTransitions {
 
   /** Takes a due delivery for one attempt, under this actor's lease until `leaseUntil`. */
   claim(seen: SeenDelivery, leaseUntil: Date, now = new Date()): Promise<boolean> {
-    return this.#apply({ id: seen.id }, { status: "sending", leaseOwner: this.actor, leaseUntil, attempts: seen.attempts + 1 });
+    return this.#apply(this.#asSeen(seen, now), { status: 'sending', leaseOwner: this.actor, leaseUntil, attempts: seen.attempts + 1 });
   }
 
   /** Gives up a delivery whose worker died during its last attempt (it may or may not have arrived). */

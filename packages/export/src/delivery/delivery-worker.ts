@@ -94,11 +94,12 @@ export class DeliveryWorker {
     this.#wake();
   }
 
-  /** Stops polling and waits for the attempt in progress. */
+  /** Stops polling, waits for the attempt in progress and closes the mailer. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wake();
     await this.#loop;
+    await this.#config.mailer?.close?.();
   }
 
   async #run(): Promise<void> {
@@ -124,7 +125,13 @@ export class DeliveryWorker {
     const em = this.#config.em.fork();
     const due = await em.find(
       ExportDelivery,
-      { task: { status: 'succeeded' }, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', leaseUntil: { $lt: now } }] },
+      {
+        task: { status: 'succeeded' },
+        $or: [
+          { status: 'pending', nextAttemptAt: { $lte: now } },
+          { status: 'sending', leaseUntil: { $lt: now } },
+        ],
+      },
       { populate: ['task'], orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: this.#config.batchSize },
     );
     const transitions = new DeliveryTransitions(em, this.#config.workerId);
@@ -138,7 +145,11 @@ export class DeliveryWorker {
   async #attempt(transitions: DeliveryTransitions, delivery: ExportDelivery, now: Date): Promise<boolean> {
     const { maxAttempts } = this.#config;
     if (delivery.status === 'sending' && delivery.attempts >= maxAttempts) {
-      await transitions.abandon(delivery, `The worker stopped during the last attempt; it may or may not have arrived (${delivery.lastError ?? 'no answer recorded'})`, now);
+      await transitions.abandon(
+        delivery,
+        `The worker stopped during the last attempt; it may or may not have arrived (${delivery.lastError ?? 'no answer recorded'})`,
+        now,
+      );
       return false;
     }
     if (!(await transitions.claim(delivery, new Date(now.getTime() + this.#config.leaseMs), now))) return false;

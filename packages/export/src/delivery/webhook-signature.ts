@@ -31,7 +31,12 @@ export interface VerifyWebhookOptions {
  * @example
  * if (!verifyWebhookSignature(secret, request.headers['x-sluice-signature'], rawBody)) return reply.code(401).send();
  */
-export function verifyWebhookSignature(secret: string, header: string | string[] | undefined, body: string | Buffer, options: VerifyWebhookOptions = {}): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | string[] | undefined,
+  body: string | Buffer,
+  options: VerifyWebhookOptions = {},
+): boolean {
   if (typeof header !== 'string') return false;
   const fields = header.split(',').map((part) => part.trim().split('='));
   const timestamp = Number(fields.find(([name]) => name === 't')?.[1]);

@@ -3,12 +3,12 @@ import { pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/paginatio
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { deliveriesSchema } from '../delivery/delivery-request.ts';
+import type { ExportUser } from '../elements/export-context.ts';
 import type { ExportRegistry } from '../pipeline/export-registry.ts';
 import type { ExportTask } from '../tasks/export-task-entity.ts';
 import { isLiveStatus } from '../tasks/export-task-entity.ts';
 import type { ExportTaskService } from '../tasks/export-task-service.ts';
 import { type ExportTaskView, exportTaskViewSchema } from '../tasks/export-task-view.ts';
-import type { ExportUser } from '../elements/export-context.ts';
 import { callerOf, type ExportHttpOptions } from './http-caller.ts';
 
 /** Options of {@link exportTaskRoutes}. */
@@ -72,7 +72,10 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       const { remark = null, deliveries, ...exportRequest } = isObject ? (body as Record<string, unknown>) : {};
       const user = await callerOf(options, request);
       const task = await service.create(isObject ? exportRequest : body, user, { remark: remark as string | null, deliveries });
-      return reply.code(202).header('location', `${app.prefix}/${task.id}`).send(await viewOf(task, user));
+      return reply
+        .code(202)
+        .header('location', `${app.prefix}/${task.id}`)
+        .send(await viewOf(task, user));
     },
   );
 

@@ -164,7 +164,10 @@ export class ExportTaskService {
 
   /** What `viewer` may see of `tasks` (which they may see: from `get` or `listQuery`), with their deliveries. */
   async views(tasks: readonly ExportTask[], viewer: ExportUser): Promise<ExportTaskView[]> {
-    const deliveries = await deliveriesByTask(this.config.em.fork(), tasks.map((task) => task.id));
+    const deliveries = await deliveriesByTask(
+      this.config.em.fork(),
+      tasks.map((task) => task.id),
+    );
     return tasks.map((task) => this.view(task, viewer, deliveries.get(task.id)));
   }
 
