@@ -54,7 +54,7 @@ describeEachDialect('export task deliveries over HTTP', (dialect) => {
         deliveryTuning: { pollMs: 20 },
       },
     });
-    [alice, bob, admin] = await Promise.all(['alice', 'bob', 'admin'].map((name) => t.login(name)));
+    [alice, bob, admin] = (await Promise.all(['alice', 'bob', 'admin'].map((name) => t.login(name)))) as [string, string, string];
   });
   afterAll(async () => {
     await t?.close();

@@ -6,6 +6,7 @@ export type { LocaleFormat } from './locale-format.ts';
 export { defaultMessages, type SluiceMessages } from './messages.ts';
 export type {
   CollectionChangeView,
+  DeliveryRequest,
   ErrorResponseBody,
   ExportCheck,
   ExportPreview,
@@ -20,6 +21,7 @@ export type {
   OfferedExport,
   Page,
   SyncSummary,
+  TaskDelivery,
 } from './server-types.ts';
 export { SluiceApiError } from './sluice-api-error.ts';
 export { type CallOptions, createSluiceClient, type DownloadedFile, type PageRequest, type SluiceClient, type SluiceClientOptions } from './sluice-client.ts';
