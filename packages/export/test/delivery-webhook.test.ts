@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ExportTask, signWebhook, verifyWebhookSignature } from '../src/index.ts';
+import { ExportDelivery, ExportTask, signWebhook, verifyWebhookSignature } from '../src/index.ts';
 import { aliceWithEmail, createDeliveryFixture, type DeliveryFixture, downloadUrl, later } from './delivery-fixture.ts';
 import { countRequest, openTaskOrm } from './task-fixture.ts';
 
@@ -157,6 +157,27 @@ describeEachDialect('webhook deliveries', (dialect) => {
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery?.lastError).toMatch(/not on this server's webhook allow-list/);
     expect(receiver.received).toEqual([]);
+  });
+
+  it('takes over a delivery whose worker died mid-attempt once its lease expired, and gives up one that died on its last attempt', async () => {
+    const [resumed, exhausted] = [
+      await f.succeeded([{ kind: 'webhook', url: receiver.url }], policy),
+      await f.succeeded([{ kind: 'webhook', url: receiver.url }], policy),
+    ];
+    const worker = f.worker({ webhook: webhook(), maxAttempts: 3, leaseMs: 60_000 });
+    // Two deliveries as a dead worker left them: sending, under its lease.
+    const em = f.orm.em.fork();
+    const leaseUntil = new Date(Date.now() + 60_000);
+    await em.nativeUpdate(ExportDelivery, { task: resumed.id }, { status: 'sending', attempts: 1, leaseOwner: 'dead-worker', leaseUntil });
+    await em.nativeUpdate(ExportDelivery, { task: exhausted.id }, { status: 'sending', attempts: 3, leaseOwner: 'dead-worker', leaseUntil });
+    // The lease still runs: nobody else may send them.
+    expect(await worker.deliverDue()).toBe(0);
+    expect(await worker.deliverDue(new Date(leaseUntil.getTime() + 1))).toBe(1);
+    expect(await f.deliveriesOf(resumed.id)).toMatchObject([{ status: 'sent', attempts: 2, leaseOwner: null }]);
+    const [abandoned] = await f.deliveriesOf(exhausted.id);
+    expect(abandoned).toMatchObject({ status: 'failed', attempts: 3, leaseOwner: null });
+    expect(abandoned?.lastError).toMatch(/worker stopped during the last attempt/);
+    expect(receiver.received).toHaveLength(1);
   });
 
   it('waits for the task to succeed before delivering', async () => {
