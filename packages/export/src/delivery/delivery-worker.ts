@@ -145,17 +145,14 @@ export class DeliveryWorker {
   async #attempt(transitions: DeliveryTransitions, delivery: ExportDelivery, now: Date): Promise<boolean> {
     const { maxAttempts } = this.#config;
     if (delivery.status === 'sending' && delivery.attempts >= maxAttempts) {
-      await transitions.abandon(
-        delivery,
-        `The worker stopped during the last attempt; it may or may not have arrived (${delivery.lastError ?? 'no answer recorded'})`,
-        now,
-      );
+      const reason = `The worker stopped during the last attempt (${delivery.attempts} of ${maxAttempts}); it may or may not have arrived`;
+      await transitions.abandon(delivery, reason, now);
       return false;
     }
     if (!(await transitions.claim(delivery, new Date(now.getTime() + this.#config.leaseMs), now))) return false;
     const attempt = delivery.attempts + 1;
     try {
-      await this.#send(delivery, delivery.task as unknown as ExportTask);
+      await this.#send(delivery, delivery.task);
       await transitions.sent(delivery.id);
     } catch (error) {
       const reason = failureText(error);
