@@ -105,18 +105,24 @@ describeEachDialect('webhook deliveries', (dialect) => {
     receiver.answer(status(500), status(503));
     const task = await f.succeeded([{ kind: 'webhook', url: receiver.url }], policy);
     const worker = f.worker({ webhook: webhook(), retryDelayMs: 60_000, maxRetryDelayMs: 600_000 });
-    const start = new Date();
-    expect(await worker.deliverDue(start)).toBe(1);
+    // Back-off counts from each attempt's start: somewhere between the call and its end.
+    const attempted = async (at: Date) => {
+      const before = Math.max(at.getTime(), Date.now());
+      expect(await worker.deliverDue(at)).toBe(1);
+      return { before, after: Math.max(at.getTime(), Date.now()) };
+    };
+    const first = await attempted(new Date());
     let [delivery] = await f.deliveriesOf(task.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: 'The receiver answered HTTP 500 Internal Server Error' });
-    expect(delivery?.nextAttemptAt.getTime()).toBe(start.getTime() + 60_000);
+    const firstRetry = delivery?.nextAttemptAt.getTime() ?? 0;
+    expect(firstRetry).toBeGreaterThanOrEqual(first.before + 60_000);
+    expect(firstRetry).toBeLessThanOrEqual(first.after + 60_000);
     // Not due yet: nothing is sent before the back-off ends.
-    expect(await worker.deliverDue(new Date(start.getTime() + 59_000))).toBe(0);
-    const second = new Date(start.getTime() + 60_000);
-    expect(await worker.deliverDue(second)).toBe(1);
+    expect(await worker.deliverDue(new Date(firstRetry - 1_000))).toBe(0);
+    const second = await attempted(new Date(firstRetry));
     [delivery] = await f.deliveriesOf(task.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 2, lastError: 'The receiver answered HTTP 503 Service Unavailable' });
-    expect(delivery?.nextAttemptAt.getTime()).toBe(second.getTime() + 120_000);
+    expect(delivery?.nextAttemptAt.getTime()).toBe(second.before + 120_000);
     expect(await worker.deliverDue(later())).toBe(1);
     expect(await worker.deliverDue(later(4))).toBe(0);
     [delivery] = await f.deliveriesOf(task.id);

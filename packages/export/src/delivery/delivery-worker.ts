@@ -119,7 +119,8 @@ export class DeliveryWorker {
 
   /**
    * One poll: attempts the deliveries of succeeded tasks due at `now`; answers how many this worker
-   * claimed. Back-off and leases count from `now`.
+   * claimed. Each attempt's lease and back-off count from when it starts (never before `now`), so the
+   * last delivery of a slow batch still holds a whole lease while it is sent.
    */
   async deliverDue(now = new Date()): Promise<number> {
     const em = this.#config.em.fork();
@@ -149,7 +150,8 @@ export class DeliveryWorker {
       await transitions.abandon(delivery, reason, now);
       return false;
     }
-    if (!(await transitions.claim(delivery, new Date(now.getTime() + this.#config.leaseMs), now))) return false;
+    const start = Math.max(now.getTime(), Date.now());
+    if (!(await transitions.claim(delivery, new Date(start + this.#config.leaseMs), now))) return false;
     const attempt = delivery.attempts + 1;
     try {
       await this.#send(delivery, delivery.task);
@@ -157,7 +159,7 @@ export class DeliveryWorker {
     } catch (error) {
       const reason = failureText(error);
       if ((error instanceof DeliveryFailure && error.permanent) || attempt >= maxAttempts) await transitions.fail(delivery.id, reason);
-      else await transitions.retryLater(delivery.id, new Date(now.getTime() + this.#backoff(attempt)), reason);
+      else await transitions.retryLater(delivery.id, new Date(start + this.#backoff(attempt)), reason);
     }
     return true;
   }
