@@ -73,6 +73,11 @@ describeEachDialect('export task deliveries over HTTP', (dialect) => {
     throw new Error(`task ${id} was not delivered`);
   }
 
+  it('documents deliveries in the OpenAPI of task creation and of the task view', async () => {
+    const openapi = JSON.stringify((await t.app.inject({ method: 'GET', url: '/docs/json' })).json());
+    for (const text of ['"deliveries"', '"E-mail delivery"', '"Webhook delivery"', '"lastError"', '"maxItems":5']) expect(openapi).toContain(text);
+  });
+
   it('refuses bad deliveries with 400 and a stable code, creating no task', async () => {
     const before = (await t.request(alice, 'GET', '/api/export-tasks?limit=100')).json().items.length;
     const cases: [unknown, string][] = [
