@@ -22,10 +22,13 @@ describeEachDialect('web UI in Chromium', (dialect) => {
   let pageErrors: string[];
   // Delivery e-mails of tasks land here, on a real SMTP server.
   const mails: ParsedMail[] = [];
+  // While set, the server refuses every recipient (a mailbox that is full, say).
+  let refuseRecipients = false;
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo: (_address, _session, done) => done(refuseRecipients ? Object.assign(new Error('Mailbox full'), { responseCode: 552 }) : undefined),
     onData: (stream, _session, done) => void simpleParser(stream).then((mail) => done(null, void mails.push(mail)), done),
   });
   beforeAll(async () => {
@@ -265,6 +268,22 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     const mail = mails.find((candidate) => candidate.text?.includes(`http://sluice.test/api/export-tasks/${id}/download`));
     expect(mail?.to).toMatchObject({ text: 'alice@sluice.example' });
     expect(mail?.attachments).toHaveLength(1);
+  });
+
+  it('shows a delivery the mail server refused as retrying, with the reason in words', async () => {
+    refuseRecipients = true;
+    try {
+      await logIn(page, base, 'alice');
+      await page.getByRole('checkbox', { name: 'Notify me by e-mail when it is ready' }).check();
+      await page.getByRole('button', { name: 'Run as a background task' }).click();
+      await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+      const delivery = page.locator('.sluice-task').first().locator('.sluice-delivery');
+      await delivery.and(page.locator('.sluice-delivery--retrying')).waitFor({ timeout: 30_000 });
+      expect(await delivery.textContent()).toMatch(/^E-mail to alice@sluice\.example retrying .*Mailbox full.* next try /);
+      await screenshot(page, `${dialect}-task-delivery-retrying`);
+    } finally {
+      refuseRecipients = false;
+    }
   });
 
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {

@@ -79,6 +79,7 @@ export interface SluiceMessages {
   deliveryTarget(values: { kind: TaskDelivery['kind']; target: string }): string;
   /** Where it stands; `retrying` is a pending delivery whose last attempt failed, `waiting` one not tried yet. */
   deliveryStatus: Record<'waiting' | 'retrying' | 'sending' | 'sent' | 'failed', string>;
+  deliveryNextTry(values: { at: string }): string;
   noTasks: string;
   newestTasks: string;
   olderTasks: string;
@@ -179,6 +180,7 @@ export const defaultMessages: SluiceMessages = {
   deliveriesLabel: 'Deliveries',
   deliveryTarget: ({ kind, target }) => `${kind === 'email' ? 'E-mail' : 'Webhook'} to ${target}`,
   deliveryStatus: { waiting: 'waiting for the file', retrying: 'retrying', sending: 'sending', sent: 'sent', failed: 'failed' },
+  deliveryNextTry: ({ at }) => `next try ${at}`,
   noTasks: 'No tasks yet: run one from the export builder.',
   newestTasks: 'Newest',
   olderTasks: 'Older →',

@@ -58,7 +58,7 @@ function deliveryState(delivery: TaskDelivery): keyof ReturnType<typeof useSluic
 
 /** Each e-mail or webhook of the task: where it goes, where it stands, and why its last attempt failed. */
 function TaskDeliveries({ deliveries }: { deliveries: TaskDelivery[] }) {
-  const { messages } = useSluice();
+  const { messages, format } = useSluice();
   if (deliveries.length === 0) return null;
   return (
     <ul className="sluice-deliveries" aria-label={messages.deliveriesLabel}>
@@ -69,6 +69,9 @@ function TaskDeliveries({ deliveries }: { deliveries: TaskDelivery[] }) {
           <li key={index} className={`sluice-delivery sluice-delivery--${state}`} data-delivery-status={state}>
             <span>{messages.deliveryTarget(delivery)}</span> <span className={`sluice-badge sluice-badge--${state}`}>{messages.deliveryStatus[state]}</span>
             {delivery.lastError && state !== 'sent' ? <span className="sluice-error sluice-small"> {delivery.lastError}</span> : null}
+            {state === 'retrying' && delivery.nextAttemptAt ? (
+              <span className="sluice-muted sluice-small"> {messages.deliveryNextTry({ at: format.dateTime(delivery.nextAttemptAt) })}</span>
+            ) : null}
           </li>
         );
       })}
