@@ -1,9 +1,9 @@
-import { describeOnce } from '@sluice/test-utils';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { demoDeliveryPolicy, demoDownloadUrl } from '../src/exports/demo-deliveries.ts';
 
-describeOnce('delivery settings of the demo', () => {
+// No database: a *.once.test.ts runs in one run of the dialect matrix.
+describe('delivery settings of the demo', () => {
   it('accepts nothing unless configured: no e-mail without SMTP_URL, no webhook without an allow-list', () => {
     const { delivery } = loadConfig({});
     expect(demoDeliveryPolicy(delivery)).toEqual({ email: false, webhookAllowList: [] });
