@@ -26,6 +26,8 @@ const tasks = await startDemoExportTasks(orm.em, {
   redisUrl: config.redisUrl,
   workers: config.exportWorkers,
   worker: { onError: (error) => app.log.error({ err: error }, 'export worker error') },
+  delivery: config.delivery,
+  deliveryTuning: { onError: (error) => app.log.error({ err: error }, 'delivery worker error') },
 });
 const app = await buildApp({
   orm,

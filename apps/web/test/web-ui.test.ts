@@ -1,9 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryTaskStorage } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { perChunk, slowed } from '../../../packages/export/test/slow-storage.ts';
@@ -17,17 +20,40 @@ describeEachDialect('web UI in Chromium', (dialect) => {
   let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
+  // Delivery e-mails of tasks land here, on a real SMTP server.
+  const mails: ParsedMail[] = [];
+  // While set, the server refuses every recipient (a mailbox that is full, say).
+  let refuseRecipients = false;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo: (_address, _session, done) => done(refuseRecipients ? Object.assign(new Error('Mailbox full'), { responseCode: 552 }) : undefined),
+    onData: (stream, _session, done) => void simpleParser(stream).then((mail) => done(null, void mails.push(mail)), done),
+  });
   beforeAll(async () => {
+    await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
+    const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    const delivery = {
+      smtpUrl,
+      mailFrom: 'Sluice <exports@sluice.example>',
+      publicUrl: 'http://sluice.test',
+      webhookAllowList: [],
+      webhookSecret: undefined,
+      attachLimitBytes: undefined,
+      maxAttempts: 3,
+    };
     // Task files written slowly (a checkpoint, so a write, every 25 rows), so a running task can be
     // watched (and photographed) on its way to 100 %.
     const storage = slowed(new DirectoryTaskStorage(await mkdtemp(join(tmpdir(), 'sluice-ui-tasks-'))), perChunk(60));
-    const tasks = { tuning: { storage, checkpointMs: 0, pageSize: 25 }, worker: { pollMs: 50 } };
+    const tasks = { tuning: { storage, checkpointMs: 0, pageSize: 25 }, worker: { pollMs: 50 }, delivery, deliveryTuning: { pollMs: 50 } };
     [t, browser] = await Promise.all([startTestApp(dialect, { people: 1_500, webUi: true, tasks }), launchBrowser()]);
     base = await serve(t);
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await new Promise((closed) => smtp.close(() => closed(null)));
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -259,6 +285,41 @@ describeEachDialect('web UI in Chromium', (dialect) => {
       await screenshot(page, `${dialect}-fr-people`, { fullPage: false });
     } finally {
       await page.getByLabel(/Language|Langue/).selectOption({ label: 'English' });
+    }
+  });
+
+  it('e-mails a finished task to its owner when asked (file attached), and the task shows the delivery as it goes', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByRole('checkbox', { name: 'Notify me by e-mail when it is ready' }).check();
+    await page.getByRole('checkbox', { name: 'Attach the file' }).check();
+    await screenshot(page, `${dialect}-export-builder-notify`, { fullPage: false });
+    await page.getByRole('button', { name: 'Run as a background task' }).click();
+    await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+    const task = page.locator('.sluice-task').first();
+    expect(await task.locator('.sluice-delivery').textContent()).toMatch(/^E-mail to alice@sluice\.example/);
+    // Followed after the task's end without a reload: waiting for the file, then sent.
+    await task.locator('.sluice-delivery--sent').waitFor({ timeout: 30_000 });
+    expect(await task.locator('.sluice-delivery').textContent()).toBe('E-mail to alice@sluice.example sent');
+    await screenshot(page, `${dialect}-task-delivered`);
+    const id = Number(await task.getAttribute('data-task-id'));
+    const mail = mails.find((candidate) => candidate.text?.includes(`http://sluice.test/api/export-tasks/${id}/download`));
+    expect(mail?.to).toMatchObject({ text: 'alice@sluice.example' });
+    expect(mail?.attachments).toHaveLength(1);
+  });
+
+  it('shows a delivery the mail server refused as retrying, with the reason in words', async () => {
+    refuseRecipients = true;
+    try {
+      await logIn(page, base, 'alice');
+      await page.getByRole('checkbox', { name: 'Notify me by e-mail when it is ready' }).check();
+      await page.getByRole('button', { name: 'Run as a background task' }).click();
+      await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+      const delivery = page.locator('.sluice-task').first().locator('.sluice-delivery');
+      await delivery.and(page.locator('.sluice-delivery--retrying')).waitFor({ timeout: 30_000 });
+      expect(await delivery.textContent()).toMatch(/^E-mail to alice@sluice\.example retrying .*Mailbox full.* next try /);
+      await screenshot(page, `${dialect}-task-delivery-retrying`);
+    } finally {
+      refuseRecipients = false;
     }
   });
 

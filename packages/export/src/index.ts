@@ -11,6 +11,22 @@
  * ```
  * @packageDocumentation
  */
+export { DeliveryError, deliveryErrorCodes } from './delivery/delivery-error.ts';
+export { type DeliveryPolicy, type PlannedDelivery, planDeliveries, webhookUrlRefusal } from './delivery/delivery-policy.ts';
+export {
+  type DeliveryRequest,
+  deliveriesSchema,
+  deliveryRequestSchema,
+  emailDeliverySchema,
+  maxDeliveriesPerTask,
+  webhookDeliverySchema,
+} from './delivery/delivery-request.ts';
+export { type DeliveryView, deliveryViewSchema } from './delivery/delivery-view.ts';
+export { DeliveryWorker, type DeliveryWorkerConfig } from './delivery/delivery-worker.ts';
+export { type DeliveryKind, type DeliveryStatus, deliveryKinds, deliveryStatuses, ExportDelivery } from './delivery/export-delivery-entity.ts';
+export { type Mailer, type MailMessage, SmtpMailer } from './delivery/mailer.ts';
+export type { WebhookPayload, WebhookSettings } from './delivery/webhook-sender.ts';
+export { signWebhook, type VerifyWebhookOptions, verifyWebhookSignature, webhookSignatureHeader } from './delivery/webhook-signature.ts';
 export type { AggregatorDefinition } from './elements/aggregator-definition.ts';
 export { CalendarDate, type ColumnType, columnTypes, FixedDecimal, maxPrecision, typedValue } from './elements/column-type.ts';
 export type { ElementBase } from './elements/element-base.ts';

@@ -14,6 +14,7 @@ import {
   csvListFormatter,
   DirectoryTaskStorage,
   type ExportDefinition,
+  ExportDelivery,
   ExportRegistry,
   ExportTask,
   type ExportTaskConfig,
@@ -39,7 +40,7 @@ export const Book = defineEntity({
 export type Book = InferEntity<typeof Book>;
 
 /** Every entity the task tests need: theirs and the package's task tables. */
-export const taskEntities = [Book, ExportTask, ExportTaskOwner];
+export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery];
 
 const noParams = z.strictObject({});
 const bookBase = {

@@ -8,6 +8,7 @@ export { frenchMessages } from './messages-fr.ts';
 export { dutchMessages } from './messages-nl.ts';
 export type {
   CollectionChangeView,
+  DeliveryRequest,
   ErrorResponseBody,
   ExportCheck,
   ExportPreview,
@@ -22,6 +23,7 @@ export type {
   OfferedExport,
   Page,
   SyncSummary,
+  TaskDelivery,
 } from './server-types.ts';
 export { SluiceApiError } from './sluice-api-error.ts';
 export { type CallOptions, createSluiceClient, type DownloadedFile, type PageRequest, type SluiceClient, type SluiceClientOptions } from './sluice-client.ts';

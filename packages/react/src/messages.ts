@@ -1,5 +1,5 @@
 import { englishStringTranslator, type TranslatableString } from '@rjsf/utils';
-import type { ExportTaskStatus } from './server-types.ts';
+import type { ExportTaskStatus, TaskDelivery } from './server-types.ts';
 
 /**
  * Every string the components show, in one object: replace any of them through `<SluiceProvider messages>`.
@@ -48,6 +48,8 @@ export interface SluiceMessages {
   downloadTooLarge: string;
   largeResultHint: string;
   taskQueued(values: { id: number }): string;
+  notifyByEmail: string;
+  attachFile: string;
   copyCommands: string;
   copyAs(values: { name: string }): string;
   copied: string;
@@ -74,6 +76,12 @@ export interface SluiceMessages {
   fileExpired: string;
   cancel: string;
   retry: string;
+  deliveriesLabel: string;
+  /** Where a delivery goes: "E-mail to alice@example.com". */
+  deliveryTarget(values: { kind: TaskDelivery['kind']; target: string }): string;
+  /** Where it stands; `retrying` is a pending delivery whose last attempt failed, `waiting` one not tried yet. */
+  deliveryStatus: Record<'waiting' | 'retrying' | 'sending' | 'sent' | 'failed', string>;
+  deliveryNextTry(values: { at: string }): string;
   noTasks: string;
   newestTasks: string;
   olderTasks: string;
@@ -145,6 +153,8 @@ export const defaultMessages: SluiceMessages = {
   downloadTooLarge: 'More rows than a preview holds: run it as a task, so the download cannot time out',
   largeResultHint: 'This result has more rows than a preview holds: a background task is the safe way to get it.',
   taskQueued: ({ id }) => `Queued as task #${id}.`,
+  notifyByEmail: 'Notify me by e-mail when it is ready',
+  attachFile: 'Attach the file',
   copyCommands: 'Copy as curl or as a CLI command',
   copyAs: ({ name }) => `Copy as ${name}`,
   copied: 'copied',
@@ -170,6 +180,10 @@ export const defaultMessages: SluiceMessages = {
   fileExpired: 'The file has expired.',
   cancel: 'Cancel',
   retry: 'Retry',
+  deliveriesLabel: 'Deliveries',
+  deliveryTarget: ({ kind, target }) => `${kind === 'email' ? 'E-mail' : 'Webhook'} to ${target}`,
+  deliveryStatus: { waiting: 'waiting for the file', retrying: 'retrying', sending: 'sending', sent: 'sent', failed: 'failed' },
+  deliveryNextTry: ({ at }) => `next try ${at}`,
   noTasks: 'No tasks yet: run one from the export builder.',
   newestTasks: 'Newest',
   olderTasks: 'Older →',

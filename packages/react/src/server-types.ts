@@ -7,6 +7,7 @@ import type { CollectionChangeView, FieldChangeView, HistoryEntry, StateAsOf } f
 import type { ErrorResponseBody, ValidationIssue } from '@sluice/core';
 import type {
   ColumnChoice,
+  deliveryRequestSchema,
   ExportCheck,
   ExportIssue,
   exportRequestSchema,
@@ -27,6 +28,12 @@ export type ExportPreview = JsonResult;
 
 /** An export task as `/api/export-tasks` answers it. */
 export type ExportTask = z.infer<typeof exportTaskViewSchema>;
+
+/** A delivery of a finished task as a client asks for it (e-mail or webhook). */
+export type DeliveryRequest = z.input<typeof deliveryRequestSchema>;
+
+/** A task's delivery as the task view shows it. */
+export type TaskDelivery = ExportTask['deliveries'][number];
 
 /** Where a task is in its life. */
 export type ExportTaskStatus = ExportTask['status'];

@@ -1,5 +1,6 @@
 import type { CurrentUser } from './current-user.ts';
 import type {
+  DeliveryRequest,
   ExportCheck,
   ExportPreview,
   ExportRequestInput,
@@ -64,7 +65,7 @@ export interface SluiceClient {
   /** `GET /api/export-tasks/:id`. */
   task(id: number, options?: CallOptions): Promise<ExportTask>;
   /** `POST /api/export-tasks`: queues the request as a background task. */
-  createTask(request: ExportRequestInput & { remark?: string | null }, options?: CallOptions): Promise<ExportTask>;
+  createTask(request: ExportRequestInput & { remark?: string | null; deliveries?: DeliveryRequest[] }, options?: CallOptions): Promise<ExportTask>;
   /** `POST /api/export-tasks/:id/cancel`. */
   cancelTask(id: number, options?: CallOptions): Promise<ExportTask>;
   /** `POST /api/export-tasks/:id/retry`. */

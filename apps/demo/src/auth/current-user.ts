@@ -4,6 +4,8 @@ import type { UserRole } from '../db/entities/index.ts';
 export interface CurrentUser {
   id: number;
   username: string;
+  /** Where the user's export deliveries go by default; null when none is on record. */
+  email?: string | null;
   roles: UserRole[];
   /** Every center for an `ADMIN`, otherwise the user's own. */
   centerIds: number[];

@@ -55,5 +55,5 @@ export async function loadCurrentUser(em: EntityManager, id: number): Promise<Cu
 async function currentUserOf(em: EntityManager, user: AppUser): Promise<CurrentUser> {
   const isAdmin = user.roles.includes('ADMIN');
   const centerIds = isAdmin ? (await em.find(Center, {}, { fields: ['id'] })).map((center) => center.id) : user.centers.getItems().map((center) => center.id);
-  return { id: user.id, username: user.username, roles: [...user.roles], centerIds: centerIds.sort((a, b) => a - b) };
+  return { id: user.id, username: user.username, email: user.email ?? null, roles: [...user.roles], centerIds: centerIds.sort((a, b) => a - b) };
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import {
+  type DeliveryWorker,
+  type DeliveryWorkerConfig,
   DirectoryTaskStorage,
   type ExportTaskConfig,
   ExportTaskRunner,
@@ -10,6 +12,8 @@ import {
   type TaskWorkerOptions,
 } from '@sluice/export';
 import { loadCurrentUser } from '../auth/sessions.ts';
+import type { DeliverySettings } from '../config.ts';
+import { demoDeliveryPolicy, startDemoDeliveries } from './demo-deliveries.ts';
 import { demoExportRegistry } from './demo-exports.ts';
 import { exportUser } from './export-user.ts';
 
@@ -27,10 +31,14 @@ export interface DemoTaskOptions {
   /** Tuning (lease, retries, rate limit...) for tests and benchmarks. */
   tuning?: Partial<ExportTaskConfig>;
   worker?: TaskWorkerOptions;
+  /** E-mail and webhook deliveries of finished tasks; a delivery worker runs here when any is configured. */
+  delivery?: DeliverySettings;
+  /** Delivery worker tuning for tests. */
+  deliveryTuning?: Partial<DeliveryWorkerConfig>;
 }
 
 /** The demo's export-task configuration: its registry, its users, files under `directory`. */
-export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions, 'directory' | 'storage' | 'tuning'>): ExportTaskConfig {
+export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions, 'directory' | 'storage' | 'tuning' | 'delivery'>): ExportTaskConfig {
   return {
     em,
     registry: demoExportRegistry(),
@@ -39,6 +47,7 @@ export function demoTaskConfig(em: EntityManager, options: Pick<DemoTaskOptions,
       const user = await loadCurrentUser(fork, id);
       return user ? exportUser(user) : null;
     },
+    deliveries: demoDeliveryPolicy(options.delivery),
     ...options.tuning,
   };
 }
@@ -48,6 +57,8 @@ export interface DemoExportTasks {
   service: ExportTaskService;
   runner: ExportTaskRunner;
   worker: PollingTaskWorker | null;
+  /** Sends e-mails and webhooks of succeeded tasks, when configured. */
+  deliveries: DeliveryWorker | null;
   /** Stops the worker (running tasks are requeued at their next batch) and the queue connection. */
   close(): Promise<void>;
 }
@@ -63,14 +74,24 @@ export async function startDemoExportTasks(em: EntityManager, options: DemoTaskO
   const config = demoTaskConfig(em, options);
   const dispatcher: TaskDispatcher = queue ?? { dispatch: (id, delay) => worker?.dispatch(id, delay) };
   const runner = new ExportTaskRunner({ ...config, dispatcher });
-  if (options.workers > 0) worker = new PollingTaskWorker(runner, { concurrency: options.workers, ...options.worker }).start();
+  const deliveries = startDemoDeliveries(config, options.delivery, options.deliveryTuning);
+  if (options.workers > 0) {
+    // A task that succeeds here is delivered at once, not at the delivery worker's next poll.
+    const onTaskEnd: TaskWorkerOptions['onTaskEnd'] = (task) => {
+      if (task.status === 'succeeded') deliveries?.wake();
+      return options.worker?.onTaskEnd?.(task);
+    };
+    worker = new PollingTaskWorker(runner, { concurrency: options.workers, ...options.worker, onTaskEnd }).start();
+  }
   const service = new ExportTaskService({ ...config, dispatcher });
   return {
     service,
     runner,
     worker,
+    deliveries,
     close: async () => {
       await worker?.stop({ interrupt: true });
+      await deliveries?.stop();
       await queue?.close();
     },
   };

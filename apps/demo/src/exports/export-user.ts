@@ -7,6 +7,7 @@ export function exportUser(user: CurrentUser): ExportUser {
   return {
     id: user.id,
     username: user.username,
+    email: user.email ?? null,
     scopes: user.centerIds.map(String),
     hasRole: (role, scope) => canUseCenter(user, Number(scope)) && hasRole(user, role as UserRole),
     isAdmin: user.roles.includes('ADMIN'),

@@ -28,10 +28,10 @@ export const demoProducts: [string, number][] = [
 export const demoStatuses = statusNames;
 
 /** Demo accounts: password equals the user name. `centers` are center ids; `null` means all. */
-export const demoUsers: { username: string; roles: UserRole[]; centers: number[] | null }[] = [
-  { username: 'admin', roles: ['ADMIN'], centers: null },
-  { username: 'alice', roles: ['EXPORT', 'HISTORY', 'SYNC'], centers: [1, 2] },
-  { username: 'bob', roles: [], centers: [3] },
+export const demoUsers: { username: string; email: string; roles: UserRole[]; centers: number[] | null }[] = [
+  { username: 'admin', email: 'admin@sluice.example', roles: ['ADMIN'], centers: null },
+  { username: 'alice', email: 'alice@sluice.example', roles: ['EXPORT', 'HISTORY', 'SYNC'], centers: [1, 2] },
+  { username: 'bob', email: 'bob@sluice.example', roles: [], centers: [3] },
 ];
 
 /** Weighted choices; each weight is a share of the whole. The remainder of 1 is NULL. */

@@ -32,7 +32,13 @@ export async function seedReferenceData(em: EntityManager): Promise<void> {
   const db = BulkInserter.forEntityManager(em, dialect);
   if ((await maxId(em, 'center')) > 0) return;
   const users = await Promise.all(
-    demoUsers.map(async (user, index) => ({ id: index + 1, username: user.username, password_hash: await hashPassword(user.username), roles: user.roles })),
+    demoUsers.map(async (user, index) => ({
+      id: index + 1,
+      username: user.username,
+      email: user.email,
+      password_hash: await hashPassword(user.username),
+      roles: user.roles,
+    })),
   );
   await db.transaction(async (trx) => {
     await trx.insert(

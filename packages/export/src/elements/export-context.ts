@@ -15,6 +15,8 @@ export interface ExportUser {
   hasRole(role: string, scope: string): boolean;
   /** Administrators see every export task and error stacks. */
   isAdmin?: boolean;
+  /** Where e-mail deliveries of the user's tasks go when they name no address. */
+  email?: string | null;
 }
 
 /** Everything an element sees while building the query. */

@@ -2,7 +2,10 @@ import { attachment, documentedOnly, errorBody, eventStreamResponse, fileRespons
 import { pageResponseSchema, pagerQuerySchema, toPager } from '@sluice/pagination';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { deliveriesSchema } from '../delivery/delivery-request.ts';
+import type { ExportUser } from '../elements/export-context.ts';
 import type { ExportRegistry } from '../pipeline/export-registry.ts';
+import type { ExportTask } from '../tasks/export-task-entity.ts';
 import { isLiveStatus } from '../tasks/export-task-entity.ts';
 import type { ExportTaskService } from '../tasks/export-task-service.ts';
 import { type ExportTaskView, exportTaskViewSchema } from '../tasks/export-task-view.ts';
@@ -46,9 +49,10 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
   const routes = sluiceRouteScope(app);
   const tags = ['export tasks'];
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 429: errorBody };
+  const viewOf = async (task: ExportTask, user: ExportUser) => (await service.views([task], user))[0] as ExportTaskView;
   const view = async (request: FastifyRequest, id: number) => {
     const user = await callerOf(options, request);
-    return service.view(await service.get(id, user), user);
+    return viewOf(await service.get(id, user), user);
   };
 
   routes.post(
@@ -58,7 +62,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       schema: {
         tags,
         summary: 'Queue an export request as a background task',
-        body: options.registry.requestSchema({ remark: z.string().max(500).nullable().optional() }),
+        body: options.registry.requestSchema({ remark: z.string().max(500).nullable().optional(), deliveries: deliveriesSchema.optional() }),
         response: { 202: exportTaskViewSchema, ...errors },
       },
     },
@@ -66,12 +70,16 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       // Not validated here (documentedOnly): anything but an object goes to the registry as it is.
       const body: unknown = request.body;
       const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-      const { remark = null, ...exportRequest } = isObject ? (body as Record<string, unknown>) : {};
+      const { remark = null, deliveries, ...exportRequest } = isObject ? (body as Record<string, unknown>) : {};
       const user = await callerOf(options, request);
       const task = await service.create(withReaderLocale(options.registry, isObject ? exportRequest : body, request), user, {
         remark: remark as string | null,
+        deliveries,
       });
-      return reply.code(202).header('location', `${app.prefix}/${task.id}`).send(service.view(task, user));
+      return reply
+        .code(202)
+        .header('location', `${app.prefix}/${task.id}`)
+        .send(await viewOf(task, user));
     },
   );
 
@@ -91,7 +99,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       // Newest first unless the caller orders otherwise.
       pager.orderBy ??= [{ name: 'createdAt', direction: 'desc' }];
       const page = await service.listQuery(user, { cursorSecret: options.cursorSecret }).paginate(pager);
-      return { ...page, items: page.items.map((task) => service.view(task, user)) };
+      return { ...page, items: await service.views(page.items, user) };
     },
   );
 
@@ -133,7 +141,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     { schema: { summary: 'Cancel a queued or running task', tags, params: idParams, response: { 200: exportTaskViewSchema, ...errors } } },
     async (request) => {
       const user = await callerOf(options, request);
-      return service.view(await service.cancel(request.params.id, user), user);
+      return viewOf(await service.cancel(request.params.id, user), user);
     },
   );
 
@@ -142,7 +150,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     { schema: { summary: 'Queue a failed or cancelled task again', tags, params: idParams, response: { 202: exportTaskViewSchema, ...errors } } },
     async (request, reply) => {
       const user = await callerOf(options, request);
-      return reply.code(202).send(service.view(await service.retry(request.params.id, user), user));
+      return reply.code(202).send(await viewOf(await service.retry(request.params.id, user), user));
     },
   );
 }

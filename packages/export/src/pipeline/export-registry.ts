@@ -148,6 +148,11 @@ export class ExportRegistry {
     return this.#add(this.#formatters, 'formatter', definition as FormatterDefinition);
   }
 
+  /** The title of export `alias` (what e-mails and pages call it), if it is registered. */
+  exportTitle(alias: string): string | undefined {
+    return this.#exports.get(alias)?.title;
+  }
+
   /**
    * The requests this registry takes, typed element by element (one object per export, its filters',
    * aggregators' and formatters' parameters as their own schemas), with `extra` fields: what an API

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import type { DeliveryPolicy } from '../delivery/delivery-policy.ts';
 import type { ExportUser } from '../elements/export-context.ts';
 import type { ExportRegistry } from '../pipeline/export-registry.ts';
 import type { TaskStorage } from '../storage/task-storage.ts';
@@ -42,6 +43,8 @@ export interface ExportTaskConfig {
   pageSize?: number;
   /** Task creations per user per window, and live (queued or running) tasks per user. */
   rateLimit?: { maxPerWindow: number; windowMs: number; maxLive: number };
+  /** Which deliveries (e-mail, webhook origins) tasks may ask for; none by default. */
+  deliveries?: DeliveryPolicy;
 }
 
 /** {@link ExportTaskConfig} with every default filled in. */
@@ -60,6 +63,7 @@ export function resolveTaskConfig(config: ExportTaskConfig): ResolvedTaskConfig 
     retentionMs: 7 * 24 * 3600_000,
     pageSize: 5_000,
     rateLimit: { maxPerWindow: 10, windowMs: 60_000, maxLive: 20 },
+    deliveries: {},
     // A setting left undefined (e.g. read from an unset environment variable) keeps its default.
     ...(Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as ExportTaskConfig),
   };

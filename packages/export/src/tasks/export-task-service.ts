@@ -2,6 +2,9 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError, RequestError, ValidationError } from '@sluice/core';
 import { type ConfiguredQuery, paginateQueryBuilder } from '@sluice/pagination';
+import { addDeliveries } from '../delivery/add-deliveries.ts';
+import { planDeliveries } from '../delivery/delivery-policy.ts';
+import { type DeliveryView, deliveriesByTask } from '../delivery/delivery-view.ts';
 import type { ExportUser } from '../elements/export-context.ts';
 import { type ExportTaskConfig, type ResolvedTaskConfig, resolveTaskConfig } from './export-task-config.ts';
 import { ExportTask, liveTaskStatuses } from './export-task-entity.ts';
@@ -41,13 +44,15 @@ export class ExportTaskService {
 
   /**
    * Validates `body` as an export request for `user` (every check a direct export makes) and queues it.
-   * Fails with `RATE_LIMITED` past the per-user creation rate or live-task cap.
+   * Fails with `RATE_LIMITED` past the per-user creation rate or live-task cap. `deliveries` (see
+   * `deliveriesSchema`) are checked against the configured policy and stored with the task.
    */
-  async create(body: unknown, user: ExportUser, options: { remark?: string | null } = {}): Promise<ExportTask> {
+  async create(body: unknown, user: ExportUser, options: { remark?: string | null; deliveries?: unknown } = {}): Promise<ExportTask> {
     const remark = options.remark ?? null;
     if (remark !== null && (typeof remark !== 'string' || remark.length > 500))
       throw ValidationError.field('remark', 'must be a string of at most 500 characters');
     const prepared = this.config.registry.prepare(body, user);
+    const deliveries = planDeliveries(options.deliveries, user, this.config.deliveries);
     // Check and insert under the owner's lock: concurrent requests take turns, so the limit holds.
     await ensureTaskOwner(this.config.em, user.id);
     const task = await this.config.em.fork().transactional(async (em) => {
@@ -69,6 +74,7 @@ export class ExportTaskService {
         createdBy: user.username,
         updatedBy: user.username,
       });
+      addDeliveries(em, created, deliveries, now);
       await em.flush();
       return created;
     });
@@ -156,8 +162,17 @@ export class ExportTaskService {
     };
   }
 
-  /** What `viewer` may see of `task`. */
-  view(task: ExportTask, viewer: ExportUser): ExportTaskView {
+  /** What `viewer` may see of `tasks` (which they may see: from `get` or `listQuery`), with their deliveries. */
+  async views(tasks: readonly ExportTask[], viewer: ExportUser): Promise<ExportTaskView[]> {
+    const deliveries = await deliveriesByTask(
+      this.config.em.fork(),
+      tasks.map((task) => task.id),
+    );
+    return tasks.map((task) => this.view(task, viewer, deliveries.get(task.id)));
+  }
+
+  /** What `viewer` may see of `task`, given its `deliveries` (see {@link views}, which loads them). */
+  view(task: ExportTask, viewer: ExportUser, deliveries: DeliveryView[] = []): ExportTaskView {
     return {
       id: task.id,
       export: task.request.export,
@@ -193,6 +208,7 @@ export class ExportTaskService {
       updatedAt: task.updatedAt.toISOString(),
       createdBy: task.createdBy,
       updatedBy: task.updatedBy,
+      deliveries,
     };
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deliveryViewSchema } from '../delivery/delivery-view.ts';
 import { exportTaskStatuses } from './export-task-entity.ts';
 
 /**
@@ -27,6 +28,8 @@ export const exportTaskViewSchema = z.object({
     .nullable(),
   /** The stack is shown to admins only. */
   error: z.object({ code: z.string().nullable(), message: z.string(), stack: z.string().optional() }).nullable(),
+  /** E-mails and webhooks sent when the task succeeds, and where each stands. */
+  deliveries: z.array(deliveryViewSchema),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

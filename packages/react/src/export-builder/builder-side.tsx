@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import { ErrorNotice } from '../error-notice.tsx';
-import type { ExportRequestInput, FieldIssue } from '../server-types.ts';
+import type { DeliveryRequest, ExportRequestInput, FieldIssue } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { CommandCopy } from './command-copy.tsx';
 import type { BuilderActions } from './use-builder-actions.ts';
@@ -23,6 +24,7 @@ interface BuilderSideProps {
 export function BuilderSide({ check, issues, actions, large, request, userId, fileName }: BuilderSideProps) {
   const { messages } = useSluice();
   const sentence = messages.requestSentence({ parts: check.description, formatter: check.formatter });
+  const [notify, setNotify] = useState<NotifyChoice>({ email: false, attach: false });
   return (
     <aside className="sluice-builder-side">
       <p className={check.valid ? 'sluice-sentence' : 'sluice-sentence sluice-sentence--stale'} aria-live="polite" data-testid="sentence">
@@ -37,7 +39,8 @@ export function BuilderSide({ check, issues, actions, large, request, userId, fi
         ))}
       {check.issues.length > 0 ? <p className="sluice-error sluice-small">{messages.fixMarkedFields}</p> : null}
       <ErrorNotice error={actions.error ?? check.error} />
-      <ActionButtons actions={actions} large={large} />
+      <ActionButtons actions={actions} large={large} deliveries={deliveriesOf(notify)} />
+      <NotifyOptions choice={notify} onChange={setNotify} />
       {large ? <p className="sluice-muted sluice-small">{messages.largeResultHint}</p> : null}
       {actions.queued ? (
         <p className="sluice-muted sluice-small" role="status">
@@ -49,11 +52,43 @@ export function BuilderSide({ check, issues, actions, large, request, userId, fi
   );
 }
 
-function ActionButtons({ actions, large }: { actions: BuilderActions; large: boolean }) {
+/** What the user asked to be told of a task: an e-mail to themselves, with the file or a link. */
+interface NotifyChoice {
+  email: boolean;
+  attach: boolean;
+}
+
+function deliveriesOf(choice: NotifyChoice): DeliveryRequest[] {
+  return choice.email ? [{ kind: 'email', attach: choice.attach }] : [];
+}
+
+/** How a task run from here is delivered: sent with "Run as a background task". */
+function NotifyOptions({ choice, onChange }: { choice: NotifyChoice; onChange(choice: NotifyChoice): void }) {
+  const { messages } = useSluice();
+  return (
+    <div className="sluice-notify">
+      <label>
+        <input type="checkbox" checked={choice.email} onChange={(event) => onChange({ ...choice, email: event.target.checked })} /> {messages.notifyByEmail}
+      </label>
+      {choice.email ? (
+        <label className="sluice-notify-attach">
+          <input type="checkbox" checked={choice.attach} onChange={(event) => onChange({ ...choice, attach: event.target.checked })} /> {messages.attachFile}
+        </label>
+      ) : null}
+    </div>
+  );
+}
+
+function ActionButtons({ actions, large, deliveries }: { actions: BuilderActions; large: boolean; deliveries: DeliveryRequest[] }) {
   const { messages } = useSluice();
   const { busy } = actions;
   const task = (
-    <button type="button" className={large ? 'sluice-button sluice-button--primary' : 'sluice-button'} disabled={busy !== null} onClick={actions.runAsTask}>
+    <button
+      type="button"
+      className={large ? 'sluice-button sluice-button--primary' : 'sluice-button'}
+      disabled={busy !== null}
+      onClick={() => actions.runAsTask(deliveries)}
+    >
       {busy === 'task' ? messages.runAsTaskBusy : messages.runAsTask}
     </button>
   );

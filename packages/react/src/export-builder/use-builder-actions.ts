@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ExportPreview, ExportRequestInput, ExportTask, FieldIssue } from '../server-types.ts';
+import type { DeliveryRequest, ExportPreview, ExportRequestInput, ExportTask, FieldIssue } from '../server-types.ts';
 import { SluiceApiError } from '../sluice-api-error.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { saveFile } from './save-file.ts';
@@ -24,7 +24,8 @@ export interface BuilderActions {
   clearIssues(): void;
   preview(): void;
   download(): void;
-  runAsTask(): void;
+  /** Queues the request as a task, delivered when it is ready as `deliveries` say. */
+  runAsTask(deliveries?: DeliveryRequest[]): void;
 }
 
 /** Preview, download now, or queue as a task: one at a time, field problems kept apart from other errors. */
@@ -47,8 +48,8 @@ export function useBuilderActions(request: ExportRequestInput, onTaskQueued: ((t
       setBusy(null);
     }
   };
-  const queue = async () => {
-    const task = await client.createTask(request);
+  const queue = async (deliveries: DeliveryRequest[]) => {
+    const task = await client.createTask(deliveries.length > 0 ? { ...request, deliveries } : request);
     if (onTaskQueued) onTaskQueued(task);
     else setQueued(task);
   };
@@ -61,6 +62,6 @@ export function useBuilderActions(request: ExportRequestInput, onTaskQueued: ((t
     clearIssues: () => setIssues([]),
     preview: () => void run('preview', async () => setShown({ preview: await client.previewExport(request), request: JSON.stringify(request) })),
     download: () => void run('download', async () => saveFile(await client.downloadExport(request))),
-    runAsTask: () => void run('task', queue),
+    runAsTask: (deliveries = []) => void run('task', () => queue(deliveries)),
   };
 }

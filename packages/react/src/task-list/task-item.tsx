@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../error-notice.tsx';
-import type { ExportTask } from '../server-types.ts';
+import type { ExportTask, TaskDelivery } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { isLive, useLiveTask } from './use-live-task.ts';
 
@@ -44,8 +44,38 @@ export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChange
           {task.error.code ? <span className="sluice-error-code"> {messages.errorCode({ code: task.error.code })}</span> : null}
         </p>
       ) : null}
+      <TaskDeliveries deliveries={task.deliveries} />
       <TaskActions task={task} onChanged={onChanged} />
     </li>
+  );
+}
+
+/** A pending delivery whose last attempt failed is retrying; one not tried yet waits for the file. */
+function deliveryState(delivery: TaskDelivery): keyof ReturnType<typeof useSluice>['messages']['deliveryStatus'] {
+  if (delivery.status === 'pending') return delivery.attempts > 0 ? 'retrying' : 'waiting';
+  return delivery.status;
+}
+
+/** Each e-mail or webhook of the task: where it goes, where it stands, and why its last attempt failed. */
+function TaskDeliveries({ deliveries }: { deliveries: TaskDelivery[] }) {
+  const { messages, format } = useSluice();
+  if (deliveries.length === 0) return null;
+  return (
+    <ul className="sluice-deliveries" aria-label={messages.deliveriesLabel}>
+      {deliveries.map((delivery, index) => {
+        const state = deliveryState(delivery);
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a task's deliveries never change order
+          <li key={index} className={`sluice-delivery sluice-delivery--${state}`} data-delivery-status={state}>
+            <span>{messages.deliveryTarget(delivery)}</span> <span className={`sluice-badge sluice-badge--${state}`}>{messages.deliveryStatus[state]}</span>
+            {delivery.lastError && state !== 'sent' ? <span className="sluice-error sluice-small"> {delivery.lastError}</span> : null}
+            {state === 'retrying' && delivery.nextAttemptAt ? (
+              <span className="sluice-muted sluice-small"> {messages.deliveryNextTry({ at: format.dateTime(delivery.nextAttemptAt) })}</span>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

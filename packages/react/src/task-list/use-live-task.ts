@@ -14,6 +14,14 @@ interface Sample {
   rows: number;
 }
 
+/** Whether a finished task still has deliveries on their way (its events have ended, so it is polled). */
+function deliveriesUnderway(task: ExportTask): boolean {
+  return task.status === 'succeeded' && task.deliveries.some((delivery) => delivery.status === 'pending' || delivery.status === 'sending');
+}
+
+/** How often a finished task with deliveries underway is read again. */
+const deliveryPollMs = 2_000;
+
 /** How many recent progress events the speed is measured over: smooth, yet quick to follow a change. */
 const sampleCount = 10;
 
@@ -24,8 +32,9 @@ function rate(samples: Sample[]): number | null {
 
 /**
  * Follows a queued or running task over server-sent events until its `end` event; answers the latest
- * task and its speed in rows per second, measured over the last events. The list mounts a new item for
- * each new version of a task, so `initial` is read once.
+ * task and its speed in rows per second, measured over the last events; then, while its e-mails and
+ * webhooks are underway, reads it again every 2 s. The list mounts a new item for each new version of a
+ * task, so `initial` is read once.
  */
 export function useLiveTask(initial: ExportTask): { task: ExportTask; rowsPerSecond: number | null } {
   const { client } = useSluice();
@@ -37,5 +46,20 @@ export function useLiveTask(initial: ExportTask): { task: ExportTask; rowsPerSec
       setState(({ samples }) => ({ task, samples: [...samples.slice(1 - sampleCount), { at: Date.now(), rows: task.processedCount }] }));
     return client.watchTask(watched.id, { progress: take, end: take });
   }, [watched, client]);
+  const underway = deliveriesUnderway(state.task);
+  const id = state.task.id;
+  useEffect(() => {
+    if (!underway) return;
+    // A failed read waits for the next tick; the item shows the last state it knows meanwhile.
+    const timer = setInterval(
+      () =>
+        void client.task(id).then(
+          (task) => setState((current) => ({ ...current, task })),
+          () => {},
+        ),
+      deliveryPollMs,
+    );
+    return () => clearInterval(timer);
+  }, [underway, id, client]);
   return { task: state.task, rowsPerSecond: rate(state.samples) };
 }

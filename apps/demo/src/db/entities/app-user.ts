@@ -13,6 +13,8 @@ export const AppUser = defineEntity({
     id: p.integer().primary(),
     username: p.string().length(100).unique(),
     passwordHash: p.string().length(255),
+    /** Where e-mail deliveries of the user's export tasks go by default. */
+    email: p.string().length(254).nullable(),
     roles: p.json<UserRole[]>(),
     centers: () => p.manyToMany(Center).pivotTable('app_user_centers'),
   },

@@ -1,5 +1,5 @@
 import { auditEntities } from '@sluice/audit';
-import { ExportTask, ExportTaskOwner } from '@sluice/export';
+import { ExportDelivery, ExportTask, ExportTaskOwner } from '@sluice/export';
 import { syncEntities } from '@sluice/sync';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
@@ -29,6 +29,7 @@ export const entities = [
   CustomerOrder,
   ExportTask,
   ExportTaskOwner,
+  ExportDelivery,
   ...auditEntities,
   ...syncEntities,
 ];
