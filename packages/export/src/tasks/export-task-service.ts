@@ -19,6 +19,13 @@ export interface TaskFile {
   size: number;
 }
 
+/** What {@link ExportTaskService.create} takes besides the request. */
+export interface TaskCreateOptions {
+  remark?: string | null;
+  /** The saved export the task is run from. */
+  savedExportId?: number | null;
+}
+
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 /**
@@ -43,7 +50,7 @@ export class ExportTaskService {
    * Validates `body` as an export request for `user` (every check a direct export makes) and queues it.
    * Fails with `RATE_LIMITED` past the per-user creation rate or live-task cap.
    */
-  async create(body: unknown, user: ExportUser, options: { remark?: string | null } = {}): Promise<ExportTask> {
+  async create(body: unknown, user: ExportUser, options: TaskCreateOptions = {}): Promise<ExportTask> {
     const remark = options.remark ?? null;
     if (remark !== null && (typeof remark !== 'string' || remark.length > 500))
       throw ValidationError.field('remark', 'must be a string of at most 500 characters');
@@ -68,6 +75,7 @@ export class ExportTaskService {
         updatedAt: now,
         createdBy: user.username,
         updatedBy: user.username,
+        savedExportId: options.savedExportId ?? null,
       });
       await em.flush();
       return created;
@@ -109,6 +117,15 @@ export class ExportTaskService {
       tiebreaker: { name: 'id', expression: 't.id', type: 'integer' },
       cursorSecret: options.cursorSecret,
     });
+  }
+
+  /**
+   * A new task of the same request (and saved export) as task `id`, for `user`, who must be able to see
+   * it; validated again, so an element removed since answers as for a new request.
+   */
+  async rerun(id: number, user: ExportUser): Promise<ExportTask> {
+    const task = await this.get(id, user);
+    return this.create(task.request, user, { remark: task.remark ?? null, savedExportId: task.savedExportId ?? null });
   }
 
   /** Cancels a queued task at once; a running one stops at its next batch. */
@@ -193,6 +210,7 @@ export class ExportTaskService {
       updatedAt: task.updatedAt.toISOString(),
       createdBy: task.createdBy,
       updatedBy: task.updatedBy,
+      savedExportId: task.savedExportId ?? null,
     };
   }
 

@@ -8,6 +8,7 @@ import { Migration20261130003117_export_task_owner as Mariadb_ExportTaskOwner } 
 import { Migration20261130011732_export_task_crashes as Mariadb_ExportTaskCrashes } from './mariadb/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261130053249_export_task_unread_columns as Mariadb_ExportTaskUnreadColumns } from './mariadb/Migration20261130053249_export_task_unread_columns.ts';
 import { Migration20261130093154_export_task_total_estimate as Mariadb_ExportTaskTotalEstimate } from './mariadb/Migration20261130093154_export_task_total_estimate.ts';
+import { Migration20261207162755_saved_exports as Mariadb_SavedExports } from './mariadb/Migration20261207162755_saved_exports.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Postgresql_ExportTasks } from './postgresql/Migration20261121063657_export_tasks.ts';
@@ -16,6 +17,7 @@ import { Migration20261130003117_export_task_owner as Postgresql_ExportTaskOwner
 import { Migration20261130011732_export_task_crashes as Postgresql_ExportTaskCrashes } from './postgresql/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261130053248_export_task_unread_columns as Postgresql_ExportTaskUnreadColumns } from './postgresql/Migration20261130053248_export_task_unread_columns.ts';
 import { Migration20261130093153_export_task_total_estimate as Postgresql_ExportTaskTotalEstimate } from './postgresql/Migration20261130093153_export_task_total_estimate.ts';
+import { Migration20261207162754_saved_exports as Postgresql_SavedExports } from './postgresql/Migration20261207162754_saved_exports.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Sqlite_ExportTasks } from './sqlite/Migration20261121063657_export_tasks.ts';
@@ -24,6 +26,7 @@ import { Migration20261130003116_export_task_owner as Sqlite_ExportTaskOwner } f
 import { Migration20261130011731_export_task_crashes as Sqlite_ExportTaskCrashes } from './sqlite/Migration20261130011731_export_task_crashes.ts';
 import { Migration20261130053248_export_task_unread_columns as Sqlite_ExportTaskUnreadColumns } from './sqlite/Migration20261130053248_export_task_unread_columns.ts';
 import { Migration20261130093153_export_task_total_estimate as Sqlite_ExportTaskTotalEstimate } from './sqlite/Migration20261130093153_export_task_total_estimate.ts';
+import { Migration20261207162754_saved_exports as Sqlite_SavedExports } from './sqlite/Migration20261207162754_saved_exports.ts';
 
 const byDialect: Record<DialectName, MigrationObject[]> = {
   sqlite: [
@@ -35,6 +38,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011731_export_task_crashes', class: Sqlite_ExportTaskCrashes },
     { name: 'Migration20261130053248_export_task_unread_columns', class: Sqlite_ExportTaskUnreadColumns },
     { name: 'Migration20261130093153_export_task_total_estimate', class: Sqlite_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162754_saved_exports', class: Sqlite_SavedExports },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
@@ -45,6 +49,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011732_export_task_crashes', class: Postgresql_ExportTaskCrashes },
     { name: 'Migration20261130053248_export_task_unread_columns', class: Postgresql_ExportTaskUnreadColumns },
     { name: 'Migration20261130093153_export_task_total_estimate', class: Postgresql_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162754_saved_exports', class: Postgresql_SavedExports },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
@@ -55,6 +60,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011732_export_task_crashes', class: Mariadb_ExportTaskCrashes },
     { name: 'Migration20261130053249_export_task_unread_columns', class: Mariadb_ExportTaskUnreadColumns },
     { name: 'Migration20261130093154_export_task_total_estimate', class: Mariadb_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162755_saved_exports', class: Mariadb_SavedExports },
   ],
 };
 
