@@ -21,6 +21,7 @@ import {
   ExportTaskService,
   type ExportUser,
   type ListExportDefinition,
+  SavedExport,
   writeExport,
   xlsxFormatter,
 } from '../src/index.ts';
@@ -38,8 +39,8 @@ export const Book = defineEntity({
 });
 export type Book = InferEntity<typeof Book>;
 
-/** Every entity the task tests need: theirs and the package's task tables. */
-export const taskEntities = [Book, ExportTask, ExportTaskOwner];
+/** Every entity the task tests need: theirs and the package's task and saved-export tables. */
+export const taskEntities = [Book, ExportTask, ExportTaskOwner, SavedExport];
 
 const noParams = z.strictObject({});
 const bookBase = {
