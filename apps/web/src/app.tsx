@@ -5,6 +5,7 @@ import { ExportBuilderPage } from './pages/export-builder-page.tsx';
 import { ListPage, listKinds } from './pages/list-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { OrderPage } from './pages/order-page.tsx';
+import { SavedExportsPage } from './pages/saved-exports-page.tsx';
 import { SyncPage } from './pages/sync-page.tsx';
 import { TasksPage } from './pages/tasks-page.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
@@ -14,6 +15,7 @@ import { useSession } from './session.tsx';
 function pageFor(path: string, me: CurrentUser): ReactNode {
   if (path === '/exports' && me.may.export) return <ExportBuilderPage />;
   if (path === '/tasks' && me.may.export) return <TasksPage />;
+  if (path === '/saved-exports' && me.may.export) return <SavedExportsPage />;
   if (path === '/sync' && me.may.sync) return <SyncPage />;
   const order = /^\/orders\/(\d+)$/.exec(path);
   if (order) return <OrderPage id={Number(order[1])} />;
@@ -27,6 +29,7 @@ function Navigation({ me }: { me: CurrentUser }) {
   const { logout } = useSession();
   const links: [string, string, boolean][] = [
     ['/exports', 'Export builder', me.may.export],
+    ['/saved-exports', 'Saved exports', me.may.export],
     ['/tasks', 'Tasks', me.may.export],
     ['/people', 'People', true],
     ['/activities', 'Activities', true],

@@ -1,9 +1,10 @@
 export type { CurrentUser } from './current-user.ts';
 export { ErrorNotice } from './error-notice.tsx';
-export { ExportBuilder, type ExportBuilderProps } from './export-builder/export-builder.tsx';
+export { ExportBuilder, type ExportBuilderProps, type ExportBuilderStart } from './export-builder/export-builder.tsx';
 export { HistoryTimeline, type HistoryTimelineProps } from './history-timeline/history-timeline.tsx';
 export type { LocaleFormat } from './locale-format.ts';
 export { defaultMessages, type SluiceMessages } from './messages.ts';
+export { SavedExportList, type SavedExportListProps } from './saved-exports/saved-export-list.tsx';
 export type {
   CollectionChangeView,
   ErrorResponseBody,
@@ -19,6 +20,8 @@ export type {
   OfferedElement,
   OfferedExport,
   Page,
+  SavedExport,
+  SavedExportInput,
   SyncSummary,
 } from './server-types.ts';
 export { SluiceApiError } from './sluice-api-error.ts';

@@ -75,6 +75,26 @@ export interface SluiceMessages {
   noTasks: string;
   newestTasks: string;
   olderTasks: string;
+  rerun: string;
+  openInBuilder: string;
+
+  savedExportsLabel: string;
+  noSavedExports: string;
+  savedOwner(values: { owner: string }): string;
+  savedMine: string;
+  runSaved: string;
+  duplicate: string;
+  delete: string;
+  saveLegend: string;
+  saveName: string;
+  saveDescription: string;
+  save: string;
+  saveChanges: string;
+  saveAsNew: string;
+  saveBusy: string;
+  savedAs(values: { name: string }): string;
+  /** An update lost to someone else's: what happened and what to do, in words. */
+  savedConflict: string;
 
   historyCreated: string;
   historyDeleted: string;
@@ -170,6 +190,26 @@ export const defaultMessages: SluiceMessages = {
   noTasks: 'No tasks yet: run one from the export builder.',
   newestTasks: 'Newest',
   olderTasks: 'Older →',
+  rerun: 'Re-run',
+  openInBuilder: 'Open in builder',
+
+  savedExportsLabel: 'Saved exports',
+  noSavedExports: 'No saved exports yet: save one from the export builder.',
+  savedOwner: ({ owner }) => `by ${owner}`,
+  savedMine: 'yours',
+  runSaved: 'Run',
+  duplicate: 'Duplicate',
+  delete: 'Delete',
+  saveLegend: 'Save this export',
+  saveName: 'Name',
+  saveDescription: 'Description',
+  save: 'Save',
+  saveChanges: 'Save changes',
+  saveAsNew: 'Save as new',
+  saveBusy: 'Saving…',
+  savedAs: ({ name }) => `Saved as “${name}”.`,
+  savedConflict:
+    'Someone changed this saved export after you opened it, so your changes were not saved. Open it again to see theirs, or save yours as a new one.',
 
   historyCreated: 'Created',
   historyDeleted: 'Deleted',

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ErrorNotice } from '../error-notice.tsx';
 import type { ExportRequestInput, FieldIssue } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
@@ -17,10 +18,12 @@ interface BuilderSideProps {
   request: ExportRequestInput;
   userId: number;
   fileName: string;
+  /** Shown after the actions (the save form). */
+  children?: ReactNode;
 }
 
 /** The request as a sentence, problems, the actions, and the request as commands. */
-export function BuilderSide({ check, issues, actions, large, request, userId, fileName }: BuilderSideProps) {
+export function BuilderSide({ check, issues, actions, large, request, userId, fileName, children }: BuilderSideProps) {
   const { messages } = useSluice();
   const sentence = messages.requestSentence({ parts: check.description, formatter: check.formatter });
   return (
@@ -44,6 +47,7 @@ export function BuilderSide({ check, issues, actions, large, request, userId, fi
           {messages.taskQueued({ id: actions.queued.id })}
         </p>
       ) : null}
+      {children}
       <CommandCopy request={request} userId={userId} fileName={fileName} />
     </aside>
   );

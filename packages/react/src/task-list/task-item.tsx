@@ -15,7 +15,15 @@ function formatterOf(task: ExportTask): string | undefined {
 }
 
 /** One task: what it is, live progress and speed, its error in words, and what can be done with it. */
-export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChanged: () => void }) {
+export function TaskItem({
+  initial,
+  onChanged,
+  onOpenInBuilder,
+}: {
+  initial: ExportTask;
+  onChanged: () => void;
+  onOpenInBuilder?: (task: ExportTask) => void;
+}) {
   const { messages, format } = useSluice();
   const { task, rowsPerSecond } = useLiveTask(initial);
   const done = shareDone(task);
@@ -44,7 +52,7 @@ export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChange
           {task.error.code ? <span className="sluice-error-code"> {messages.errorCode({ code: task.error.code })}</span> : null}
         </p>
       ) : null}
-      <TaskActions task={task} onChanged={onChanged} />
+      <TaskActions task={task} onChanged={onChanged} onOpenInBuilder={onOpenInBuilder} />
     </li>
   );
 }
@@ -72,7 +80,7 @@ function TaskFacts({ task, done, rowsPerSecond }: { task: ExportTask; done: numb
   );
 }
 
-function TaskActions({ task, onChanged }: { task: ExportTask; onChanged: () => void }) {
+function TaskActions({ task, onChanged, onOpenInBuilder }: { task: ExportTask; onChanged: () => void; onOpenInBuilder?: (task: ExportTask) => void }) {
   const { client, messages, format } = useSluice();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -107,6 +115,14 @@ function TaskActions({ task, onChanged }: { task: ExportTask; onChanged: () => v
         {task.status === 'failed' || task.status === 'cancelled' ? (
           <button type="button" className="sluice-button" disabled={busy} onClick={() => void act(client.retryTask)}>
             {messages.retry}
+          </button>
+        ) : null}
+        <button type="button" className="sluice-button" disabled={busy} onClick={() => void act(client.rerunTask)}>
+          {messages.rerun}
+        </button>
+        {onOpenInBuilder ? (
+          <button type="button" className="sluice-button" onClick={() => onOpenInBuilder(task)}>
+            {messages.openInBuilder}
           </button>
         ) : null}
       </div>
