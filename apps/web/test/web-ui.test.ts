@@ -225,6 +225,49 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect(rows[0]).toEqual(['Surname', 'First name', 'Gender', 'Birthdate', 'Nationality', 'Center', 'Recorded at']);
   });
 
+  it('saves an export from the builder, lists it on the saved exports page, runs it, re-runs its task, and says a lost update in words', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByLabel('Name', { exact: true }).fill('Board list');
+    await page.getByLabel('Description', { exact: true }).fill('Everyone in my centers, for the board');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as “Board list”.' }).waitFor();
+    // From now on the builder edits that saved export (or copies it).
+    await page.getByRole('button', { name: 'Save as new' }).waitFor();
+    await screenshot(page, `${dialect}-export-builder-saved`, { fullPage: false });
+    const token = await t.login('alice');
+    const [saved] = (await t.request(token, 'GET', '/api/saved-exports')).json() as { id: number; name: string; version: number; request: object }[];
+    expect(saved).toMatchObject({ name: 'Board list', version: 1, request: { export: 'list_people' } });
+
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    const item = page.locator('.sluice-saved', { hasText: 'Board list' });
+    await expect.poll(() => item.textContent()).toContain('Everyone in my centers, for the board');
+    await screenshot(page, `${dialect}-saved-exports`);
+    await item.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+    const task = page.locator('.sluice-task').first();
+    await task.locator('.sluice-badge--succeeded').waitFor({ timeout: 30_000 });
+    const ran = Number(await task.getAttribute('data-task-id'));
+    expect((await t.request(token, 'GET', `/api/export-tasks/${ran}`)).json()).toMatchObject({ savedExportId: saved?.id, export: 'list_people' });
+    await screenshot(page, `${dialect}-saved-export-task`);
+
+    await task.getByRole('button', { name: 'Re-run' }).click();
+    await expect.poll(async () => Number(await page.locator('.sluice-task').first().getAttribute('data-task-id'))).toBeGreaterThan(ran);
+    const rerun = Number(await page.locator('.sluice-task').first().getAttribute('data-task-id'));
+    expect((await t.request(token, 'GET', `/api/export-tasks/${rerun}`)).json()).toMatchObject({ savedExportId: saved?.id, request: saved?.request });
+
+    // Opened from the saved exports page, changed by someone else meanwhile: the save is refused in words.
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    await item.getByRole('button', { name: 'Open in builder' }).click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Board list');
+    expect((await t.request(token, 'PUT', `/api/saved-exports/${saved?.id}`, { expectedVersion: 1, name: 'Board list (theirs)' })).statusCode).toBe(200);
+    await page.getByLabel('Name', { exact: true }).fill('Board list (mine)');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Someone changed this saved export' }).count()).toBe(1);
+    await screenshot(page, `${dialect}-saved-export-conflict`, { fullPage: false });
+    expect((await t.request(token, 'GET', `/api/saved-exports/${saved?.id}`)).json().name).toBe('Board list (theirs)');
+  });
+
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {
     await logIn(page, base, 'alice');
     await page.getByRole('link', { name: 'People' }).click();
@@ -279,7 +322,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await logIn(page, base, 'alice');
     await page.getByRole('heading', { name: 'Export builder' }).waitFor();
-    for (const path of ['/exports', '/tasks', '/orders', '/sync']) {
+    for (const path of ['/exports', '/saved-exports', '/tasks', '/orders', '/sync']) {
       await page.goto(`${base}${path}`);
       await page.locator('main h1').waitFor();
       if (path === '/exports') await expect.poll(() => page.getByTestId('sentence').textContent()).toMatch(/as CSV/);

@@ -44,7 +44,6 @@ export function SaveForm({ request, saved, onSaved }: SaveFormProps) {
   return (
     <form
       className="sluice-fieldset sluice-save-form"
-      aria-label={messages.saveLegend}
       onSubmit={(event) => {
         event.preventDefault();
         void save(false);
