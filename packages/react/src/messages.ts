@@ -77,6 +77,8 @@ export interface SluiceMessages {
   olderTasks: string;
   rerun: string;
   openInBuilder: string;
+  /** Beside a task run from a saved export. */
+  fromSavedExport(values: { id: number }): string;
 
   savedExportsLabel: string;
   noSavedExports: string;
@@ -191,6 +193,7 @@ export const defaultMessages: SluiceMessages = {
   newestTasks: 'Newest',
   olderTasks: 'Older →',
   rerun: 'Re-run',
+  fromSavedExport: ({ id }) => `from saved export #${id}`,
   openInBuilder: 'Open in builder',
 
   savedExportsLabel: 'Saved exports',

@@ -52,11 +52,17 @@ export function SaveForm({ request, saved, onSaved }: SaveFormProps) {
       <strong>{messages.saveLegend}</strong>
       <label className="sluice-field">
         {messages.saveName}
-        <input className="sluice-input" value={name} required maxLength={200} onChange={(event) => setName(event.target.value)} />
+        <input className="sluice-input sluice-block-input" value={name} required maxLength={200} onChange={(event) => setName(event.target.value)} />
       </label>
       <label className="sluice-field">
         {messages.saveDescription}
-        <textarea className="sluice-input" value={description} maxLength={2000} rows={2} onChange={(event) => setDescription(event.target.value)} />
+        <textarea
+          className="sluice-input sluice-block-input"
+          value={description}
+          maxLength={2000}
+          rows={2}
+          onChange={(event) => setDescription(event.target.value)}
+        />
       </label>
       {conflict ? (
         <p className="sluice-error" role="alert">

@@ -36,6 +36,7 @@ export function TaskItem({
           <strong>{messages.taskTitle({ id: task.id, export: task.export })}</strong>{' '}
           <span className="sluice-muted sluice-small">
             {messages.taskSummary({ formatter: formatterOf(task) ?? messages.missingValue, createdAt: format.dateTime(task.createdAt) })}
+            {task.savedExportId === null ? null : `, ${messages.fromSavedExport({ id: task.savedExportId })}`}
           </span>
         </span>
         <span className={`sluice-badge sluice-badge--${task.status}`}>{messages.taskStatus[status]}</span>
