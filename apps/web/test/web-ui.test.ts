@@ -107,7 +107,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect(png.suggestedFilename()).toBe('Count_people.png');
     await screenshot(page, `${dialect}-export-builder-preview`);
     // A time period is drawn as a line.
-    await page.getByLabel('Export').selectOption({ label: 'Count activities' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'Count activities' });
     await page
       .getByRole('group', { name: 'Group by' })
       .getByRole('checkbox', { name: /^Activity period/ })
@@ -134,7 +134,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect((await saved).suggestedFilename()).toMatch(/^count_people.*\.csv$/);
     expect(requests).toHaveLength(1);
     await expect.poll(() => download.isDisabled()).toBe(false);
-    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/more rows than a preview holds/).waitFor();
     const actions = await page.locator('.sluice-builder-side .sluice-actions button').allTextContents();
@@ -198,7 +198,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
 
   it('runs list_people as an XLSX task of chosen columns, follows it to 100 % and downloads a file that opens', async () => {
     await logIn(page, base, 'alice');
-    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
     // The reader's columns: no id, surname first and renamed, the record time added.
     await page.getByRole('checkbox', { name: 'Id', exact: true }).uncheck();
     await page.getByRole('button', { name: 'Move Last name up' }).click();
@@ -227,9 +227,10 @@ describeEachDialect('web UI in Chromium', (dialect) => {
 
   it('saves an export from the builder, lists it on the saved exports page, runs it, re-runs its task, and says a lost update in words', async () => {
     await logIn(page, base, 'alice');
-    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
     await page.getByLabel('Name', { exact: true }).fill('Board list');
     await page.getByLabel('Description', { exact: true }).fill('Everyone in my centers, for the board');
+    await page.getByRole('checkbox', { name: 'Everyone in Brussels' }).check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Saved as “Board list”.' }).waitFor();
     // From now on the builder edits that saved export (or copies it).
@@ -237,7 +238,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await screenshot(page, `${dialect}-export-builder-saved`, { fullPage: false });
     const token = await t.login('alice');
     const [saved] = (await t.request(token, 'GET', '/api/saved-exports')).json() as { id: number; name: string; version: number; request: object }[];
-    expect(saved).toMatchObject({ name: 'Board list', version: 1, request: { export: 'list_people' } });
+    expect(saved).toMatchObject({ name: 'Board list', version: 1, request: { export: 'list_people' }, sharedScopes: ['1'], sharedRoles: [] });
 
     await page.getByRole('link', { name: 'Saved exports' }).click();
     const item = page.locator('.sluice-saved', { hasText: 'Board list' });
@@ -266,6 +267,13 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Someone changed this saved export' }).count()).toBe(1);
     await screenshot(page, `${dialect}-saved-export-conflict`, { fullPage: false });
     expect((await t.request(token, 'GET', `/api/saved-exports/${saved?.id}`)).json().name).toBe('Board list (theirs)');
+
+    // Deleting asks once more.
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    await item.getByRole('button', { name: 'Delete' }).click();
+    await item.getByRole('button', { name: 'Really delete?' }).click();
+    await page.getByText('No saved exports yet').waitFor();
+    expect((await t.request(token, 'GET', '/api/saved-exports')).json()).toEqual([]);
   });
 
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {

@@ -94,6 +94,11 @@ export interface SluiceMessages {
   saveChanges: string;
   saveAsNew: string;
   saveBusy: string;
+  shareLegend: string;
+  shareWithScope(values: { scope: string }): string;
+  shareWithRole(values: { role: string }): string;
+  shareHint: string;
+  confirmDelete: string;
   savedAs(values: { name: string }): string;
   /** An update lost to someone else's: what happened and what to do, in words. */
   savedConflict: string;
@@ -210,6 +215,11 @@ export const defaultMessages: SluiceMessages = {
   saveChanges: 'Save changes',
   saveAsNew: 'Save as new',
   saveBusy: 'Saving…',
+  shareLegend: 'Share with',
+  shareWithScope: ({ scope }) => `Everyone in ${scope}`,
+  shareWithRole: ({ role }) => `Everyone with the ${role} role`,
+  shareHint: 'They may see, run and copy it, each with their own rights; only you may change it.',
+  confirmDelete: 'Really delete?',
   savedAs: ({ name }) => `Saved as “${name}”.`,
   savedConflict:
     'Someone changed this saved export after you opened it, so your changes were not saved. Open it again to see theirs, or save yours as a new one.',

@@ -14,8 +14,8 @@ import { useExportCheck } from './use-export-check.ts';
 
 /** Props of {@link ExportBuilder}. */
 export interface ExportBuilderProps {
-  /** Whose request it is: their scopes to choose from (none ticked means all), their id in the CLI command. */
-  user: Pick<CurrentUser, 'id' | 'scopes'>;
+  /** Whose request it is: their scopes to choose from (none ticked means all), their id in the CLI command, their roles to share with. */
+  user: Pick<CurrentUser, 'id' | 'scopes'> & Partial<Pick<CurrentUser, 'roles'>>;
   /** Called once a task is queued, e.g. to show the task list; without it the builder says so itself. */
   onTaskQueued?: (task: ExportTask) => void;
   /** What to start from: a saved export (then saving updates it, or saves it as new), or a task's request. */
@@ -94,6 +94,7 @@ function Builder({ exports, offered, draft, onDraft, user, onTaskQueued, start, 
           <SaveForm
             request={request}
             saved={saved}
+            user={user}
             onSaved={(result) => {
               setSaved(result);
               onSaved?.(result);

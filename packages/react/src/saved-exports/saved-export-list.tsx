@@ -47,6 +47,8 @@ function SavedExportItem({ saved, onOpen, onTaskQueued, onChanged }: SavedExport
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [queued, setQueued] = useState<ExportTask | null>(null);
+  // Deleting asks once more, in place: a slip of the mouse should not lose a shared export.
+  const [confirming, setConfirming] = useState(false);
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -89,8 +91,14 @@ function SavedExportItem({ saved, onOpen, onTaskQueued, onChanged }: SavedExport
           {messages.duplicate}
         </button>
         {saved.mine ? (
-          <button type="button" className="sluice-button" disabled={busy} onClick={() => void act(() => client.deleteSavedExport(saved.id).then(onChanged))}>
-            {messages.delete}
+          <button
+            type="button"
+            className="sluice-button"
+            disabled={busy}
+            onClick={() => (confirming ? void act(() => client.deleteSavedExport(saved.id).then(onChanged)) : setConfirming(true))}
+            onBlur={() => setConfirming(false)}
+          >
+            {confirming ? messages.confirmDelete : messages.delete}
           </button>
         ) : null}
       </div>
