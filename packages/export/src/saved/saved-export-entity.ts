@@ -6,6 +6,8 @@ import type { ExportRequest } from '../pipeline/export-request.ts';
  * owner, and who else may see and run it (users holding one of `sharedRoles` in one of their scopes, or
  * using one of `sharedScopes`). Running it never lends the owner's rights: each run is validated for,
  * and limited to, the caller.
+ *
+ * @example new MikroORM({ entities: [ExportTask, ExportTaskOwner, SavedExport, ...yours] })
  */
 export const SavedExport = defineEntity({
   name: 'SavedExport',

@@ -16,7 +16,11 @@ export const savedExportErrorCodes = defineErrorCatalog({
   },
 });
 
-/** A saved-export operation the caller may not do, or one that lost a race. */
+/**
+ * A saved-export operation the caller may not do, or one that lost a race.
+ *
+ * @example throw SavedExportError.versionConflict(7, 3, 4); // 409 SAVED_EXPORT_VERSION_CONFLICT
+ */
 export class SavedExportError extends SluiceError {
   /** Also for one the caller may not see: its existence is never revealed. */
   static notFound(id: number): SavedExportError {

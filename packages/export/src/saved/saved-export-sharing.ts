@@ -9,7 +9,11 @@ export interface SavedExportSharing {
   sharedScopes: readonly string[];
 }
 
-/** Whether anyone besides the owner may see an export shared so. */
+/**
+ * Whether anyone besides the owner may see an export shared so.
+ *
+ * @example isShared({ sharedRoles: [], sharedScopes: ['3'] }) // true
+ */
 export function isShared(sharing: SavedExportSharing): boolean {
   return sharing.sharedRoles.length > 0 || sharing.sharedScopes.length > 0;
 }

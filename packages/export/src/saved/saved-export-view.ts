@@ -24,7 +24,11 @@ export const savedExportViewSchema = z.object({
 });
 export type SavedExportView = z.infer<typeof savedExportViewSchema>;
 
-/** What `viewer` (who may see it) sees of `saved`. */
+/**
+ * What `viewer` (who may see it) sees of `saved`.
+ *
+ * @example reply.send(savedExportView(await service.get(id, user), user));
+ */
 export function savedExportView(saved: SavedExport, viewer: ExportUser): SavedExportView {
   return {
     id: saved.id,
