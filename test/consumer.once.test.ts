@@ -277,7 +277,7 @@ describe('the packed packages in an app of its own (SQLite)', () => {
       // The builder: the list export with a price range (its form generated from the filter's schema), as
       // CSV; the server says it as a sentence; the preview shows the rows.
       const builder = page.locator('.sluice-builder');
-      await builder.getByLabel('Export').selectOption({ label: 'List books' });
+      await builder.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List books' });
       await builder.getByRole('checkbox', { name: /^Price Books/ }).check();
       const range = builder.locator('[data-element="filters.book_price"]');
       await range.getByLabel('At least').fill('50');

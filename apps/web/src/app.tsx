@@ -6,6 +6,7 @@ import { ExportBuilderPage } from './pages/export-builder-page.tsx';
 import { ListPage, listKinds } from './pages/list-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { OrderPage } from './pages/order-page.tsx';
+import { SavedExportsPage } from './pages/saved-exports-page.tsx';
 import { SyncPage } from './pages/sync-page.tsx';
 import { TasksPage } from './pages/tasks-page.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
@@ -15,6 +16,7 @@ import { useSession } from './session.tsx';
 function pageFor(path: string, me: CurrentUser): ReactNode {
   if (path === '/exports' && me.may.export) return <ExportBuilderPage />;
   if (path === '/tasks' && me.may.export) return <TasksPage />;
+  if (path === '/saved-exports' && me.may.export) return <SavedExportsPage />;
   if (path === '/sync' && me.may.sync) return <SyncPage />;
   const order = /^\/orders\/(\d+)$/.exec(path);
   if (order) return <OrderPage id={Number(order[1])} />;
@@ -29,6 +31,7 @@ function Navigation({ me }: { me: CurrentUser }) {
   const texts = useTexts();
   const links: [string, string, boolean][] = [
     ['/exports', texts.exportBuilder, me.may.export],
+    ['/saved-exports', texts.savedExports, me.may.export],
     ['/tasks', texts.tasks, me.may.export],
     ['/people', texts.people, true],
     ['/activities', texts.activities, true],

@@ -30,6 +30,7 @@ export interface WebTexts {
   rowsPerPage: string;
   language: string;
   exportBuilder: string;
+  savedExports: string;
   tasks: string;
   people: string;
   activities: string;
@@ -86,6 +87,7 @@ const english: Language = {
     rowsPerPage: 'Rows per page',
     language: 'Language',
     exportBuilder: 'Export builder',
+    savedExports: 'Saved exports',
     tasks: 'Tasks',
     people: 'People',
     activities: 'Activities',
@@ -134,6 +136,7 @@ const french: Language = {
     rowsPerPage: 'Lignes par page',
     language: 'Langue',
     exportBuilder: "Générateur d'exports",
+    savedExports: 'Exports enregistrés',
     tasks: 'Tâches',
     people: 'Personnes',
     activities: 'Activités',
@@ -182,6 +185,7 @@ const dutch: Language = {
     rowsPerPage: 'Rijen per pagina',
     language: 'Taal',
     exportBuilder: 'Exportbouwer',
+    savedExports: 'Opgeslagen exports',
     tasks: 'Taken',
     people: 'Personen',
     activities: 'Activiteiten',

@@ -133,7 +133,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect(png.suggestedFilename()).toBe('Count_people.png');
     await screenshot(page, `${dialect}-export-builder-preview`);
     // A time period is drawn as a line.
-    await page.getByLabel('Export').selectOption({ label: 'Count activities' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'Count activities' });
     await page
       .getByRole('group', { name: 'Group by' })
       .getByRole('checkbox', { name: /^Activity period/ })
@@ -160,7 +160,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     expect((await saved).suggestedFilename()).toMatch(/^count_people.*\.csv$/);
     expect(requests).toHaveLength(1);
     await expect.poll(() => download.isDisabled()).toBe(false);
-    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/more rows than a preview holds/).waitFor();
     const actions = await page.locator('.sluice-builder-side .sluice-actions button').allTextContents();
@@ -228,7 +228,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
 
   it('runs list_people as an XLSX task of chosen columns, follows it to 100 % and downloads a file that opens', async () => {
     await logIn(page, base, 'alice');
-    await page.getByLabel('Export').selectOption({ label: 'List people' });
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
     // The reader's columns: no id, surname first and renamed, the record time added.
     await page.getByRole('checkbox', { name: 'Id', exact: true }).uncheck();
     await page.getByRole('button', { name: 'Move Last name up' }).click();
@@ -260,7 +260,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.getByLabel('Language').selectOption({ label: 'Français' });
     try {
       await page.getByRole('heading', { name: "Générateur d'exports" }).waitFor();
-      await page.getByLabel('Export').selectOption({ label: 'Compter les personnes' });
+      await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'Compter les personnes' });
       await page.getByRole('checkbox', { name: /^Date de naissance/ }).check();
       const birthdate = page.locator('[data-element="filters.person_birthdate"]');
       await birthdate.getByLabel('Du').fill('1950-01-01');
@@ -323,6 +323,57 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     }
   });
 
+  it('saves an export from the builder, lists it on the saved exports page, runs it, re-runs its task, and says a lost update in words', async () => {
+    await logIn(page, base, 'alice');
+    await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });
+    await page.getByLabel('Name', { exact: true }).fill('Board list');
+    await page.getByLabel('Description', { exact: true }).fill('Everyone in my centers, for the board');
+    await page.getByRole('checkbox', { name: 'Everyone in Brussels' }).check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as “Board list”.' }).waitFor();
+    // From now on the builder edits that saved export (or copies it).
+    await page.getByRole('button', { name: 'Save as new' }).waitFor();
+    await screenshot(page, `${dialect}-export-builder-saved`, { fullPage: false });
+    const token = await t.login('alice');
+    const [saved] = (await t.request(token, 'GET', '/api/saved-exports')).json() as { id: number; name: string; version: number; request: object }[];
+    expect(saved).toMatchObject({ name: 'Board list', version: 1, request: { export: 'list_people' }, sharedScopes: ['1'], sharedRoles: [] });
+
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    const item = page.locator('.sluice-saved', { hasText: 'Board list' });
+    await expect.poll(() => item.textContent()).toContain('Everyone in my centers, for the board');
+    await screenshot(page, `${dialect}-saved-exports`);
+    await item.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('heading', { name: 'Export tasks' }).waitFor();
+    const task = page.locator('.sluice-task').first();
+    await task.locator('.sluice-badge--succeeded').waitFor({ timeout: 30_000 });
+    const ran = Number(await task.getAttribute('data-task-id'));
+    expect((await t.request(token, 'GET', `/api/export-tasks/${ran}`)).json()).toMatchObject({ savedExportId: saved?.id, export: 'list_people' });
+    await screenshot(page, `${dialect}-saved-export-task`);
+
+    await task.getByRole('button', { name: 'Re-run' }).click();
+    await expect.poll(async () => Number(await page.locator('.sluice-task').first().getAttribute('data-task-id'))).toBeGreaterThan(ran);
+    const rerun = Number(await page.locator('.sluice-task').first().getAttribute('data-task-id'));
+    expect((await t.request(token, 'GET', `/api/export-tasks/${rerun}`)).json()).toMatchObject({ savedExportId: saved?.id, request: saved?.request });
+
+    // Opened from the saved exports page, changed by someone else meanwhile: the save is refused in words.
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    await item.getByRole('button', { name: 'Open in builder' }).click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Board list');
+    expect((await t.request(token, 'PUT', `/api/saved-exports/${saved?.id}`, { expectedVersion: 1, name: 'Board list (theirs)' })).statusCode).toBe(200);
+    await page.getByLabel('Name', { exact: true }).fill('Board list (mine)');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Someone changed this saved export' }).count()).toBe(1);
+    await screenshot(page, `${dialect}-saved-export-conflict`, { fullPage: false });
+    expect((await t.request(token, 'GET', `/api/saved-exports/${saved?.id}`)).json().name).toBe('Board list (theirs)');
+
+    // Deleting asks once more.
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    await item.getByRole('button', { name: 'Delete' }).click();
+    await item.getByRole('button', { name: 'Really delete?' }).click();
+    await page.getByText('No saved exports yet').waitFor();
+    expect((await t.request(token, 'GET', '/api/saved-exports')).json()).toEqual([]);
+  });
+
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {
     await logIn(page, base, 'alice');
     await page.getByRole('link', { name: 'People' }).click();
@@ -377,7 +428,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await logIn(page, base, 'alice');
     await page.getByRole('heading', { name: 'Export builder' }).waitFor();
-    for (const path of ['/exports', '/tasks', '/orders', '/sync']) {
+    for (const path of ['/exports', '/saved-exports', '/tasks', '/orders', '/sync']) {
       await page.goto(`${base}${path}`);
       await page.locator('main h1').waitFor();
       if (path === '/exports') await expect.poll(() => page.getByTestId('sentence').textContent()).toMatch(/as CSV/);

@@ -1,5 +1,5 @@
 /**
- * `@sluice/export/fastify`: the export and export-task routes, apart so apps without Fastify never load them.
+ * `@sluice/export/fastify`: the export, export-task and saved-export routes, apart so apps without Fastify never load them.
  *
  * @example
  * ```ts
@@ -10,3 +10,4 @@
 export { type ExportRoutesOptions, exportRoutes } from './http/export-routes.ts';
 export { type ExportTaskRoutesOptions, exportTaskRoutes } from './http/export-task-routes.ts';
 export type { ExportHttpOptions } from './http/http-caller.ts';
+export { type SavedExportRoutesOptions, savedExportRoutes } from './http/saved-export-routes.ts';

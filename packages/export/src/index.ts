@@ -61,6 +61,12 @@ export {
 export { describeExport, type ListPosition, type RunOptions, runExport } from './pipeline/run-export.ts';
 export { tuneForStreaming } from './pipeline/streaming-memory.ts';
 export { canResume, type ExportCheckpoint, type ExportWriting, type WriteExportOptions, writeExport } from './pipeline/write-export.ts';
+export { SavedExport } from './saved/saved-export-entity.ts';
+export { SavedExportError, savedExportErrorCodes } from './saved/saved-export-error.ts';
+export { type SavedExportInput, type SavedExportUpdate, savedExportInputSchema, savedExportUpdateSchema } from './saved/saved-export-input.ts';
+export { SavedExportService } from './saved/saved-export-service.ts';
+export { canSee, isShared, type SavedExportSharing } from './saved/saved-export-sharing.ts';
+export { type SavedExportView, savedExportView, savedExportViewSchema } from './saved/saved-export-view.ts';
 export { FileSink } from './storage/file-sink.ts';
 export { checkedFileKey, DirectoryTaskStorage, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './storage/task-storage.ts';
 export { TaskStorageError, taskStorageErrorCodes } from './storage/task-storage-error.ts';
@@ -69,7 +75,7 @@ export { ExportTask, type ExportTaskStatus, exportTaskStatuses, isLiveStatus, li
 export { ExportTaskError, exportTaskErrorCodes } from './tasks/export-task-error.ts';
 export { ExportTaskOwner } from './tasks/export-task-owner.ts';
 export { ExportTaskRunner, newWorkerId } from './tasks/export-task-runner.ts';
-export { ExportTaskService, type TaskFile } from './tasks/export-task-service.ts';
+export { ExportTaskService, type TaskCreateOptions, type TaskFile } from './tasks/export-task-service.ts';
 export { type ExportTaskView, exportTaskViewSchema } from './tasks/export-task-view.ts';
 export { PollingTaskWorker, type TaskWorkerOptions } from './tasks/polling-task-worker.ts';
 export type { RunTaskOptions, TaskProgress } from './tasks/task-execution.ts';

@@ -22,6 +22,7 @@ import {
   ExportTaskService,
   type ExportUser,
   type ListExportDefinition,
+  SavedExport,
   writeExport,
   xlsxFormatter,
 } from '../src/index.ts';
@@ -39,8 +40,8 @@ export const Book = defineEntity({
 });
 export type Book = InferEntity<typeof Book>;
 
-/** Every entity the task tests need: theirs and the package's task tables. */
-export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery];
+/** Every entity the task tests need: theirs and the package's task, delivery and saved-export tables. */
+export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery, SavedExport];
 
 const noParams = z.strictObject({});
 const bookBase = {

@@ -1,11 +1,12 @@
 export type { CurrentUser } from './current-user.ts';
 export { ErrorNotice } from './error-notice.tsx';
-export { ExportBuilder, type ExportBuilderProps } from './export-builder/export-builder.tsx';
+export { ExportBuilder, type ExportBuilderProps, type ExportBuilderStart } from './export-builder/export-builder.tsx';
 export { HistoryTimeline, type HistoryTimelineProps } from './history-timeline/history-timeline.tsx';
 export type { LocaleFormat } from './locale-format.ts';
 export { defaultMessages, type SluiceMessages } from './messages.ts';
 export { frenchMessages } from './messages-fr.ts';
 export { dutchMessages } from './messages-nl.ts';
+export { SavedExportList, type SavedExportListProps } from './saved-exports/saved-export-list.tsx';
 export type {
   CollectionChangeView,
   DeliveryRequest,
@@ -22,6 +23,8 @@ export type {
   OfferedElement,
   OfferedExport,
   Page,
+  SavedExport,
+  SavedExportInput,
   SyncSummary,
   TaskDelivery,
 } from './server-types.ts';

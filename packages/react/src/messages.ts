@@ -85,6 +85,33 @@ export interface SluiceMessages {
   noTasks: string;
   newestTasks: string;
   olderTasks: string;
+  rerun: string;
+  openInBuilder: string;
+  /** Beside a task run from a saved export. */
+  fromSavedExport(values: { id: number }): string;
+
+  savedExportsLabel: string;
+  noSavedExports: string;
+  savedOwner(values: { owner: string }): string;
+  savedMine: string;
+  runSaved: string;
+  duplicate: string;
+  delete: string;
+  saveLegend: string;
+  saveName: string;
+  saveDescription: string;
+  save: string;
+  saveChanges: string;
+  saveAsNew: string;
+  saveBusy: string;
+  shareLegend: string;
+  shareWithScope(values: { scope: string }): string;
+  shareWithRole(values: { role: string }): string;
+  shareHint: string;
+  confirmDelete: string;
+  savedAs(values: { name: string }): string;
+  /** An update lost to someone else's: what happened and what to do, in words. */
+  savedConflict: string;
 
   historyCreated: string;
   historyDeleted: string;
@@ -187,6 +214,32 @@ export const defaultMessages: SluiceMessages = {
   noTasks: 'No tasks yet: run one from the export builder.',
   newestTasks: 'Newest',
   olderTasks: 'Older →',
+  rerun: 'Re-run',
+  fromSavedExport: ({ id }) => `from saved export #${id}`,
+  openInBuilder: 'Open in builder',
+
+  savedExportsLabel: 'Saved exports',
+  noSavedExports: 'No saved exports yet: save one from the export builder.',
+  savedOwner: ({ owner }) => `by ${owner}`,
+  savedMine: 'yours',
+  runSaved: 'Run',
+  duplicate: 'Duplicate',
+  delete: 'Delete',
+  saveLegend: 'Save this export',
+  saveName: 'Name',
+  saveDescription: 'Description',
+  save: 'Save',
+  saveChanges: 'Save changes',
+  saveAsNew: 'Save as new',
+  saveBusy: 'Saving…',
+  shareLegend: 'Share with',
+  shareWithScope: ({ scope }) => `Everyone in ${scope}`,
+  shareWithRole: ({ role }) => `Everyone with the ${role} role`,
+  shareHint: 'They may see, run and copy it, each with their own rights; only you may change it.',
+  confirmDelete: 'Really delete?',
+  savedAs: ({ name }) => `Saved as “${name}”.`,
+  savedConflict:
+    'Someone changed this saved export after you opened it, so your changes were not saved. Open it again to see theirs, or save yours as a new one.',
 
   historyCreated: 'Created',
   historyDeleted: 'Deleted',

@@ -16,6 +16,7 @@ import type {
   OfferedColumn,
   OfferedElement,
   OfferedExport,
+  savedExportViewSchema,
 } from '@sluice/export';
 import type { Page } from '@sluice/pagination';
 import type { summaryResponseSchema } from '@sluice/sync';
@@ -52,3 +53,17 @@ export type HistoryAsOf = StateAsOf | { [Key in keyof StateAsOf]: null };
 
 /** A problem with one field of a request, by its dotted path (e.g. `filters.person_birthdate.to`). */
 export type FieldIssue = ExportIssue | ValidationIssue;
+
+/** A saved export as `/api/saved-exports` answers it. */
+export type SavedExport = z.infer<typeof savedExportViewSchema>;
+
+/** What `POST /api/saved-exports` takes (a `PUT` any of it, plus the `expectedVersion` it read). */
+export interface SavedExportInput {
+  name: string;
+  description?: string | null;
+  request: ExportRequestInput;
+  /** Users holding one of these roles in one of their scopes may see and run it. */
+  sharedRoles?: string[];
+  /** Users using one of these scopes may see and run it. */
+  sharedScopes?: (string | number)[];
+}

@@ -9,6 +9,8 @@ import type {
   HistoryEntryView,
   OfferedExport,
   Page,
+  SavedExport,
+  SavedExportInput,
   SyncSummary,
 } from './server-types.ts';
 import { SluiceApiError } from './sluice-api-error.ts';
@@ -70,6 +72,22 @@ export interface SluiceClient {
   cancelTask(id: number, options?: CallOptions): Promise<ExportTask>;
   /** `POST /api/export-tasks/:id/retry`. */
   retryTask(id: number, options?: CallOptions): Promise<ExportTask>;
+  /** `POST /api/export-tasks/:id/rerun`: a new task of the same request, for me. */
+  rerunTask(id: number, options?: CallOptions): Promise<ExportTask>;
+  /** `GET /api/saved-exports`: mine and those shared with me, by name. */
+  savedExports(options?: CallOptions): Promise<SavedExport[]>;
+  /** `GET /api/saved-exports/:id`. */
+  savedExport(id: number, options?: CallOptions): Promise<SavedExport>;
+  /** `POST /api/saved-exports`. */
+  createSavedExport(body: SavedExportInput, options?: CallOptions): Promise<SavedExport>;
+  /** `PUT /api/saved-exports/:id`: answers `SAVED_EXPORT_VERSION_CONFLICT` when `expectedVersion` is stale. */
+  updateSavedExport(id: number, body: Partial<SavedExportInput> & { expectedVersion: number }, options?: CallOptions): Promise<SavedExport>;
+  /** `DELETE /api/saved-exports/:id` (owner only). */
+  deleteSavedExport(id: number, options?: CallOptions): Promise<void>;
+  /** `POST /api/saved-exports/:id/duplicate`: a copy I own. */
+  duplicateSavedExport(id: number, options?: CallOptions): Promise<SavedExport>;
+  /** `POST /api/saved-exports/:id/run`: a background task of it, with my own rights. */
+  runSavedExport(id: number, options?: CallOptions): Promise<ExportTask>;
   /** `GET /api/export-tasks/:id/download`, as a link target (the browser streams the file). */
   taskDownloadUrl(id: number): string;
   /** `GET /api/export-tasks/:id/events` until the task ends; answers a function that stops early. */
@@ -97,7 +115,7 @@ function fileName(response: Response, fallback: string): string {
 
 /**
  * A client of the sluice routes as the reference app serves them (`/api/exports`, `/api/export-tasks`,
- * `/api/history`, `/api/sync/summary`). Answers are typed from the server packages' schemas; a non-2xx
+ * `/api/saved-exports`, `/api/history`, `/api/sync/summary`). Answers are typed from the server packages' schemas; a non-2xx
  * answer throws a {@link SluiceApiError} with the server's code, message and details.
  *
  * @example
@@ -131,6 +149,7 @@ export function createSluiceClient(options: SluiceClientOptions = {}): SluiceCli
     return (response.status === 204 ? null : await response.json()) as T;
   }
   const task = (id: number) => `/api/export-tasks/${encodeURIComponent(id)}`;
+  const saved = (id: number) => `/api/saved-exports/${encodeURIComponent(id)}`;
   const history = (entity: string, id: number | string) => `/api/history/${encodeURIComponent(entity)}/${encodeURIComponent(id)}`;
 
   return {
@@ -150,6 +169,14 @@ export function createSluiceClient(options: SluiceClientOptions = {}): SluiceCli
     createTask: (body, o) => request('POST', '/api/export-tasks', body, o),
     cancelTask: (id, o) => request('POST', `${task(id)}/cancel`, undefined, o),
     retryTask: (id, o) => request('POST', `${task(id)}/retry`, undefined, o),
+    rerunTask: (id, o) => request('POST', `${task(id)}/rerun`, undefined, o),
+    savedExports: (o) => request('GET', '/api/saved-exports', undefined, o),
+    savedExport: (id, o) => request('GET', saved(id), undefined, o),
+    createSavedExport: (body, o) => request('POST', '/api/saved-exports', body, o),
+    updateSavedExport: (id, body, o) => request('PUT', saved(id), body, o),
+    deleteSavedExport: (id, o) => request('DELETE', saved(id), undefined, o),
+    duplicateSavedExport: (id, o) => request('POST', `${saved(id)}/duplicate`, undefined, o),
+    runSavedExport: (id, o) => request('POST', `${saved(id)}/run`, undefined, o),
     taskDownloadUrl: (id) => url(`${task(id)}/download`),
     watchTask: (id, listener) =>
       watchTaskEvents(options.EventSource ?? globalThis.EventSource, url(`${task(id)}/events`), options.withCredentials ?? false, listener),

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DirectoryTaskStorage, exportTaskViewSchema } from '@sluice/export';
+import { DirectoryTaskStorage, exportTaskViewSchema, savedExportViewSchema } from '@sluice/export';
 import { pageResponseSchema } from '@sluice/pagination';
 import { summaryResponseSchema } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
@@ -126,6 +126,26 @@ describeEachDialect('@sluice/react client against the demo', (dialect) => {
       details: { id: running.id, status: 'succeeded' },
     });
     await watchToEnd(client, waiting.id);
+  });
+
+  it('saves, lists, updates (a stale version refused with its code), duplicates, runs and deletes a saved export; re-runs its task', async () => {
+    const saved = await client.createSavedExport({ name: 'Counts by gender', request: countPeople });
+    expect(savedExportViewSchema.parse(saved)).toMatchObject({ name: 'Counts by gender', version: 1, mine: true });
+    expect((await client.savedExports()).map((item) => item.id)).toContain(saved.id);
+    const renamed = await client.updateSavedExport(saved.id, { expectedVersion: 1, name: 'Gender counts' });
+    expect(renamed).toMatchObject({ name: 'Gender counts', version: 2 });
+    const stale = await failure(client.updateSavedExport(saved.id, { expectedVersion: 1, name: 'Lost' }));
+    expect([stale.status, stale.code]).toEqual([409, 'SAVED_EXPORT_VERSION_CONFLICT']);
+    expect((await client.savedExport(saved.id)).name).toBe('Gender counts');
+    const copy = await client.duplicateSavedExport(saved.id);
+    expect(copy.name).toBe('Gender counts (copy)');
+    await client.deleteSavedExport(copy.id);
+    expect((await failure(client.savedExport(copy.id))).code).toBe('SAVED_EXPORT_NOT_FOUND');
+    const task = await client.runSavedExport(saved.id);
+    expect(exportTaskViewSchema.parse(task)).toMatchObject({ savedExportId: saved.id, export: 'count_people' });
+    const again = await client.rerunTask(task.id);
+    expect(again).toMatchObject({ savedExportId: saved.id, request: task.request });
+    expect(again.id).not.toBe(task.id);
   });
 
   it("reads an order's history newest first and its state as of a time", async () => {

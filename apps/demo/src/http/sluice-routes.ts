@@ -1,8 +1,8 @@
 import { HistoryReader } from '@sluice/audit';
 import { historyRoutes } from '@sluice/audit/fastify';
 import { idParam } from '@sluice/core/fastify';
-import type { ExportRegistry, ExportTaskService } from '@sluice/export';
-import { exportRoutes, exportTaskRoutes } from '@sluice/export/fastify';
+import { type ExportRegistry, type ExportTaskService, SavedExportService } from '@sluice/export';
+import { exportRoutes, exportTaskRoutes, savedExportRoutes } from '@sluice/export/fastify';
 import type { SyncServer } from '@sluice/sync';
 import { syncRoutes } from '@sluice/sync/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -41,6 +41,13 @@ export async function sluiceRoutes(app: FastifyInstance, options: SluiceRouteOpt
     registry: options.registry,
     cursorSecret: options.cursorSecret,
     eventPollMs: options.eventPollMs,
+    user,
+    em,
+  });
+  await app.register(savedExportRoutes, {
+    prefix: '/api/saved-exports',
+    service: new SavedExportService(options.exportTasks),
+    registry: options.registry,
     user,
     em,
   });

@@ -153,6 +153,23 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       return reply.code(202).send(await viewOf(await service.retry(request.params.id, user), user));
     },
   );
+
+  routes.post(
+    '/:id/rerun',
+    {
+      schema: {
+        summary: 'Queue a new task of the same request (and saved export) as this one, for me',
+        tags,
+        params: idParams,
+        response: { 202: exportTaskViewSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const user = await callerOf(options, request);
+      const task = await service.rerun(request.params.id, user);
+      return reply.code(202).header('location', `${app.prefix}/${task.id}`).send(service.view(task, user));
+    },
+  );
 }
 
 /** `progress` on every change of the task, a keep-alive comment while nothing changes, `end` once it is over. */

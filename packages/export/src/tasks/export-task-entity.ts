@@ -66,6 +66,8 @@ export const ExportTask = defineEntity({
     checkpoint: p.json<TaskCheckpoint>().columnType('json').nullable(),
     /** The file is removed by cleanup after this time. */
     expiresAt: p.datetime(3).nullable(),
+    /** The saved export it was run from, if any (kept by re-runs; no foreign key: deleting one keeps its tasks). */
+    savedExportId: p.integer().nullable(),
   },
   // Claims look for due queued tasks; "my tasks" pages walk an owner's ids (the owner index).
   indexes: [{ properties: ['status', 'runAfter'] }],

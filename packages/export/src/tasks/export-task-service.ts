@@ -22,6 +22,15 @@ export interface TaskFile {
   size: number;
 }
 
+/** What {@link ExportTaskService.create} takes besides the request. */
+export interface TaskCreateOptions {
+  remark?: string | null;
+  /** The saved export the task is run from. */
+  savedExportId?: number | null;
+  /** Where to send the file when the task succeeds (validated: see `deliveryRequestSchema`). */
+  deliveries?: unknown;
+}
+
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 /**
@@ -47,7 +56,7 @@ export class ExportTaskService {
    * Fails with `RATE_LIMITED` past the per-user creation rate or live-task cap. `deliveries` (see
    * `deliveriesSchema`) are checked against the configured policy and stored with the task.
    */
-  async create(body: unknown, user: ExportUser, options: { remark?: string | null; deliveries?: unknown } = {}): Promise<ExportTask> {
+  async create(body: unknown, user: ExportUser, options: TaskCreateOptions = {}): Promise<ExportTask> {
     const remark = options.remark ?? null;
     if (remark !== null && (typeof remark !== 'string' || remark.length > 500))
       throw ValidationError.field('remark', 'must be a string of at most 500 characters');
@@ -73,6 +82,7 @@ export class ExportTaskService {
         updatedAt: now,
         createdBy: user.username,
         updatedBy: user.username,
+        savedExportId: options.savedExportId ?? null,
       });
       addDeliveries(em, created, deliveries, now);
       await em.flush();
@@ -115,6 +125,15 @@ export class ExportTaskService {
       tiebreaker: { name: 'id', expression: 't.id', type: 'integer' },
       cursorSecret: options.cursorSecret,
     });
+  }
+
+  /**
+   * A new task of the same request (and saved export) as task `id`, for `user`, who must be able to see
+   * it; validated again, so an element removed since answers as for a new request.
+   */
+  async rerun(id: number, user: ExportUser): Promise<ExportTask> {
+    const task = await this.get(id, user);
+    return this.create(task.request, user, { remark: task.remark ?? null, savedExportId: task.savedExportId ?? null });
   }
 
   /** Cancels a queued task at once; a running one stops at its next batch. */
@@ -209,6 +228,7 @@ export class ExportTaskService {
       createdBy: task.createdBy,
       updatedBy: task.updatedBy,
       deliveries,
+      savedExportId: task.savedExportId ?? null,
     };
   }
 

@@ -36,6 +36,8 @@ export const exportTaskViewSchema = z.object({
   updatedAt: z.string(),
   createdBy: z.string(),
   updatedBy: z.string(),
+  /** The saved export it was run from, if any. */
+  savedExportId: z.number().int().nullable(),
 });
 
 /** A task as users see it. */

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ErrorNotice } from '../error-notice.tsx';
 import type { DeliveryRequest, ExportRequestInput, FieldIssue } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
@@ -18,10 +18,12 @@ interface BuilderSideProps {
   request: ExportRequestInput;
   userId: number;
   fileName: string;
+  /** Shown after the actions (the save form). */
+  children?: ReactNode;
 }
 
 /** The request as a sentence, problems, the actions, and the request as commands. */
-export function BuilderSide({ check, issues, actions, large, request, userId, fileName }: BuilderSideProps) {
+export function BuilderSide({ check, issues, actions, large, request, userId, fileName, children }: BuilderSideProps) {
   const { messages } = useSluice();
   const sentence = messages.requestSentence({ parts: check.description, formatter: check.formatter });
   const [notify, setNotify] = useState<NotifyChoice>({ email: false, attach: false });
@@ -47,6 +49,7 @@ export function BuilderSide({ check, issues, actions, large, request, userId, fi
           {messages.taskQueued({ id: actions.queued.id })}
         </p>
       ) : null}
+      {children}
       <CommandCopy request={request} userId={userId} fileName={fileName} />
     </aside>
   );

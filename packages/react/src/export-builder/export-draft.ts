@@ -43,6 +43,18 @@ export function draftFor(offered: OfferedExport, previous?: Draft): Draft {
   };
 }
 
+/** The draft of a stored request (a saved export's, a task's) whose export `offered` is. */
+export function draftOf(request: ExportRequestInput, offered: OfferedExport): Draft {
+  return {
+    ...draftFor(offered),
+    filters: request.filters ?? {},
+    aggregators: request.aggregators ?? {},
+    scopes: request.scopes ?? [],
+    formatter: { alias: request.formatter.alias, params: request.formatter.params ?? {} },
+    ...(request.columns ? { columns: request.columns } : {}),
+  };
+}
+
 /**
  * The formatter's schema with `pivot.rows`/`pivot.columns` offered as a choice among the ticked
  * aggregators (the API accepts only those), or without `pivot` when nothing is aggregated.

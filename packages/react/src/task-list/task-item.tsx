@@ -15,7 +15,15 @@ function formatterOf(task: ExportTask): string | undefined {
 }
 
 /** One task: what it is, live progress and speed, its error in words, and what can be done with it. */
-export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChanged: () => void }) {
+export function TaskItem({
+  initial,
+  onChanged,
+  onOpenInBuilder,
+}: {
+  initial: ExportTask;
+  onChanged: () => void;
+  onOpenInBuilder?: (task: ExportTask) => void;
+}) {
   const { messages, format } = useSluice();
   const { task, rowsPerSecond } = useLiveTask(initial);
   const done = shareDone(task);
@@ -28,6 +36,7 @@ export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChange
           <strong>{messages.taskTitle({ id: task.id, export: task.export })}</strong>{' '}
           <span className="sluice-muted sluice-small">
             {messages.taskSummary({ formatter: formatterOf(task) ?? messages.missingValue, createdAt: format.dateTime(task.createdAt) })}
+            {task.savedExportId === null ? null : `, ${messages.fromSavedExport({ id: task.savedExportId })}`}
           </span>
         </span>
         <span className={`sluice-badge sluice-badge--${task.status}`}>{messages.taskStatus[status]}</span>
@@ -45,7 +54,7 @@ export function TaskItem({ initial, onChanged }: { initial: ExportTask; onChange
         </p>
       ) : null}
       <TaskDeliveries deliveries={task.deliveries} />
-      <TaskActions task={task} onChanged={onChanged} />
+      <TaskActions task={task} onChanged={onChanged} onOpenInBuilder={onOpenInBuilder} />
     </li>
   );
 }
@@ -102,7 +111,7 @@ function TaskFacts({ task, done, rowsPerSecond }: { task: ExportTask; done: numb
   );
 }
 
-function TaskActions({ task, onChanged }: { task: ExportTask; onChanged: () => void }) {
+function TaskActions({ task, onChanged, onOpenInBuilder }: { task: ExportTask; onChanged: () => void; onOpenInBuilder?: (task: ExportTask) => void }) {
   const { client, messages, format } = useSluice();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -137,6 +146,14 @@ function TaskActions({ task, onChanged }: { task: ExportTask; onChanged: () => v
         {task.status === 'failed' || task.status === 'cancelled' ? (
           <button type="button" className="sluice-button" disabled={busy} onClick={() => void act(client.retryTask)}>
             {messages.retry}
+          </button>
+        ) : null}
+        <button type="button" className="sluice-button" disabled={busy} onClick={() => void act(client.rerunTask)}>
+          {messages.rerun}
+        </button>
+        {onOpenInBuilder ? (
+          <button type="button" className="sluice-button" onClick={() => onOpenInBuilder(task)}>
+            {messages.openInBuilder}
           </button>
         ) : null}
       </div>

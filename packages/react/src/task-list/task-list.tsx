@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../error-notice.tsx';
+import type { ExportTask } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { useResource } from '../use-resource.ts';
 import { TaskItem } from './task-item.tsx';
@@ -8,11 +9,14 @@ import { TaskItem } from './task-item.tsx';
 export interface TaskListProps {
   /** Tasks per page; default 20. */
   pageSize?: number;
+  /** "Open in builder" on each task: e.g. go to the builder with its request. Without it, no such button. */
+  onOpenInBuilder?: (task: ExportTask) => void;
 }
 
 /**
  * The user's export tasks, newest first. Queued and running ones follow their progress live (rows,
- * rows per second, ETA) until they end; each can be cancelled, retried or downloaded as it allows.
+ * rows per second, ETA) until they end; each can be cancelled, retried or downloaded as it allows,
+ * re-run (a new task of the same request) or opened in the builder.
  *
  * @example
  * ```tsx
@@ -20,7 +24,7 @@ export interface TaskListProps {
  * <TaskList pageSize={10} />
  * ```
  */
-export function TaskList({ pageSize = 20 }: TaskListProps) {
+export function TaskList({ pageSize = 20, onOpenInBuilder }: TaskListProps) {
   const { client, messages } = useSluice();
   const [after, setAfter] = useState<string | null>(null);
   const tasks = useResource(`${pageSize}:${after}`, (signal) => client.tasks({ limit: pageSize, after }, { signal }));
@@ -31,7 +35,7 @@ export function TaskList({ pageSize = 20 }: TaskListProps) {
       <ul className="sluice-tasks" aria-label={messages.tasksLabel} aria-busy={tasks.loading}>
         {/* A new version of a task (after cancel or retry) is a new item: its live state starts over. */}
         {page?.items.map((task) => (
-          <TaskItem key={`${task.id}:${task.updatedAt}`} initial={task} onChanged={tasks.reload} />
+          <TaskItem key={`${task.id}:${task.updatedAt}`} initial={task} onChanged={tasks.reload} onOpenInBuilder={onOpenInBuilder} />
         ))}
       </ul>
       {page?.items.length === 0 ? <p className="sluice-muted">{messages.noTasks}</p> : null}

@@ -8,6 +8,7 @@ import { Migration20261130003117_export_task_owner as Mariadb_ExportTaskOwner } 
 import { Migration20261130011732_export_task_crashes as Mariadb_ExportTaskCrashes } from './mariadb/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261130053249_export_task_unread_columns as Mariadb_ExportTaskUnreadColumns } from './mariadb/Migration20261130053249_export_task_unread_columns.ts';
 import { Migration20261130093154_export_task_total_estimate as Mariadb_ExportTaskTotalEstimate } from './mariadb/Migration20261130093154_export_task_total_estimate.ts';
+import { Migration20261207162755_saved_exports as Mariadb_SavedExports } from './mariadb/Migration20261207162755_saved_exports.ts';
 import { Migration20261207163141_export_deliveries as Mariadb_ExportDeliveries } from './mariadb/Migration20261207163141_export_deliveries.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
@@ -17,6 +18,7 @@ import { Migration20261130003117_export_task_owner as Postgresql_ExportTaskOwner
 import { Migration20261130011732_export_task_crashes as Postgresql_ExportTaskCrashes } from './postgresql/Migration20261130011732_export_task_crashes.ts';
 import { Migration20261130053248_export_task_unread_columns as Postgresql_ExportTaskUnreadColumns } from './postgresql/Migration20261130053248_export_task_unread_columns.ts';
 import { Migration20261130093153_export_task_total_estimate as Postgresql_ExportTaskTotalEstimate } from './postgresql/Migration20261130093153_export_task_total_estimate.ts';
+import { Migration20261207162754_saved_exports as Postgresql_SavedExports } from './postgresql/Migration20261207162754_saved_exports.ts';
 import { Migration20261207163141_export_deliveries as Postgresql_ExportDeliveries } from './postgresql/Migration20261207163141_export_deliveries.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
@@ -26,6 +28,7 @@ import { Migration20261130003116_export_task_owner as Sqlite_ExportTaskOwner } f
 import { Migration20261130011731_export_task_crashes as Sqlite_ExportTaskCrashes } from './sqlite/Migration20261130011731_export_task_crashes.ts';
 import { Migration20261130053248_export_task_unread_columns as Sqlite_ExportTaskUnreadColumns } from './sqlite/Migration20261130053248_export_task_unread_columns.ts';
 import { Migration20261130093153_export_task_total_estimate as Sqlite_ExportTaskTotalEstimate } from './sqlite/Migration20261130093153_export_task_total_estimate.ts';
+import { Migration20261207162754_saved_exports as Sqlite_SavedExports } from './sqlite/Migration20261207162754_saved_exports.ts';
 import { Migration20261207163140_export_deliveries as Sqlite_ExportDeliveries } from './sqlite/Migration20261207163140_export_deliveries.ts';
 
 const byDialect: Record<DialectName, MigrationObject[]> = {
@@ -38,6 +41,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011731_export_task_crashes', class: Sqlite_ExportTaskCrashes },
     { name: 'Migration20261130053248_export_task_unread_columns', class: Sqlite_ExportTaskUnreadColumns },
     { name: 'Migration20261130093153_export_task_total_estimate', class: Sqlite_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162754_saved_exports', class: Sqlite_SavedExports },
     { name: 'Migration20261207163140_export_deliveries', class: Sqlite_ExportDeliveries },
   ],
   postgresql: [
@@ -49,6 +53,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011732_export_task_crashes', class: Postgresql_ExportTaskCrashes },
     { name: 'Migration20261130053248_export_task_unread_columns', class: Postgresql_ExportTaskUnreadColumns },
     { name: 'Migration20261130093153_export_task_total_estimate', class: Postgresql_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162754_saved_exports', class: Postgresql_SavedExports },
     { name: 'Migration20261207163141_export_deliveries', class: Postgresql_ExportDeliveries },
   ],
   mariadb: [
@@ -60,6 +65,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261130011732_export_task_crashes', class: Mariadb_ExportTaskCrashes },
     { name: 'Migration20261130053249_export_task_unread_columns', class: Mariadb_ExportTaskUnreadColumns },
     { name: 'Migration20261130093154_export_task_total_estimate', class: Mariadb_ExportTaskTotalEstimate },
+    { name: 'Migration20261207162755_saved_exports', class: Mariadb_SavedExports },
     { name: 'Migration20261207163141_export_deliveries', class: Mariadb_ExportDeliveries },
   ],
 };

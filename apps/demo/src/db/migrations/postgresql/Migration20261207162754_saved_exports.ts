@@ -1,0 +1,21 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261207162754_saved_exports extends Migration {
+
+  override name = 'Migration20261207162754_saved_exports';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create table "saved_export" ("id" serial primary key, "name" varchar(200) not null, "description" text null, "owner_id" int not null, "owner_name" varchar(100) not null, "request" json not null, "shared_roles" json not null, "shared_scopes" json not null, "shared" boolean not null default false, "version" int not null default 1, "created_at" timestamptz(3) not null, "updated_at" timestamptz(3) not null);`);
+    this.addSql(`create index "saved_export_owner_id_index" on "saved_export" ("owner_id");`);
+    this.addSql(`create index "saved_export_shared_index" on "saved_export" ("shared");`);
+
+    this.addSql(`alter table "export_task" add "saved_export_id" int null;`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop table if exists "saved_export" cascade;`);
+
+    this.addSql(`alter table "export_task" drop column "saved_export_id";`);
+  }
+
+}
