@@ -3,9 +3,9 @@ import { describeEachDialect } from '@sluice/test-utils';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { SmtpMailer } from '../src/index.ts';
+import { SmtpMailer, untranslated } from '../src/index.ts';
 import { aliceWithEmail, createDeliveryFixture, type DeliveryFixture, downloadUrl, later } from './delivery-fixture.ts';
-import { alice, listRequest } from './task-fixture.ts';
+import { alice, countRequest, listRequest, taskRegistry } from './task-fixture.ts';
 
 /** A real SMTP server on 127.0.0.1 (plain text, no authentication) that parses every message it takes. */
 async function startSmtp(port = 0) {
@@ -63,6 +63,24 @@ describeEachDialect('e-mail deliveries', (dialect) => {
     expect(mail.text).toContain(downloadUrl(task.id));
     expect(mail.attachments).toEqual([]);
     expect(await f.deliveriesOf(task.id)).toMatchObject([{ kind: 'email', target: 'alice@example.com', status: 'sent', attempts: 1 }]);
+  });
+
+  it('writes the e-mail in the language of the task, as its file', async () => {
+    const french: Record<string, string> = {
+      'Count books': 'Compter les livres',
+      'Export ready: {{title}}': 'Export prêt : {{title}}',
+      'Your export "{{title}}" is ready: {{rows}} rows in {{file}} ({{size}}).':
+        'Votre export « {{title}} » est prêt : {{rows}} lignes dans {{file}} ({{size}}).',
+    };
+    const registry = taskRegistry({
+      locales: ['en', 'fr'],
+      translator: (text, locale, values) => untranslated((locale === 'fr' && french[text]) || text, locale, values),
+    });
+    await f.succeeded([{ kind: 'email' }], policy, { ...countRequest, locale: 'fr' });
+    await f.worker({ mailer, registry }).deliverDue();
+    const [mail] = smtp.received as [ParsedMail];
+    expect(mail.subject).toBe('Export prêt : Compter les livres');
+    expect(mail.text).toMatch(/^Votre export « Compter les livres » est prêt : \d+ lignes dans /);
   });
 
   it('attaches the file when asked, byte for byte', async () => {

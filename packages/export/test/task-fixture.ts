@@ -16,6 +16,7 @@ import {
   type ExportDefinition,
   ExportDelivery,
   ExportRegistry,
+  type ExportRegistryOptions,
   ExportTask,
   type ExportTaskConfig,
   ExportTaskOwner,
@@ -92,8 +93,8 @@ export const bookLibraryAggregator: AggregatorDefinition<Record<string, never>> 
 };
 
 /** The registry of the task tests: a list with a row key and a tabular export. */
-export function taskRegistry(): ExportRegistry {
-  const registry = new ExportRegistry().registerExport(listBooks).registerExport(countBooks).registerAggregator(bookLibraryAggregator);
+export function taskRegistry(options: ExportRegistryOptions = {}): ExportRegistry {
+  const registry = new ExportRegistry(options).registerExport(listBooks).registerExport(countBooks).registerAggregator(bookLibraryAggregator);
   for (const formatter of [csvFormatter, csvListFormatter, xlsxFormatter]) registry.registerFormatter(formatter as never);
   return registry;
 }

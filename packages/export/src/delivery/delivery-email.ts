@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { type Translate, translateFor, untranslated } from '../elements/translation.ts';
 import type { ExportTask } from '../tasks/export-task-entity.ts';
 import type { MailMessage } from './mailer.ts';
 
@@ -14,6 +15,9 @@ export interface TaskEmailInput {
   attachLimitBytes: number;
   /** Opens the task's file (called only when it is attached). */
   open(): Readable;
+  /** The reader's language (the task request's), for the texts, numbers and dates (default English). */
+  locale?: string;
+  t?: Translate;
 }
 
 /** A size as people read it: bytes, KB or MB (binary units, one decimal). */
@@ -29,24 +33,33 @@ function sizeText(bytes: number): string {
  */
 export function taskEmail(input: TaskEmailInput): MailMessage {
   const { task } = input;
+  const locale = input.locale ?? 'en';
+  const t = input.t ?? translateFor(untranslated, locale);
   const size = task.fileSize ?? 0;
   const attached = input.attach && size <= input.attachLimitBytes;
   const fileName = task.fileName ?? `export-${task.id}`;
+  const rows = new Intl.NumberFormat(locale).format(task.processedCount);
   const lines = [
-    `Your export "${input.title}" is ready: ${task.processedCount} rows in ${fileName} (${sizeText(size)}).`,
+    t('Your export "{{title}}" is ready: {{rows}} rows in {{file}} ({{size}}).', { title: input.title, rows, file: fileName, size: sizeText(size) }),
     '',
-    `Download it (sign in first): ${input.downloadUrl}`,
+    t('Download it (sign in first): {{url}}', { url: input.downloadUrl }),
   ];
-  if (attached) lines.push('', 'The file is attached to this e-mail.');
+  if (attached) lines.push('', t('The file is attached to this e-mail.'));
   else if (input.attach)
     lines.push(
       '',
-      `The file is not attached: it is ${sizeText(size)}, over the ${sizeText(input.attachLimitBytes)} limit for attachments. Use the link instead.`,
+      t('The file is not attached: it is {{size}}, over the {{limit}} limit for attachments. Use the link instead.', {
+        size: sizeText(size),
+        limit: sizeText(input.attachLimitBytes),
+      }),
     );
-  if (task.expiresAt) lines.push('', `The file can be downloaded until ${task.expiresAt.toISOString()}.`);
+  if (task.expiresAt) {
+    const until = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(task.expiresAt);
+    lines.push('', t('The file can be downloaded until {{until}} (UTC).', { until }));
+  }
   return {
     to: input.to,
-    subject: `Export ready: ${input.title}`,
+    subject: t('Export ready: {{title}}', { title: input.title }),
     text: `${lines.join('\n')}\n`,
     ...(attached ? { attachments: [{ filename: fileName, contentType: task.contentType ?? 'application/octet-stream', content: input.open() }] } : {}),
   };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { translateFor, untranslated } from '../elements/translation.ts';
 import type { ExportRegistry } from '../pipeline/export-registry.ts';
 import type { TaskStorage } from '../storage/task-storage.ts';
 import type { ExportTask } from '../tasks/export-task-entity.ts';
@@ -178,7 +179,10 @@ export class DeliveryWorker {
       return sendWebhook(config.webhook, delivery.target, payload, delivery.id);
     }
     if (!config.mailer) throw new DeliveryFailure('This server sends no e-mail (no SMTP server is configured)', { permanent: true });
-    const title = config.registry?.exportTitle(task.request.export) ?? task.request.export;
+    // In the language of whoever asked for the task (its request's locale), like its file.
+    const locale = config.registry?.localeFor(task.request.locale) ?? 'en';
+    const t = config.registry?.translate(locale) ?? translateFor(untranslated, locale);
+    const title = t(config.registry?.exportTitle(task.request.export) ?? task.request.export);
     const fileKey = task.fileKey as string;
     await config.mailer.send(
       taskEmail({
@@ -188,6 +192,8 @@ export class DeliveryWorker {
         downloadUrl,
         attach: delivery.attach,
         attachLimitBytes: config.attachLimitBytes,
+        locale,
+        t,
         open: () => config.storage.read(fileKey),
       }),
     );
