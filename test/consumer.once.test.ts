@@ -46,7 +46,7 @@ const appDependencies = [
 const servers = new Set<ChildProcess>();
 
 /** A server of the app's, run by plain Node from the app's directory; resolves once it prints its URL. */
-async function startServer(app: string, file: string, data: string): Promise<{ url: string; stop(): Promise<void> }> {
+async function startServer(app: string, file: string, data: string): Promise<{ url: string; log(): string; stop(): Promise<void> }> {
   await mkdir(data, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, [file], { cwd: app, env: { ...env, APP_DIR: data }, stdio: ['ignore', 'pipe', 'pipe'] });
   servers.add(child);
@@ -64,6 +64,8 @@ async function startServer(app: string, file: string, data: string): Promise<{ u
   });
   return {
     url,
+    /** Everything the server printed, for a failure's message. */
+    log: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
@@ -295,7 +297,13 @@ describe('the packed packages in an app of its own (SQLite)', () => {
       // As a task: the list follows it to succeeded; its file holds the rows the preview showed.
       await builder.getByRole('button', { name: 'Run as a background task' }).click();
       const task = page.locator('.sluice-task').first();
-      await task.locator('.sluice-badge--succeeded').waitFor();
+      await task
+        .locator('.sluice-badge--succeeded')
+        .waitFor()
+        .catch(async (error: unknown) => {
+          await screenshot(page, 'task-not-succeeded');
+          throw new Error(`${String(error)}\nserver output:\n${server?.log()}`);
+        });
       const [download] = await Promise.all([page.waitForEvent('download'), task.getByRole('link', { name: /Download/ }).click()]);
       expect(download.suggestedFilename()).toMatch(/^list_books-\d+-[\d-]+\.csv$/);
       const file = (await readFile(await download.path(), 'utf8')).trimEnd().split(/\r?\n/);

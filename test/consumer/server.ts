@@ -34,7 +34,8 @@ const loggedIn = (request: FastifyRequest) => {
   return session !== undefined && sessions.has(session);
 };
 
-const app = Fastify({ ...frameworkErrorOptions });
+// Errors are logged (a 500's cause shows in the test's failure message); the rest is quiet.
+const app = Fastify({ ...frameworkErrorOptions, logger: { level: 'error' } });
 app.setValidatorCompiler(validatorCompiler);
 app.setSerializerCompiler(serializerCompiler);
 registerSluiceErrors(app, { notFound: true });

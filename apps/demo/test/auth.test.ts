@@ -49,14 +49,14 @@ describeEachDialect('authentication', (dialect) => {
     expect((await t.request(await t.login('alice'), 'GET', '/api/me')).json()).toMatchObject({
       username: 'alice',
       roles: ['EXPORT', 'HISTORY', 'SYNC'],
-      may: { export: true, history: true, sync: true },
+      may: { export: true, history: true, sync: true, notify: false },
       scopes: [
         { id: 1, name: 'Brussels' },
         { id: 2, name: 'Antwerp' },
       ],
     });
     expect((await t.request(await t.login('bob'), 'GET', '/api/me')).json()).toMatchObject({
-      may: { export: false, history: false, sync: false },
+      may: { export: false, history: false, sync: false, notify: false },
       scopes: [{ id: 3 }],
     });
     expect((await t.request(await t.login('admin'), 'GET', '/api/me')).json().scopes).toHaveLength(4);

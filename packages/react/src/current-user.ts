@@ -12,6 +12,7 @@ export interface CurrentUser {
   id: number;
   username: string;
   roles: string[];
-  may: { export: boolean; history: boolean; sync: boolean };
+  /** `notify`: the server can e-mail this user when a task is ready (the builder then offers it). */
+  may: { export: boolean; history: boolean; sync: boolean; notify?: boolean };
   scopes: { id: string | number; name: string }[];
 }

@@ -86,7 +86,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(loginThrottlePlugin, { perAddress: 30, perAccount: 10, windowMs: 60_000, ...dependencies.loginThrottle });
   await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds, sessionCacheMs: dependencies.sessionCacheMs });
   await app.register(healthRoutes);
-  await app.register(meRoutes);
+  await app.register(meRoutes, { emailDeliveries: dependencies.exportTasks.config.deliveries.email === true });
   const routeOptions = { cursorSecret: dependencies.cursorSecret };
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);

@@ -37,6 +37,8 @@ export function ExportBuilderPage() {
         <ExportBuilder
           key={start ? key : 'new'}
           user={me}
+          save
+          notify={me.may.notify ?? false}
           start={start}
           onTaskQueued={() => navigate('/tasks')}
           // The URL names the saved export (a reload opens it) without remounting the builder being edited.

@@ -38,7 +38,8 @@ export function deliveryView(delivery: ExportDelivery): DeliveryView {
 /** The deliveries of `taskIds` (tasks the caller may see), by task, in the order they were asked for. */
 export async function deliveriesByTask(em: EntityManager, taskIds: readonly number[]): Promise<Map<number, DeliveryView[]>> {
   const byTask = new Map<number, DeliveryView[]>();
-  if (taskIds.length === 0) return byTask;
+  // An application that does not deliver need not register the entity (nor have its table).
+  if (taskIds.length === 0 || !em.getMetadata().getByClassName(ExportDelivery.meta.className, false)) return byTask;
   const deliveries = await em.find(ExportDelivery, { task: { $in: [...taskIds] } }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
   for (const delivery of deliveries) {
     const list = byTask.get(delivery.task.id) ?? [];

@@ -18,12 +18,14 @@ interface BuilderSideProps {
   request: ExportRequestInput;
   userId: number;
   fileName: string;
+  /** Offer "notify me by e-mail" with the task. */
+  notify: boolean;
   /** Shown after the actions (the save form). */
   children?: ReactNode;
 }
 
 /** The request as a sentence, problems, the actions, and the request as commands. */
-export function BuilderSide({ check, issues, actions, large, request, userId, fileName, children }: BuilderSideProps) {
+export function BuilderSide({ check, issues, actions, large, request, userId, fileName, notify: offerNotify, children }: BuilderSideProps) {
   const { messages } = useSluice();
   const sentence = messages.requestSentence({ parts: check.description, formatter: check.formatter });
   const [notify, setNotify] = useState<NotifyChoice>({ email: false, attach: false });
@@ -42,7 +44,7 @@ export function BuilderSide({ check, issues, actions, large, request, userId, fi
       {check.issues.length > 0 ? <p className="sluice-error sluice-small">{messages.fixMarkedFields}</p> : null}
       <ErrorNotice error={actions.error ?? check.error} />
       <ActionButtons actions={actions} large={large} deliveries={deliveriesOf(notify)} />
-      <NotifyOptions choice={notify} onChange={setNotify} />
+      {offerNotify ? <NotifyOptions choice={notify} onChange={setNotify} /> : null}
       {large ? <p className="sluice-muted sluice-small">{messages.largeResultHint}</p> : null}
       {actions.queued ? (
         <p className="sluice-muted sluice-small" role="status">

@@ -22,6 +22,10 @@ export interface ExportBuilderProps {
   start?: ExportBuilderStart;
   /** Called once the request is saved (created or updated). */
   onSaved?: (saved: SavedExport) => void;
+  /** Offer saving the request (the app mounts `savedExportRoutes`). */
+  save?: boolean;
+  /** Offer "notify me by e-mail" on tasks (the server delivers e-mail to this user: `may.notify`). */
+  notify?: boolean;
 }
 
 /** A request the builder starts from, and the saved export it is, if any. */
@@ -39,10 +43,11 @@ export interface ExportBuilderStart {
  *
  * @example
  * ```tsx
- * <ExportBuilder user={{ id: me.id, scopes: me.scopes }} onTaskQueued={() => navigate('/tasks')} />
+ * <ExportBuilder user={{ id: me.id, scopes: me.scopes }} save notify={me.may.notify} onTaskQueued={() => navigate('/tasks')} />
  * ```
  */
-export function ExportBuilder({ user, onTaskQueued, start, onSaved }: ExportBuilderProps) {
+export function ExportBuilder(props: ExportBuilderProps) {
+  const { start } = props;
   const { client, messages } = useSluice();
   const catalog = useResource('exports', (signal) => client.exports({ signal }));
   const [chosen, setChosen] = useState<Draft | null>(null);
@@ -54,9 +59,7 @@ export function ExportBuilder({ user, onTaskQueued, start, onSaved }: ExportBuil
   if (catalog.error) return <ErrorNotice error={catalog.error} />;
   if (catalog.data?.length === 0) return <p className="sluice-muted">{messages.noExports}</p>;
   if (!draft || !offered) return <section className="sluice-builder" aria-busy="true" />;
-  return (
-    <Builder exports={exports} offered={offered} draft={draft} onDraft={setChosen} user={user} onTaskQueued={onTaskQueued} start={start} onSaved={onSaved} />
-  );
+  return <Builder {...props} exports={exports} offered={offered} draft={draft} onDraft={setChosen} />;
 }
 
 interface BuilderProps extends ExportBuilderProps {
@@ -66,7 +69,7 @@ interface BuilderProps extends ExportBuilderProps {
   onDraft(draft: Draft): void;
 }
 
-function Builder({ exports, offered, draft, onDraft, user, onTaskQueued, start, onSaved }: BuilderProps) {
+function Builder({ exports, offered, draft, onDraft, user, onTaskQueued, start, onSaved, save, notify }: BuilderProps) {
   const request = toRequest(draft);
   const [saved, setSaved] = useState<SavedExport | null>(start?.saved ?? null);
   const check = useExportCheck(request);
@@ -90,16 +93,19 @@ function Builder({ exports, offered, draft, onDraft, user, onTaskQueued, start, 
           request={request}
           userId={user.id}
           fileName={`${draft.export}.${extension}`}
+          notify={notify ?? false}
         >
-          <SaveForm
-            request={request}
-            saved={saved}
-            user={user}
-            onSaved={(result) => {
-              setSaved(result);
-              onSaved?.(result);
-            }}
-          />
+          {save ? (
+            <SaveForm
+              request={request}
+              saved={saved}
+              user={user}
+              onSaved={(result) => {
+                setSaved(result);
+                onSaved?.(result);
+              }}
+            />
+          ) : null}
         </BuilderSide>
       </div>
       {actions.shown ? <PreviewPanel shown={actions.shown} current={current} title={offered.title} /> : null}
