@@ -64,6 +64,9 @@ describeEachDialect('exports in the reader’s language', (dialect) => {
     expect(created.statusCode, created.body).toBe(202);
     const id = created.json().id;
     expect(created.json().request.locale).toBe('fr');
+    expect(created.json()).toMatchObject({ title: 'Liste des activités', formatter: 'CSV (list)' });
+    // Each reader reads a task in their own language.
+    expect((await send('GET', `/api/export-tasks/${created.json().id}`, 'nl')).json()).toMatchObject({ title: 'Lijst van activiteiten' });
     for (let i = 0; i < 400 && ['queued', 'running'].includes((await send('GET', `/api/export-tasks/${id}`, undefined)).json().status); i++)
       await new Promise((wake) => setTimeout(wake, 25));
     const file = await send('GET', `/api/export-tasks/${id}/download`, 'en');

@@ -71,6 +71,8 @@ export const frenchMessages: SluiceMessages = {
   tasksLabel: "Tâches d'export",
   taskTitle: ({ id, export: name }) => `n° ${id} ${name}`,
   taskSummary: ({ formatter, createdAt }) => `en ${formatter}, créée le ${createdAt}`,
+  taskFor: ({ owner }) => `pour ${owner}`,
+  taskRemark: ({ remark }) => remark,
   taskStatus: { queued: 'en file', running: 'en cours', succeeded: 'terminée', failed: 'échouée', cancelled: 'annulée', cancelling: 'annulation…' },
   taskProgressLabel: ({ id }) => `Progression de la tâche ${id}`,
   taskAnnouncement: ({ id, status, percent }) => `Tâche ${id} ${status}, ${percent}`,

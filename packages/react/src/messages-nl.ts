@@ -71,6 +71,8 @@ export const dutchMessages: SluiceMessages = {
   tasksLabel: 'Exporttaken',
   taskTitle: ({ id, export: name }) => `nr. ${id} ${name}`,
   taskSummary: ({ formatter, createdAt }) => `als ${formatter}, aangemaakt ${createdAt}`,
+  taskFor: ({ owner }) => `voor ${owner}`,
+  taskRemark: ({ remark }) => remark,
   taskStatus: { queued: 'in wachtrij', running: 'bezig', succeeded: 'voltooid', failed: 'mislukt', cancelled: 'geannuleerd', cancelling: 'annuleren…' },
   taskProgressLabel: ({ id }) => `Voortgang van taak ${id}`,
   taskAnnouncement: ({ id, status, percent }) => `Taak ${id} ${status}, ${percent}`,

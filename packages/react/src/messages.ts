@@ -62,6 +62,10 @@ export interface SluiceMessages {
   tasksLabel: string;
   taskTitle(values: { id: number; export: string }): string;
   taskSummary(values: { formatter: string; createdAt: string }): string;
+  /** Whose task it is: its rows are what that user may see. */
+  taskFor(values: { owner: string }): string;
+  /** The asker's note on the task, shown in quotes. */
+  taskRemark(values: { remark: string }): string;
   taskStatus: Record<ExportTaskStatus | 'cancelling', string>;
   taskProgressLabel(values: { id: number }): string;
   /** Read out by screen readers when a task's status or tenth of progress changes. */
@@ -194,6 +198,8 @@ export const defaultMessages: SluiceMessages = {
   tasksLabel: 'Export tasks',
   taskTitle: ({ id, export: name }) => `#${id} ${name}`,
   taskSummary: ({ formatter, createdAt }) => `as ${formatter}, created ${createdAt}`,
+  taskFor: ({ owner }) => `for ${owner}`,
+  taskRemark: ({ remark }) => remark,
   taskStatus: { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', cancelling: 'cancelling' },
   taskProgressLabel: ({ id }) => `Task ${id} progress`,
   taskAnnouncement: ({ id, status, percent }) => `Task ${id} ${status}, ${percent}`,

@@ -49,10 +49,12 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
   const routes = sluiceRouteScope(app);
   const tags = ['export tasks'];
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 429: errorBody };
-  const viewOf = async (task: ExportTask, user: ExportUser) => (await service.views([task], user))[0] as ExportTaskView;
+  // In the reader's language (Accept-Language), as the rest of the export routes answer.
+  const viewOf = async (task: ExportTask, user: ExportUser, request: FastifyRequest) =>
+    (await service.views([task], user, request.headers['accept-language']))[0] as ExportTaskView;
   const view = async (request: FastifyRequest, id: number) => {
     const user = await callerOf(options, request);
-    return viewOf(await service.get(id, user), user);
+    return viewOf(await service.get(id, user), user, request);
   };
 
   routes.post(
@@ -79,7 +81,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       return reply
         .code(202)
         .header('location', `${app.prefix}/${task.id}`)
-        .send(await viewOf(task, user));
+        .send(await viewOf(task, user, request));
     },
   );
 
@@ -99,7 +101,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
       // Newest first unless the caller orders otherwise.
       pager.orderBy ??= [{ name: 'createdAt', direction: 'desc' }];
       const page = await service.listQuery(user, { cursorSecret: options.cursorSecret }).paginate(pager);
-      return { ...page, items: await service.views(page.items, user) };
+      return { ...page, items: await service.views(page.items, user, request.headers['accept-language']) };
     },
   );
 
@@ -141,7 +143,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     { schema: { summary: 'Cancel a queued or running task', tags, params: idParams, response: { 200: exportTaskViewSchema, ...errors } } },
     async (request) => {
       const user = await callerOf(options, request);
-      return viewOf(await service.cancel(request.params.id, user), user);
+      return viewOf(await service.cancel(request.params.id, user), user, request);
     },
   );
 
@@ -150,7 +152,7 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     { schema: { summary: 'Queue a failed or cancelled task again', tags, params: idParams, response: { 202: exportTaskViewSchema, ...errors } } },
     async (request, reply) => {
       const user = await callerOf(options, request);
-      return reply.code(202).send(await viewOf(await service.retry(request.params.id, user), user));
+      return reply.code(202).send(await viewOf(await service.retry(request.params.id, user), user, request));
     },
   );
 
@@ -167,7 +169,10 @@ export async function exportTaskRoutes(app: FastifyInstance, options: ExportTask
     async (request, reply) => {
       const user = await callerOf(options, request);
       const task = await service.rerun(request.params.id, user);
-      return reply.code(202).header('location', `${app.prefix}/${task.id}`).send(service.view(task, user));
+      return reply
+        .code(202)
+        .header('location', `${app.prefix}/${task.id}`)
+        .send(service.view(task, user, { locale: request.headers['accept-language'] }));
     },
   );
 }

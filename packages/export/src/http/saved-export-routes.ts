@@ -133,7 +133,7 @@ export async function savedExportRoutes(app: FastifyInstance, options: SavedExpo
     async (request, reply) => {
       const user = await callerOf(options, request);
       const task = await service.run(request.params.id, user);
-      return reply.code(202).send(tasks.view(task, user));
+      return reply.code(202).send(tasks.view(task, user, { locale: request.headers['accept-language'] }));
     },
   );
 }

@@ -148,6 +148,30 @@ export class ExportRegistry {
     return this.#add(this.#formatters, 'formatter', definition as FormatterDefinition);
   }
 
+  /**
+   * A stored request in words, in `locale`: the export's title, one sentence per element, the
+   * formatter's title; what a task list shows instead of aliases. Elements are looked up, not checked
+   * (roles are the runner's business): one no longer registered, or whose parameters no longer parse,
+   * is shown by its alias.
+   */
+  summaryOf(request: ExportRequest, locale?: string): { title: string; description: string[]; formatter: string } {
+    const t = this.translate(this.localeFor(locale ?? request.locale));
+    const sentence = (element: { params: z.ZodType; describe(params: unknown, t: Translate): string } | undefined, value: unknown, alias: string) => {
+      const parsed = element?.params.safeParse(value ?? {});
+      return element && parsed?.success ? element.describe(parsed.data, t) : alias;
+    };
+    const definition = this.#exports.get(request.export);
+    return {
+      title: definition ? t(definition.title) : request.export,
+      description: [
+        sentence(definition as never, {}, request.export),
+        ...Object.entries(request.filters ?? {}).map(([alias, value]) => sentence(this.#filters.get(alias) as never, value, alias)),
+        ...Object.entries(request.aggregators ?? {}).map(([alias, value]) => sentence(this.#aggregators.get(alias) as never, value, alias)),
+      ],
+      formatter: t(this.#formatters.get(request.formatter.alias)?.title ?? request.formatter.alias),
+    };
+  }
+
   /** The title of export `alias` (what e-mails and pages call it), if it is registered. */
   exportTitle(alias: string): string | undefined {
     return this.#exports.get(alias)?.title;

@@ -181,20 +181,24 @@ export class ExportTaskService {
     };
   }
 
-  /** What `viewer` may see of `tasks` (which they may see: from `get` or `listQuery`), with their deliveries. */
-  async views(tasks: readonly ExportTask[], viewer: ExportUser): Promise<ExportTaskView[]> {
+  /**
+   * What `viewer` may see of `tasks` (which they may see: from `get` or `listQuery`), with their
+   * deliveries, in `locale` (an `Accept-Language`; default: each task's own language).
+   */
+  async views(tasks: readonly ExportTask[], viewer: ExportUser, locale?: string): Promise<ExportTaskView[]> {
     const deliveries = await deliveriesByTask(
       this.config.em.fork(),
       tasks.map((task) => task.id),
     );
-    return tasks.map((task) => this.view(task, viewer, deliveries.get(task.id)));
+    return tasks.map((task) => this.view(task, viewer, { deliveries: deliveries.get(task.id), locale }));
   }
 
-  /** What `viewer` may see of `task`, given its `deliveries` (see {@link views}, which loads them). */
-  view(task: ExportTask, viewer: ExportUser, deliveries: DeliveryView[] = []): ExportTaskView {
+  /** What `viewer` may see of `task`, given its `deliveries` (see {@link views}, which loads them), in `locale`. */
+  view(task: ExportTask, viewer: ExportUser, options: { deliveries?: DeliveryView[]; locale?: string } = {}): ExportTaskView {
     return {
       id: task.id,
       export: task.request.export,
+      ...this.config.registry.summaryOf(task.request, options.locale),
       status: task.status,
       remark: task.remark ?? null,
       request: task.request,
@@ -202,7 +206,7 @@ export class ExportTaskService {
       totalCount: task.totalCount ?? null,
       totalIsEstimate: task.totalIsEstimate,
       processedCount: task.processedCount,
-      peakMemoryBytes: task.peakMemoryBytes ?? null,
+      peakMemoryBytes: viewer.isAdmin ? (task.peakMemoryBytes ?? null) : null,
       cancelRequested: task.cancelRequestedAt !== null && task.cancelRequestedAt !== undefined,
       attempts: task.attempts,
       maxAttempts: task.maxAttempts,
@@ -227,7 +231,7 @@ export class ExportTaskService {
       updatedAt: task.updatedAt.toISOString(),
       createdBy: task.createdBy,
       updatedBy: task.updatedBy,
-      deliveries,
+      deliveries: options.deliveries ?? [],
       savedExportId: task.savedExportId ?? null,
     };
   }

@@ -11,6 +11,10 @@ import { exportTaskStatuses } from './export-task-entity.ts';
 export const exportTaskViewSchema = z.object({
   id: z.number().int(),
   export: z.string(),
+  /** The request in words, in the reader's language: the export's title, its sentences, the format's title. */
+  title: z.string(),
+  description: z.array(z.string()),
+  formatter: z.string(),
   status: z.enum(exportTaskStatuses),
   remark: z.string().nullable(),
   request: z.unknown(),
@@ -19,6 +23,7 @@ export const exportTaskViewSchema = z.object({
   /** `totalCount` is PostgreSQL's planner estimate of a big list, until the task succeeds. */
   totalIsEstimate: z.boolean(),
   processedCount: z.number().int(),
+  /** Shown to admins only (an operator's figure, not a reader's). */
   peakMemoryBytes: z.number().nullable(),
   cancelRequested: z.boolean(),
   attempts: z.number().int(),

@@ -10,10 +10,6 @@ function shareDone(task: ExportTask): number {
   return task.status === 'succeeded' ? 1 : 0;
 }
 
-function formatterOf(task: ExportTask): string | undefined {
-  return (task.request as { formatter?: { alias?: string } } | null)?.formatter?.alias;
-}
-
 /** One task: what it is, live progress and speed, its error in words, and what can be done with it. */
 export function TaskItem({
   initial,
@@ -33,14 +29,16 @@ export function TaskItem({
     <li className={`sluice-task sluice-task--${task.status}`} data-task-id={task.id}>
       <div className="sluice-task-head">
         <span>
-          <strong>{messages.taskTitle({ id: task.id, export: task.export })}</strong>{' '}
+          <strong>{messages.taskTitle({ id: task.id, export: task.title })}</strong>{' '}
           <span className="sluice-muted sluice-small">
-            {messages.taskSummary({ formatter: formatterOf(task) ?? messages.missingValue, createdAt: format.dateTime(task.createdAt) })}
+            {messages.taskSummary({ formatter: task.formatter, createdAt: format.dateTime(task.createdAt) })},{' '}
+            {messages.taskFor({ owner: task.owner.username })}
             {task.savedExportId === null ? null : `, ${messages.fromSavedExport({ id: task.savedExportId })}`}
           </span>
         </span>
         <span className={`sluice-badge sluice-badge--${task.status}`}>{messages.taskStatus[status]}</span>
       </div>
+      <TaskWords task={task} />
       <progress className="sluice-progress" max={100} value={percent} aria-label={messages.taskProgressLabel({ id: task.id })} />
       {/* Announced at each tenth and status change: every row count would drown a screen reader. */}
       <span className="sluice-visually-hidden" role="status">
@@ -56,6 +54,19 @@ export function TaskItem({
       <TaskDeliveries deliveries={task.deliveries} />
       <TaskActions task={task} onChanged={onChanged} onOpenInBuilder={onOpenInBuilder} />
     </li>
+  );
+}
+
+/** What the task exports, in the server's words (its sentences past the title), and the asker's remark. */
+function TaskWords({ task }: { task: ExportTask }) {
+  const { messages } = useSluice();
+  const sentences = task.description.filter((line, index) => index > 0 || line !== task.title);
+  if (sentences.length === 0 && !task.remark) return null;
+  return (
+    <p className="sluice-task-words sluice-small">
+      {sentences.join(' · ')}
+      {task.remark ? <q className="sluice-task-remark">{messages.taskRemark({ remark: task.remark })}</q> : null}
+    </p>
   );
 }
 
@@ -105,7 +116,8 @@ function TaskFacts({ task, done, rowsPerSecond }: { task: ExportTask; done: numb
         </>
       ) : null}
       {took === null ? null : <span>{messages.took({ duration: format.duration(took) })}</span>}
-      <span>{messages.peakMemory({ size: task.peakMemoryBytes === null ? none : format.bytes(task.peakMemoryBytes) })}</span>
+      {/* An operator's figure: the server sends it to admins only. */}
+      {task.peakMemoryBytes === null ? null : <span>{messages.peakMemory({ size: format.bytes(task.peakMemoryBytes) })}</span>}
       <span>{messages.attempt({ attempt: task.attempts, max: task.maxAttempts })}</span>
     </div>
   );
