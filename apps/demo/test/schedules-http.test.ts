@@ -21,7 +21,8 @@ describeEachDialect('export schedules API', (dialect) => {
   });
   afterAll(() => t.close());
 
-  const save = async (body: Record<string, unknown> = {}) => (await t.request(alice, 'POST', '/api/saved-exports', { name: 'Daily', request: listPeople, ...body })).json();
+  const save = async (body: Record<string, unknown> = {}) =>
+    (await t.request(alice, 'POST', '/api/saved-exports', { name: 'Daily', request: listPeople, ...body })).json();
   const schedule = (token: string | null, id: number | string, method = 'GET', body?: unknown) =>
     t.request(token, method, `/api/saved-exports/${id}/schedule`, body);
 

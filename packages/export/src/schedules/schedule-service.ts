@@ -69,7 +69,11 @@ export class ScheduleService {
     };
     const em = this.#em;
     // One statement: two concurrent first settings do not both insert.
-    await em.upsert(ExportSchedule, { savedExportId: id, ...fields, createdAt: new Date() }, { onConflictFields: ['savedExportId'], onConflictExcludeFields: ['createdAt'] });
+    await em.upsert(
+      ExportSchedule,
+      { savedExportId: id, ...fields, createdAt: new Date() },
+      { onConflictFields: ['savedExportId'], onConflictExcludeFields: ['createdAt'] },
+    );
     return this.get(id, user);
   }
 
