@@ -376,7 +376,11 @@ describeEachDialect('web UI in Chromium', (dialect) => {
 
   it('schedules a saved export weekly for two recipients, shows the next run, and after it the runs and the e-mails', async () => {
     const token = await t.login('alice');
-    const created = await t.request(token, 'POST', '/api/saved-exports', { name: 'Weekly people', request: { export: 'count_people', formatter: { alias: 'csv' } }, sharedRoles: ['EXPORT'] });
+    const created = await t.request(token, 'POST', '/api/saved-exports', {
+      name: 'Weekly people',
+      request: { export: 'count_people', formatter: { alias: 'csv' } },
+      sharedRoles: ['EXPORT'],
+    });
     const saved = created.json() as { id: number };
     await logIn(page, base, 'alice');
     await page.getByRole('link', { name: 'Saved exports' }).click();

@@ -14,6 +14,12 @@ export interface ScheduleEditorProps {
   userId: number;
 }
 
+/** `iso` as a day and time in `timeZone`, with the zone's name: the schedule's own clock, whatever the browser's. */
+function zonedTime(locale: string, iso: string, timeZone: string): string {
+  const text = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return `${text} (${timeZone})`;
+}
+
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const zones = () => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
 
@@ -59,7 +65,7 @@ interface ScheduleFieldsProps extends ScheduleEditorProps {
 }
 
 function ScheduleFields({ savedExportId, schedule, users, userId, onSaved }: ScheduleFieldsProps) {
-  const { client, messages, format } = useSluice();
+  const { client, messages, locale } = useSluice();
   const [form, setForm] = useState<ScheduleForm>(() => formOf(schedule?.cron ?? '0 7 * * 1'));
   const [timeZone, setTimeZone] = useState(schedule?.timeZone ?? browserZone());
   const [recipients, setRecipients] = useState<number[]>(schedule?.recipients ?? [userId]);
@@ -93,7 +99,7 @@ function ScheduleFields({ savedExportId, schedule, users, userId, onSaved }: Sch
     >
       <strong>{messages.scheduleLegend}</strong>
       <p className="sluice-muted sluice-small" role="status">
-        {schedule?.nextRunAt ? messages.scheduleNextRun({ at: format.dateTime(schedule.nextRunAt) }) : messages.scheduleNoNextRun}
+        {schedule?.nextRunAt ? messages.scheduleNextRun({ at: zonedTime(locale, schedule.nextRunAt, schedule.timeZone) }) : messages.scheduleNoNextRun}
       </p>
       <div className="sluice-schedule-row">
         <label className="sluice-field">
@@ -193,11 +199,11 @@ function ScheduleFields({ savedExportId, schedule, users, userId, onSaved }: Sch
 }
 
 function ScheduleRuns({ savedExportId, schedule, users }: { savedExportId: number; schedule: ExportScheduleView; users: RecipientUser[] }) {
-  const { client, messages, format } = useSluice();
+  const { client, messages, locale } = useSluice();
   const runs = useResource(`schedule-runs:${savedExportId}:${schedule.lastRunAt}`, (signal) => client.scheduleRuns(savedExportId, { signal }));
   const name = (id: number) => users.find((user) => user.id === id)?.username ?? `#${id}`;
   const line = (run: ScheduleRunView) => {
-    const values = { at: format.dateTime(run.dueAt), recipient: name(run.recipientId) };
+    const values = { at: zonedTime(locale, run.dueAt, schedule.timeZone), recipient: name(run.recipientId) };
     if (run.status === 'started') return messages.scheduleRunStarted({ ...values, taskId: run.taskId ?? 0 });
     if (run.status === 'skipped') return messages.scheduleRunSkipped({ ...values, reason: run.reason?.message ?? '' });
     return messages.scheduleRunPending(values);
