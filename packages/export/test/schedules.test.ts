@@ -218,6 +218,15 @@ describeEachDialect('schedules', (dialect) => {
     await done(board.id);
   });
 
+  it('drops the schedule of a deleted saved export when it is next due', async () => {
+    const { board, set } = await scheduled('2026-04-05T06:00:00Z', { cron: '0 7 * * *', timeZone: 'UTC' });
+    await saved.delete(board.id, owner);
+    clock = at('2026-04-05T07:00:00Z');
+    expect(await runner('a').tick()).toEqual({ claimed: 0, started: 0, skipped: 0 });
+    expect(await f.orm.em.fork().count(ExportSchedule, { id: set.id })).toBe(0);
+    expect(await runsOf(set.id)).toEqual([]);
+  });
+
   it('keeps the last N files of each recipient; the task file cleanup removes older ones', async () => {
     const { board } = await scheduled('2026-04-04T06:30:00Z', { cron: '0 * * * *', timeZone: 'UTC', keepFiles: 2 });
     const files: string[] = [];

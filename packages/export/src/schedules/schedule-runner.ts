@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { SluiceError } from '@sluice/core';
+import { SavedExport } from '../saved/saved-export-entity.ts';
 import type { SavedExportService } from '../saved/saved-export-service.ts';
 import { newWorkerId } from '../tasks/export-task-runner.ts';
 import { TaskTransitions } from '../tasks/task-transitions.ts';
@@ -50,7 +51,8 @@ class RunAlreadyStarted extends Error {}
  * **Missed times**: after downtime over several due times, a schedule runs once, for the latest one; the
  * older ones are skipped (no run rows). Next times are computed in the schedule's zone (DST-safe).
  * After starting runs, the tasks of each recipient's runs beyond `keepFiles` expire, so the task file
- * cleanup (`ExportTaskService.cleanup`) removes their files.
+ * cleanup (`ExportTaskService.cleanup`) removes their files. The schedule of a deleted saved export is
+ * removed when it is next due (its tasks stay).
  *
  * @example
  * ```ts
@@ -119,8 +121,25 @@ export class ScheduleRunner {
       { orderBy: { nextRunAt: 'asc', id: 'asc' }, limit: this.#config.batchSize },
     );
     let claimed = 0;
-    for (const schedule of due) if (await this.#claim(schedule, now)) claimed++;
+    for (const schedule of due) {
+      if (await this.#orphaned(schedule)) continue;
+      if (await this.#claim(schedule, now)) claimed++;
+    }
     return claimed;
+  }
+
+  /**
+   * Removes the schedule (and its runs) of a saved export deleted since: the saved exports know nothing
+   * of schedules (an application may use them without), so their schedules are dropped here.
+   */
+  async #orphaned(schedule: ExportSchedule): Promise<boolean> {
+    const em = this.#em;
+    if ((await em.count(SavedExport, { id: schedule.savedExportId })) > 0) return false;
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(ScheduleRun, { scheduleId: schedule.id });
+      await tx.nativeDelete(ExportSchedule, { id: schedule.id });
+    });
+    return true;
   }
 
   async #claim(schedule: ExportSchedule, now: Date): Promise<boolean> {
