@@ -218,6 +218,24 @@ describeEachDialect('schedules', (dialect) => {
     await done(board.id);
   });
 
+  it('starts each run once when a slow runner whose lease ran out races the runner taking over', async () => {
+    for (let round = 0; round < 3; round++) {
+      const day = `2026-05-0${round + 1}`;
+      const { board, set } = await scheduled(`${day}T06:00:00Z`, { cron: '0 7 * * *', timeZone: 'UTC', recipients: [owner.id, carol.id, dave.id] });
+      const due = at(`${day}T07:00:00Z`);
+      expect(await runner('slow').claimDue(due)).toBe(1);
+      // The slow runner still believes in its lease (its clock says so); the other one's clock says it ran out.
+      const [slow, other] = await Promise.all([
+        runner('slow').startPending(due),
+        new Promise(setImmediate).then(() => runner('other').startPending(new Date(due.getTime() + 61_000))),
+      ]);
+      expect((slow?.started ?? 0) + (other?.started ?? 0)).toBe(3);
+      expect((await runsOf(set.id)).map((run) => run.status)).toEqual(['started', 'started', 'started']);
+      expect((await tasksOf(board.id)).map((task) => task.ownerId).sort()).toEqual([owner.id, carol.id, dave.id].sort());
+      await done(board.id);
+    }
+  });
+
   it('drops the schedule of a deleted saved export when it is next due', async () => {
     const { board, set } = await scheduled('2026-04-05T06:00:00Z', { cron: '0 7 * * *', timeZone: 'UTC' });
     await saved.delete(board.id, owner);
