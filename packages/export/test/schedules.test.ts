@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SluiceError } from '@sluice/core';
@@ -215,6 +216,32 @@ describeEachDialect('schedules', (dialect) => {
     expect((await runsOf(set.id)).map((run) => run.status)).toEqual(['started', 'started']);
     expect((await tasksOf(board.id)).map((task) => task.ownerId).sort()).toEqual([owner.id, carol.id].sort());
     expect(await runner('a').startPending()).toEqual({ started: 0, skipped: 0 });
+    await done(board.id);
+  });
+
+  it('starts the runs of a runner process SIGKILLed between its claim and its tasks, once, after its lease', async () => {
+    const { board, set } = await scheduled('2026-04-06T06:00:00Z', { cron: '0 7 * * *', timeZone: 'UTC', recipients: [owner.id, dave.id] });
+    const due = '2026-04-06T07:00:00.000Z';
+    const script = join(import.meta.dirname, 'claim-schedule-child.ts');
+    const child = spawn(process.execPath, ['--conditions=sluice-source', script, dialect, f.database.url, f.directory, due], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((done) => child.once('exit', done));
+    const said = await new Promise<string>((heard, failed) => {
+      child.stdout?.once('data', (chunk: Buffer) => heard(chunk.toString()));
+      child.once('exit', (code) => failed(new Error(`the runner process exited (${code}) before claiming`)));
+    });
+    expect(JSON.parse(said)).toEqual({ claimed: 1 });
+    child.kill('SIGKILL');
+    await exited;
+    expect((await runsOf(set.id)).map((run) => run.status)).toEqual(['pending', 'pending']);
+    expect(await tasksOf(board.id)).toEqual([]);
+    clock = at(due);
+    expect(await runner('b').tick()).toEqual({ claimed: 0, started: 0, skipped: 0 }); // its lease still holds
+    clock = at('2026-04-06T07:01:01Z');
+    expect(await runner('b').tick()).toEqual({ claimed: 0, started: 2, skipped: 0 });
+    expect(await runner('c').tick()).toEqual({ claimed: 0, started: 0, skipped: 0 });
+    expect((await tasksOf(board.id)).map((task) => task.ownerId).sort()).toEqual([owner.id, dave.id].sort());
     await done(board.id);
   });
 
