@@ -1,6 +1,7 @@
 /**
  * `npm start`: migrates the database in DATABASE_URL, seeds demo data when it is empty, and serves
- * the API on PORT with an in-process export worker (BullMQ when REDIS_URL is set) until SIGTERM or
+ * the API on PORT with an in-process export worker (BullMQ when REDIS_URL is set) and the schedule
+ * runner of saved exports (unless SCHEDULES=off) until SIGTERM or
  * SIGINT, then drains requests, requeues running export tasks and closes the database.
  */
 import { tuneForStreaming } from '@sluice/export';
@@ -28,6 +29,8 @@ const tasks = await startDemoExportTasks(orm.em, {
   worker: { onError: (error) => app.log.error({ err: error }, 'export worker error') },
   delivery: config.delivery,
   deliveryTuning: { onError: (error) => app.log.error({ err: error }, 'delivery worker error') },
+  schedules: config.schedules,
+  scheduleTuning: { onError: (error) => app.log.error({ err: error }, 'schedule runner error') },
 });
 const app = await buildApp({
   orm,
@@ -36,6 +39,7 @@ const app = await buildApp({
   cursorSecret: config.cursorSecret,
   logger: { level: config.logLevel },
   exportTasks: tasks.service,
+  savedExports: tasks.savedExports,
   sync: await startDemoSync(orm.em),
   loginThrottle: { redisUrl: config.redisUrl },
   webUiDirectory: webUiBuilt() ? webUiDirectory : undefined,

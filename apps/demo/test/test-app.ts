@@ -56,6 +56,7 @@ export async function startTestApp(
     sessionCacheMs: options.sessionCacheMs,
     cursorSecret: 'test-secret',
     exportTasks: tasks.service,
+    savedExports: tasks.savedExports,
     eventPollMs: 50,
     sync: await startDemoSync(orm.em),
     // Suites log in often; the throttle's own test sets low limits.

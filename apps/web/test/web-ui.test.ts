@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DirectoryTaskStorage } from '@sluice/export';
+import { DirectoryTaskStorage, ScheduleRunner } from '@sluice/export';
 import { describeEachDialect } from '@sluice/test-utils';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -372,6 +372,54 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await item.getByRole('button', { name: 'Really delete?' }).click();
     await page.getByText('No saved exports yet').waitFor();
     expect((await t.request(token, 'GET', '/api/saved-exports')).json()).toEqual([]);
+  });
+
+  it('schedules a saved export weekly for two recipients, shows the next run, and after it the runs and the e-mails', async () => {
+    const token = await t.login('alice');
+    const created = await t.request(token, 'POST', '/api/saved-exports', {
+      name: 'Weekly people',
+      request: { export: 'count_people', formatter: { alias: 'csv' } },
+      sharedRoles: ['EXPORT'],
+    });
+    const saved = created.json() as { id: number };
+    await logIn(page, base, 'alice');
+    await page.getByRole('link', { name: 'Saved exports' }).click();
+    const item = page.locator('.sluice-saved', { hasText: 'Weekly people' });
+    await item.getByRole('button', { name: 'Schedule' }).click();
+    const form = item.getByRole('form', { name: 'Schedule' });
+    await form.getByRole('status').filter({ hasText: 'Not scheduled.' }).waitFor();
+    await form.getByLabel('Repeat').selectOption({ label: 'Every week' });
+    await form.getByRole('combobox', { name: /^On\b/ }).selectOption({ label: 'Tuesday' });
+    await form.getByLabel('At', { exact: true }).fill('07:30');
+    await form.getByLabel('Time zone').selectOption('Europe/Brussels');
+    await expect.poll(() => form.getByRole('checkbox', { name: 'alice' }).isChecked()).toBe(true);
+    await form.getByRole('checkbox', { name: 'admin' }).check();
+    await form.getByLabel('Files kept per recipient').fill('3');
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+    await form.getByRole('status').filter({ hasText: 'Next run:' }).waitFor();
+    const schedule = (await t.request(token, 'GET', `/api/saved-exports/${saved.id}/schedule`)).json();
+    expect(schedule).toMatchObject({ cron: '30 7 * * 2', timeZone: 'Europe/Brussels', keepFiles: 3, enabled: true });
+    expect(schedule.recipients).toHaveLength(2);
+    // A Tuesday, 07:30 in Brussels: 06:30 UTC in summer, 05:30 in winter.
+    const next = new Date(schedule.nextRunAt);
+    expect(next.getUTCDay()).toBe(2);
+    expect([5, 6]).toContain(next.getUTCHours());
+    expect(next.getUTCMinutes()).toBe(30);
+    await screenshot(page, `${dialect}-saved-export-schedule`);
+
+    // The due time comes (a runner on a clock just past it): each recipient's task runs and is e-mailed to them.
+    const runner = new ScheduleRunner({ savedExports: t.tasks.savedExports, now: () => new Date(next.getTime() + 1_000) });
+    expect(await runner.tick()).toMatchObject({ claimed: 1, started: 2 });
+    await expect
+      .poll(() => mails.filter((mail) => mail.subject === 'Export ready: Count people').map((mail) => (mail.to as { text: string }).text), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['alice@sluice.example', 'admin@sluice.example']));
+    await page.reload();
+    await item.getByRole('button', { name: 'Schedule' }).click();
+    await expect.poll(() => item.locator('.sluice-schedule-runs li').count()).toBe(2);
+    expect(await item.locator('.sluice-schedule-runs').textContent()).toMatch(/alice: task #\d+/);
+    await screenshot(page, `${dialect}-saved-export-schedule-runs`);
+    await t.request(token, 'DELETE', `/api/saved-exports/${saved.id}/schedule`);
+    await t.request(token, 'DELETE', `/api/saved-exports/${saved.id}`);
   });
 
   it('pages a list forward and back, and a reload keeps the page (the cursor is in the URL)', async () => {

@@ -11,3 +11,4 @@ export { type ExportRoutesOptions, exportRoutes } from './http/export-routes.ts'
 export { type ExportTaskRoutesOptions, exportTaskRoutes } from './http/export-task-routes.ts';
 export type { ExportHttpOptions } from './http/http-caller.ts';
 export { type SavedExportRoutesOptions, savedExportRoutes } from './http/saved-export-routes.ts';
+export { type ScheduleRoutesOptions, scheduleRoutes } from './http/schedule-routes.ts';

@@ -67,6 +67,21 @@ export { type SavedExportInput, type SavedExportUpdate, savedExportInputSchema, 
 export { SavedExportService } from './saved/saved-export-service.ts';
 export { canSee, isShared, type SavedExportSharing } from './saved/saved-export-sharing.ts';
 export { type SavedExportView, savedExportView, savedExportViewSchema } from './saved/saved-export-view.ts';
+export { type CronRule, checkCronRule, isTimeZone, latestRunAtOrBefore, nextRunAfter } from './schedules/cron-times.ts';
+export { ExportSchedule } from './schedules/export-schedule-entity.ts';
+export { ScheduleError, scheduleErrorCodes } from './schedules/schedule-error.ts';
+export { maxScheduleRecipients, type ScheduleInput, scheduleInputSchema } from './schedules/schedule-input.ts';
+export { ScheduleRun, type ScheduleRunStatus, scheduleRunStatuses } from './schedules/schedule-run-entity.ts';
+export { ScheduleRunner, type ScheduleRunnerConfig, type ScheduleTick } from './schedules/schedule-runner.ts';
+export { ScheduleService } from './schedules/schedule-service.ts';
+export {
+  type ScheduleRunView,
+  type ScheduleView,
+  scheduleRunView,
+  scheduleRunViewSchema,
+  scheduleView,
+  scheduleViewSchema,
+} from './schedules/schedule-view.ts';
 export { FileSink } from './storage/file-sink.ts';
 export { checkedFileKey, DirectoryTaskStorage, newFileKey, type SinkCheckpoint, type TaskSink, type TaskStorage } from './storage/task-storage.ts';
 export { TaskStorageError, taskStorageErrorCodes } from './storage/task-storage-error.ts';

@@ -17,6 +17,7 @@ import {
   ExportDelivery,
   ExportRegistry,
   type ExportRegistryOptions,
+  ExportSchedule,
   ExportTask,
   type ExportTaskConfig,
   ExportTaskOwner,
@@ -24,6 +25,7 @@ import {
   type ExportUser,
   type ListExportDefinition,
   SavedExport,
+  ScheduleRun,
   writeExport,
   xlsxFormatter,
 } from '../src/index.ts';
@@ -41,8 +43,8 @@ export const Book = defineEntity({
 });
 export type Book = InferEntity<typeof Book>;
 
-/** Every entity the task tests need: theirs and the package's task, delivery and saved-export tables. */
-export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery, SavedExport];
+/** Every entity the task tests need: theirs and the package's task, delivery, saved-export and schedule tables. */
+export const taskEntities = [Book, ExportTask, ExportTaskOwner, ExportDelivery, SavedExport, ExportSchedule, ScheduleRun];
 
 const noParams = z.strictObject({});
 const bookBase = {

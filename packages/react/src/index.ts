@@ -7,6 +7,8 @@ export { defaultMessages, type SluiceMessages } from './messages.ts';
 export { frenchMessages } from './messages-fr.ts';
 export { dutchMessages } from './messages-nl.ts';
 export { SavedExportList, type SavedExportListProps } from './saved-exports/saved-export-list.tsx';
+export { cronOf, formOf, type ScheduleForm, type ScheduleRepeat, scheduleRepeats } from './saved-exports/schedule-cron.ts';
+export { ScheduleEditor, type ScheduleEditorProps } from './saved-exports/schedule-editor.tsx';
 export type {
   CollectionChangeView,
   DeliveryRequest,
@@ -14,6 +16,8 @@ export type {
   ExportCheck,
   ExportPreview,
   ExportRequestInput,
+  ExportScheduleInput,
+  ExportScheduleView,
   ExportTask,
   ExportTaskStatus,
   FieldChangeView,
@@ -23,8 +27,10 @@ export type {
   OfferedElement,
   OfferedExport,
   Page,
+  RecipientUser,
   SavedExport,
   SavedExportInput,
+  ScheduleRunView,
   SyncSummary,
   TaskDelivery,
 } from './server-types.ts';

@@ -117,6 +117,32 @@ export interface SluiceMessages {
   /** An update lost to someone else's: what happened and what to do, in words. */
   savedConflict: string;
 
+  /** The schedule editor of a saved export (owner only). */
+  scheduleButton: string;
+  scheduleLegend: string;
+  scheduleNextRun(values: { at: string }): string;
+  scheduleNoNextRun: string;
+  scheduleRepeat: string;
+  scheduleRepeats: Record<'daily' | 'weekly' | 'monthly' | 'cron', string>;
+  scheduleWeekday: string;
+  /** Sunday first, as cron counts them. */
+  weekdays: string[];
+  scheduleDayOfMonth: string;
+  scheduleCron: string;
+  scheduleTime: string;
+  scheduleTimeZone: string;
+  scheduleRecipients: string;
+  scheduleRecipientsHint: string;
+  scheduleKeepFiles: string;
+  scheduleEnabled: string;
+  scheduleSave: string;
+  scheduleRemove: string;
+  scheduleRunsLabel: string;
+  scheduleNoRuns: string;
+  scheduleRunStarted(values: { at: string; recipient: string; taskId: number }): string;
+  scheduleRunSkipped(values: { at: string; recipient: string; reason: string }): string;
+  scheduleRunPending(values: { at: string; recipient: string }): string;
+
   historyCreated: string;
   historyDeleted: string;
   historyByline(values: { at: string; actor: string }): string;
@@ -246,6 +272,30 @@ export const defaultMessages: SluiceMessages = {
   savedAs: ({ name }) => `Saved as “${name}”.`,
   savedConflict:
     'Someone changed this saved export after you opened it, so your changes were not saved. Open it again to see theirs, or save yours as a new one.',
+
+  scheduleButton: 'Schedule',
+  scheduleLegend: 'Schedule',
+  scheduleNextRun: ({ at }) => `Next run: ${at}`,
+  scheduleNoNextRun: 'Not scheduled.',
+  scheduleRepeat: 'Repeat',
+  scheduleRepeats: { daily: 'Every day', weekly: 'Every week', monthly: 'Every month', cron: 'Cron expression' },
+  scheduleWeekday: 'On',
+  weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+  scheduleDayOfMonth: 'Day of the month',
+  scheduleCron: 'Cron (minute hour day month weekday)',
+  scheduleTime: 'At',
+  scheduleTimeZone: 'Time zone',
+  scheduleRecipients: 'Recipients',
+  scheduleRecipientsHint: 'Each gets their own file by e-mail, with their own rights: only the rows they may export.',
+  scheduleKeepFiles: 'Files kept per recipient',
+  scheduleEnabled: 'Enabled',
+  scheduleSave: 'Save schedule',
+  scheduleRemove: 'Remove schedule',
+  scheduleRunsLabel: 'Last runs',
+  scheduleNoRuns: 'No runs yet.',
+  scheduleRunStarted: ({ at, recipient, taskId }) => `${at} · ${recipient}: task #${taskId}`,
+  scheduleRunSkipped: ({ at, recipient, reason }) => `${at} · ${recipient}: skipped (${reason})`,
+  scheduleRunPending: ({ at, recipient }) => `${at} · ${recipient}: starting`,
 
   historyCreated: 'Created',
   historyDeleted: 'Deleted',

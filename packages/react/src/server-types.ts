@@ -17,6 +17,9 @@ import type {
   OfferedElement,
   OfferedExport,
   savedExportViewSchema,
+  scheduleInputSchema,
+  scheduleRunViewSchema,
+  scheduleViewSchema,
 } from '@sluice/export';
 import type { Page } from '@sluice/pagination';
 import type { summaryResponseSchema } from '@sluice/sync';
@@ -66,4 +69,19 @@ export interface SavedExportInput {
   sharedRoles?: string[];
   /** Users using one of these scopes may see and run it. */
   sharedScopes?: (string | number)[];
+}
+
+/** A saved export's schedule as `/api/saved-exports/:id/schedule` answers it. */
+export type ExportScheduleView = z.infer<typeof scheduleViewSchema>;
+
+/** What `PUT /api/saved-exports/:id/schedule` takes. */
+export type ExportScheduleInput = z.input<typeof scheduleInputSchema>;
+
+/** One run of a schedule for one recipient: its task, or why it was skipped. */
+export type ScheduleRunView = z.infer<typeof scheduleRunViewSchema>;
+
+/** A user who may receive scheduled exports (`GET /api/users`), by name only. */
+export interface RecipientUser {
+  id: number;
+  username: string;
 }

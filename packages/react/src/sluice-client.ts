@@ -4,13 +4,17 @@ import type {
   ExportCheck,
   ExportPreview,
   ExportRequestInput,
+  ExportScheduleInput,
+  ExportScheduleView,
   ExportTask,
   HistoryAsOf,
   HistoryEntryView,
   OfferedExport,
   Page,
+  RecipientUser,
   SavedExport,
   SavedExportInput,
+  ScheduleRunView,
   SyncSummary,
 } from './server-types.ts';
 import { SluiceApiError } from './sluice-api-error.ts';
@@ -88,6 +92,16 @@ export interface SluiceClient {
   duplicateSavedExport(id: number, options?: CallOptions): Promise<SavedExport>;
   /** `POST /api/saved-exports/:id/run`: a background task of it, with my own rights. */
   runSavedExport(id: number, options?: CallOptions): Promise<ExportTask>;
+  /** `GET /api/saved-exports/:id/schedule` (owner only; `SCHEDULE_NOT_FOUND` when it has none). */
+  schedule(id: number, options?: CallOptions): Promise<ExportScheduleView>;
+  /** `PUT /api/saved-exports/:id/schedule`: sets or replaces it. */
+  setSchedule(id: number, body: ExportScheduleInput, options?: CallOptions): Promise<ExportScheduleView>;
+  /** `DELETE /api/saved-exports/:id/schedule`. */
+  deleteSchedule(id: number, options?: CallOptions): Promise<void>;
+  /** `GET /api/saved-exports/:id/schedule/runs`: newest first. */
+  scheduleRuns(id: number, options?: CallOptions): Promise<ScheduleRunView[]>;
+  /** `GET /api/users`: who may receive scheduled exports, by name (the reference app's route). */
+  users(options?: CallOptions): Promise<RecipientUser[]>;
   /** `GET /api/export-tasks/:id/download`, as a link target (the browser streams the file). */
   taskDownloadUrl(id: number): string;
   /** `GET /api/export-tasks/:id/events` until the task ends; answers a function that stops early. */
@@ -177,6 +191,11 @@ export function createSluiceClient(options: SluiceClientOptions = {}): SluiceCli
     deleteSavedExport: (id, o) => request('DELETE', saved(id), undefined, o),
     duplicateSavedExport: (id, o) => request('POST', `${saved(id)}/duplicate`, undefined, o),
     runSavedExport: (id, o) => request('POST', `${saved(id)}/run`, undefined, o),
+    schedule: (id, o) => request('GET', `${saved(id)}/schedule`, undefined, o),
+    setSchedule: (id, body, o) => request('PUT', `${saved(id)}/schedule`, body, o),
+    deleteSchedule: (id, o) => request('DELETE', `${saved(id)}/schedule`, undefined, o),
+    scheduleRuns: (id, o) => request('GET', `${saved(id)}/schedule/runs`, undefined, o),
+    users: (o) => request('GET', '/api/users', undefined, o),
     taskDownloadUrl: (id) => url(`${task(id)}/download`),
     watchTask: (id, listener) =>
       watchTaskEvents(options.EventSource ?? globalThis.EventSource, url(`${task(id)}/events`), options.withCredentials ?? false, listener),

@@ -7,6 +7,9 @@ import {
   ExportTaskRunner,
   ExportTaskService,
   PollingTaskWorker,
+  SavedExportService,
+  ScheduleRunner,
+  type ScheduleRunnerConfig,
   type TaskDispatcher,
   type TaskStorage,
   type TaskWorkerOptions,
@@ -35,6 +38,10 @@ export interface DemoTaskOptions {
   delivery?: DeliverySettings;
   /** Delivery worker tuning for tests. */
   deliveryTuning?: Partial<DeliveryWorkerConfig>;
+  /** Runs saved exports on their schedules here (the server's default; `SCHEDULES=off` turns it off). */
+  schedules?: boolean;
+  /** Schedule runner tuning (clock, poll interval) for tests. */
+  scheduleTuning?: Partial<ScheduleRunnerConfig>;
 }
 
 /** The demo's export-task configuration: its registry, its users, files under `directory`. */
@@ -59,6 +66,10 @@ export interface DemoExportTasks {
   worker: PollingTaskWorker | null;
   /** Sends e-mails and webhooks of succeeded tasks, when configured. */
   deliveries: DeliveryWorker | null;
+  /** Saved exports over `service` (routes and the schedule runner share it). */
+  savedExports: SavedExportService;
+  /** Starts saved exports on their schedules, when `schedules` is on. */
+  schedules: ScheduleRunner | null;
   /** Stops the worker (running tasks are requeued at their next batch) and the queue connection. */
   close(): Promise<void>;
 }
@@ -84,12 +95,17 @@ export async function startDemoExportTasks(em: EntityManager, options: DemoTaskO
     worker = new PollingTaskWorker(runner, { concurrency: options.workers, ...options.worker, onTaskEnd }).start();
   }
   const service = new ExportTaskService({ ...config, dispatcher });
+  const savedExports = new SavedExportService(service);
+  const schedules = options.schedules ? new ScheduleRunner({ savedExports, ...options.scheduleTuning }).start() : null;
   return {
     service,
     runner,
     worker,
     deliveries,
+    savedExports,
+    schedules,
     close: async () => {
+      await schedules?.stop();
       await worker?.stop({ interrupt: true });
       await deliveries?.stop();
       await queue?.close();

@@ -5,7 +5,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import { auditContextPlugin } from '@sluice/audit/fastify';
 import { frameworkErrorOptions, registerSluiceErrors } from '@sluice/core/fastify';
-import type { ExportTaskService } from '@sluice/export';
+import type { ExportTaskService, SavedExportService } from '@sluice/export';
 import type { SyncServer } from '@sluice/sync';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { userRoutes } from './routes/users.ts';
 import { sluiceRoutes } from './sluice-routes.ts';
 import { rejectUnstorableText } from './text-guard.ts';
 import { webUiPlugin } from './web-ui.ts';
@@ -40,6 +41,8 @@ export interface AppDependencies {
   logger?: FastifyServerOptions['logger'];
   /** Export tasks behind `/api/export-tasks`. */
   exportTasks: ExportTaskService;
+  /** Saved exports behind `/api/saved-exports` (default: over `exportTasks`). */
+  savedExports?: SavedExportService;
   /** How often a task's event stream looks at it (default 500 ms). */
   eventPollMs?: number;
   /** The sync protocol behind `/api/sync` (initialised). */
@@ -87,6 +90,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(authPlugin, { sessionTtlSeconds: dependencies.sessionTtlSeconds, sessionCacheMs: dependencies.sessionCacheMs });
   await app.register(healthRoutes);
   await app.register(meRoutes, { emailDeliveries: dependencies.exportTasks.config.deliveries.email === true });
+  await app.register(userRoutes);
   const routeOptions = { cursorSecret: dependencies.cursorSecret };
   await app.register(peopleRoutes, routeOptions);
   await app.register(activityRoutes, routeOptions);
@@ -94,6 +98,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(sluiceRoutes, {
     registry: demoExportRegistry(),
     exportTasks: dependencies.exportTasks,
+    savedExports: dependencies.savedExports,
     sync: dependencies.sync,
     cursorSecret: dependencies.cursorSecret,
     eventPollMs: dependencies.eventPollMs,

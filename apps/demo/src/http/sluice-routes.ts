@@ -1,8 +1,8 @@
 import { HistoryReader } from '@sluice/audit';
 import { historyRoutes } from '@sluice/audit/fastify';
 import { idParam } from '@sluice/core/fastify';
-import { type ExportRegistry, type ExportTaskService, SavedExportService } from '@sluice/export';
-import { exportRoutes, exportTaskRoutes, savedExportRoutes } from '@sluice/export/fastify';
+import { type ExportRegistry, type ExportTaskService, SavedExportService, ScheduleService } from '@sluice/export';
+import { exportRoutes, exportTaskRoutes, savedExportRoutes, scheduleRoutes } from '@sluice/export/fastify';
 import type { SyncServer } from '@sluice/sync';
 import { syncRoutes } from '@sluice/sync/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +14,8 @@ import { exportUser } from '../exports/export-user.ts';
 export interface SluiceRouteOptions {
   registry: ExportRegistry;
   exportTasks: ExportTaskService;
+  /** Default: over `exportTasks`. */
+  savedExports?: SavedExportService;
   sync: SyncServer;
   cursorSecret: string;
   eventPollMs?: number;
@@ -44,13 +46,9 @@ export async function sluiceRoutes(app: FastifyInstance, options: SluiceRouteOpt
     user,
     em,
   });
-  await app.register(savedExportRoutes, {
-    prefix: '/api/saved-exports',
-    service: new SavedExportService(options.exportTasks),
-    registry: options.registry,
-    user,
-    em,
-  });
+  const savedExports = options.savedExports ?? new SavedExportService(options.exportTasks);
+  await app.register(savedExportRoutes, { prefix: '/api/saved-exports', service: savedExports, registry: options.registry, user, em });
+  await app.register(scheduleRoutes, { prefix: '/api/saved-exports', service: new ScheduleService(savedExports), user, em });
   await app.register(historyRoutes, {
     prefix: '/api/history',
     reader: new HistoryReader(demoAudit, { cursorSecret: options.cursorSecret }),

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { ExportUser } from '../elements/export-context.ts';
 import { type ExportRequest, exportRequestSchema, upgradeStoredRequest } from '../pipeline/export-request.ts';
 import type { ExportTask } from '../tasks/export-task-entity.ts';
-import type { ExportTaskService } from '../tasks/export-task-service.ts';
+import type { ExportTaskService, TaskCreateOptions } from '../tasks/export-task-service.ts';
 import { SavedExport } from './saved-export-entity.ts';
 import { SavedExportError } from './saved-export-error.ts';
 import { savedExportInputSchema, savedExportUpdateSchema } from './saved-export-input.ts';
@@ -114,9 +114,9 @@ export class SavedExportService {
    * Queues a task of the saved request as `user`, with `user`'s rights: chosen scopes are narrowed to
    * those `user` uses, and the registry validates it again for `user` (roles, elements that still exist).
    */
-  async run(id: number, user: ExportUser, options: { remark?: string | null } = {}): Promise<ExportTask> {
+  async run(id: number, user: ExportUser, options: Omit<TaskCreateOptions, 'savedExportId'> = {}): Promise<ExportTask> {
     const saved = await this.get(id, user);
-    return this.tasks.create(asCaller(saved.request, user), user, { remark: options.remark ?? null, savedExportId: saved.id });
+    return this.tasks.create(asCaller(saved.request, user), user, { ...options, remark: options.remark ?? null, savedExportId: saved.id });
   }
 
   async #owned(id: number, user: ExportUser, action: string, em: EntityManager): Promise<SavedExport> {

@@ -29,6 +29,11 @@ export interface TaskCreateOptions {
   savedExportId?: number | null;
   /** Where to send the file when the task succeeds (validated: see `deliveryRequestSchema`). */
   deliveries?: unknown;
+  /**
+   * Runs in the transaction that inserts the task, after the insert: what must be stored with the task
+   * or not at all (a schedule marks its run started). Throwing rolls the task back.
+   */
+  within?: (em: EntityManager, task: ExportTask) => Promise<void>;
 }
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -86,6 +91,7 @@ export class ExportTaskService {
       });
       addDeliveries(em, created, deliveries, now);
       await em.flush();
+      await options.within?.(em, created);
       return created;
     });
     await this.config.dispatcher?.dispatch(task.id);

@@ -197,6 +197,11 @@ export class TaskTransitions {
   forgetFile(id: number, fileKey: string, status?: Task['status']): Promise<boolean> {
     return this.#apply({ id, fileKey, ...(status ? { status } : {}) }, { fileKey: null, checkpoint: null });
   }
+
+  /** Makes a succeeded task's file due for cleanup at `now` (a schedule keeps only its last files). */
+  expireFile(id: number, now: Date): Promise<boolean> {
+    return this.#apply({ id, status: 'succeeded', fileKey: { $ne: null }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] }, { expiresAt: now });
+  }
 }
 
 /** A lease given up: no owner, no expiry. */

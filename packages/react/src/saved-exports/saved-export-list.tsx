@@ -3,6 +3,7 @@ import { ErrorNotice } from '../error-notice.tsx';
 import type { ExportTask, SavedExport } from '../server-types.ts';
 import { useSluice } from '../sluice-provider.tsx';
 import { useResource } from '../use-resource.ts';
+import { ScheduleEditor } from './schedule-editor.tsx';
 
 /** Props of {@link SavedExportList}. */
 export interface SavedExportListProps {
@@ -14,7 +15,7 @@ export interface SavedExportListProps {
 
 /**
  * The saved exports the user owns or that are shared with them, by name: run one (a background task,
- * with the user's own rights), open it in the builder, duplicate it, or delete it (own ones only).
+ * with the user's own rights), open it in the builder, duplicate it, or delete or schedule it (own ones only).
  *
  * @example
  * ```tsx
@@ -49,6 +50,7 @@ function SavedExportItem({ saved, onOpen, onTaskQueued, onChanged }: SavedExport
   const [queued, setQueued] = useState<ExportTask | null>(null);
   // Deleting asks once more, in place: a slip of the mouse should not lose a shared export.
   const [confirming, setConfirming] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -91,6 +93,11 @@ function SavedExportItem({ saved, onOpen, onTaskQueued, onChanged }: SavedExport
           {messages.duplicate}
         </button>
         {saved.mine ? (
+          <button type="button" className="sluice-button" aria-expanded={scheduling} onClick={() => setScheduling(!scheduling)}>
+            {messages.scheduleButton}
+          </button>
+        ) : null}
+        {saved.mine ? (
           <button
             type="button"
             className="sluice-button"
@@ -102,6 +109,7 @@ function SavedExportItem({ saved, onOpen, onTaskQueued, onChanged }: SavedExport
           </button>
         ) : null}
       </div>
+      {saved.mine && scheduling ? <ScheduleEditor savedExportId={saved.id} userId={saved.owner.id} /> : null}
     </li>
   );
 }

@@ -1,5 +1,5 @@
 import { auditEntities } from '@sluice/audit';
-import { ExportDelivery, ExportTask, ExportTaskOwner, SavedExport } from '@sluice/export';
+import { ExportDelivery, ExportSchedule, ExportTask, ExportTaskOwner, SavedExport, ScheduleRun } from '@sluice/export';
 import { syncEntities } from '@sluice/sync';
 import { Activity } from './activity.ts';
 import { ActivityType } from './activity-type.ts';
@@ -16,7 +16,7 @@ export { type Gender, genders } from './person.ts';
 export { statusNames } from './status.ts';
 export { Activity, ActivityType, AppSession, AppUser, Center, CustomerOrder, Person, Product, Status };
 
-/** Every entity of the demo (history, export-task, saved-export and sync tables included), for the ORM configuration. */
+/** Every entity of the demo (history, export-task, saved-export, schedule and sync tables included), for the ORM configuration. */
 export const entities = [
   Center,
   AppUser,
@@ -31,6 +31,8 @@ export const entities = [
   ExportTaskOwner,
   ExportDelivery,
   SavedExport,
+  ExportSchedule,
+  ScheduleRun,
   ...auditEntities,
   ...syncEntities,
 ];
