@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { syncKeySchema } from './sync-mapping.ts';
+import { type SyncMapping, syncKeySchema } from './sync-mapping.ts';
 
 const name = z.string().min(1).max(50);
 const clientKey = z
@@ -7,7 +7,7 @@ const clientKey = z
   .min(1)
   .max(64)
   .regex(/^[\w.:-]+$/, 'may contain letters, digits, _ . : - only');
-const checkpoint = z.string().min(1).max(1024);
+const checkpoint = z.string().min(1).max(8_192);
 const row = z.record(z.string(), z.unknown());
 
 const key = z.union([z.string(), z.number()]);
@@ -17,7 +17,30 @@ const newItem = z.object({ uuid: z.string(), id: key });
 export const pullRequestSchema = z.strictObject({
   mappings: z.record(name, checkpoint.nullable()).refine((mappings) => Object.keys(mappings).length > 0, 'must name at least one mapping'),
   limit: z.number().int().min(1).max(1_000).optional(),
+  /** Partial sync: only these of your scopes (default: all of them). Changing it moves rows in and out, no reset. */
+  scopes: z.array(z.string().min(1).max(64)).max(50).optional(),
+  /** Partial sync: per mapping, values of the named parameters it declares (e.g. `{orders: {statuses: ['New']}}`). */
+  parameters: z.record(name, z.record(z.string(), z.unknown())).optional(),
 });
+
+/**
+ * The `parameters` of a pull for these mappings: each declared parameter with its own schema (what
+ * OpenAPI shows), anything else let through for the server to answer `SYNC_UNKNOWN_PARAMETER`.
+ */
+export function syncParametersSchema(mappings: readonly SyncMapping[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const mapping of mappings) {
+    if (mapping.kind === 'membership' || !mapping.parameters) continue;
+    const declared = Object.entries(mapping.parameters).map(([parameter, { schema }]) => [parameter, schema.optional()]);
+    shape[mapping.name] = z.object(Object.fromEntries(declared)).catchall(z.unknown()).optional();
+  }
+  return z.object(shape).catchall(z.record(z.string(), z.unknown()));
+}
+
+/** {@link pullRequestSchema} with the parameters these mappings declare. */
+export function pullRequestSchemaFor(mappings: readonly SyncMapping[]) {
+  return pullRequestSchema.extend({ parameters: syncParametersSchema(mappings).optional() });
+}
 
 /** `POST push` body. */
 export const pushRequestSchema = z.strictObject({

@@ -5,6 +5,7 @@ import { CheckpointCodec } from './checkpoint.ts';
 import { ChangeFeed, type FeedListener } from './live/change-feed.ts';
 import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncSummary } from './protocol-schema.ts';
 import { type PullContext, pullMapping } from './pull.ts';
+import { type CheckedSubset, checkSubset, fullSubset, type SubsetRequest } from './pull-subset.ts';
 import { applyPush, type PushContext } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
@@ -78,13 +79,21 @@ export class SyncServer {
     return mapping;
   }
 
-  /** What every pull of one request shares: generation, horizon and watermark, read once. */
-  async pullContext(em: EntityManager, subject: SyncSubject): Promise<PullContext> {
+  /**
+   * Checks a requested subset (partial sync) against the subject and the mappings it may sync:
+   * `SYNC_SCOPE_NOT_ALLOWED`, `SYNC_UNKNOWN_MAPPING`, `SYNC_UNKNOWN_PARAMETER`, `SYNC_INVALID_PARAMETER`.
+   */
+  checkSubset(subject: SyncSubject, request: SubsetRequest): CheckedSubset {
+    return checkSubset(subject, (name) => this.mapping(subject, name), request);
+  }
+
+  /** What every pull of one request shares: generation, horizon and watermark, read once; and the subset it asks for. */
+  async pullContext(em: EntityManager, subject: SyncSubject, subset: CheckedSubset = { scopes: null, parameters: new Map() }): Promise<PullContext> {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
     const generation = await this.#generations.of(run, dialect, subject);
     const clock = await readClock(run, dialect);
-    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark };
+    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark, dialect, subset };
   }
 
   /** The watermark now: every change below it is committed and readable (see the dialect's commit counter). */
@@ -103,6 +112,7 @@ export class SyncServer {
         mapping: mapping.name,
         generation: context.generation,
         at: { version: context.watermark, id: 0 },
+        subset: fullSubset,
       });
       mappings.push({
         name: mapping.name,
@@ -115,7 +125,10 @@ export class SyncServer {
     return { mappings, watermark: { version: context.watermark, ...lag } };
   }
 
-  /** One page per requested mapping; checkpoints are checked before any query runs. */
+  /**
+   * One page per requested mapping; checkpoints and the subset are checked before any query runs. A
+   * pull whose subset (`scopes`, `parameters`) differs from its checkpoint's moves rows in and out.
+   */
   async pull(em: EntityManager, subject: SyncSubject, request: PullRequest): Promise<PullResponse> {
     const limit = Math.min(request.limit ?? this.#options.maxPullLimit ?? 1_000, this.#options.maxPullLimit ?? 1_000);
     const entries = Object.entries(request.mappings).map(([name, token]) => {
@@ -123,7 +136,8 @@ export class SyncServer {
       if (token !== null) this.#ready.codec.decode(token, name);
       return { mapping, token };
     });
-    const context = await this.pullContext(em, subject);
+    const subset = this.checkSubset(subject, { scopes: request.scopes, parameters: request.parameters });
+    const context = await this.pullContext(em, subject, subset);
     const mappings: PullResponse['mappings'] = {};
     for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
     // One snapshot per pull: while any mapping has more, every one does, so a client that pulls each
