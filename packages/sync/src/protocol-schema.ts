@@ -27,14 +27,14 @@ export const pullRequestSchema = z.strictObject({
  * The `parameters` of a pull for these mappings: each declared parameter with its own schema (what
  * OpenAPI shows), anything else let through for the server to answer `SYNC_UNKNOWN_PARAMETER`.
  */
-export function syncParametersSchema(mappings: readonly SyncMapping[]) {
+export function syncParametersSchema(mappings: readonly SyncMapping[]): z.ZodType<Record<string, Record<string, unknown>>> {
   const shape: Record<string, z.ZodType> = {};
   for (const mapping of mappings) {
     if (mapping.kind === 'membership' || !mapping.parameters) continue;
     const declared = Object.entries(mapping.parameters).map(([parameter, { schema }]) => [parameter, schema.optional()]);
     shape[mapping.name] = z.object(Object.fromEntries(declared)).catchall(z.unknown()).optional();
   }
-  return z.object(shape).catchall(z.record(z.string(), z.unknown()));
+  return z.object(shape).catchall(z.record(z.string(), z.unknown())) as unknown as z.ZodType<Record<string, Record<string, unknown>>>;
 }
 
 /** {@link pullRequestSchema} with the parameters these mappings declare. */
@@ -166,28 +166,43 @@ const watermelonMigration = z.strictObject({
   columns: z.array(z.strictObject({ table: name, columns: z.array(z.string().min(1).max(100)).max(1_000) })).max(1_000),
 });
 
+function jsonText<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .max(100_000)
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 export const watermelonQuerySchema = z.strictObject({
   last_pulled_at: z.preprocess(absentAsNull, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
   /** The client's schema version: tables and fields added after it are not sent (mappings' `addedIn`). */
   schema_version: z.preprocess(absentAsNull, z.coerce.number().int().min(1).max(1_000_000).optional()),
   /** The client's migration as JSON (the guide sends `JSON.stringify(migration)`); its added tables and columns come in full. */
-  migration: z.preprocess(
+  migration: z.preprocess(absentAsNull, jsonText(watermelonMigration.nullable()).optional()),
+  client_id: clientKey.optional(),
+  /** Partial sync: only these of your scopes, comma-separated (default: all of them). */
+  scopes: z.preprocess(
     absentAsNull,
     z
       .string()
-      .max(100_000)
-      .transform((text, context) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'is not JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(watermelonMigration.nullable())
+      .max(3_300)
+      .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
+      .transform((text) => text.split(','))
+      .pipe(z.array(z.string()).max(50))
       .optional(),
   ),
-  client_id: clientKey.optional(),
+  /** Partial sync: per mapping, the named parameters it declares, as JSON (`{"orders":{"statuses":["New"]}}`). */
+  parameters: z.preprocess(absentAsNull, jsonText(z.record(name, z.record(z.string(), z.unknown()))).optional()),
+  /** The `subset` token of the pull that answered `last_pulled_at` (partial sync). */
+  subset: z.preprocess(absentAsNull, z.string().min(1).max(8_192).optional()),
 });
 
 const watermelonTable = z.strictObject({
@@ -210,6 +225,8 @@ export const watermelonPullResponseSchema = z.object({
   changes: z.record(z.string(), z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(z.string()) })),
   timestamp: z.number().int().positive(),
   experimentalStrategy: z.literal('replacement').optional(),
+  /** Partial sync: send it back as `subset` with this `timestamp`, so the next pull knows which rows you hold. */
+  subset: z.string().optional(),
 });
 /** One table's changes in a WatermelonDB push. */
 export type WatermelonPushTable = z.infer<typeof watermelonTable>;

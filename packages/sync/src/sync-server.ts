@@ -67,6 +67,11 @@ export class SyncServer {
     return this.#state;
   }
 
+  /** The mappings as declared (what OpenAPI documents their parameters from). */
+  get declaredMappings(): readonly SyncMapping[] {
+    return this.#options.mappings;
+  }
+
   /** The mappings `subject` may sync, in declaration order. */
   mappingsFor(subject: SyncSubject): ResolvedMapping[] {
     return [...this.#ready.mappings.byName.values()].filter((mapping) => !subject.mappings || subject.mappings.includes(mapping.name));
@@ -148,7 +153,7 @@ export class SyncServer {
   }
 
   /**
-   * Calls `poke` whenever committed changes the subject may sync (in `mappings`, default all of theirs)
+   * Calls `poke` whenever committed changes the subject may sync (in `mappings`, default all of theirs; in `scopes`, default all of theirs)
    * pass the watermark, from `since` (a watermark this server issued, e.g. the last poke's; null: from
    * now): a client pulls when poked instead of polling. Changes committed through any server instance
    * poke listeners of every instance (the watermark is read from the database).
@@ -158,9 +163,11 @@ export class SyncServer {
    * const { watermark, stop } = await sync.listen(subject, { since: lastEventId }, (watermark, mappings) => send('poke', { watermark, mappings }));
    * ```
    */
-  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null }, poke: FeedListener['poke']) {
+  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null; scopes?: readonly string[] }, poke: FeedListener['poke']) {
     const mappings = options.mappings ? options.mappings.map((name) => this.mapping(subject, name)) : this.mappingsFor(subject);
-    return this.#ready.feed.listen({ subject, mappings, poke }, options.since ?? null);
+    // Partial sync: a listener of some of its scopes hears of those only (checked like a pull's).
+    const { scopes } = this.checkSubset(subject, { scopes: options.scopes });
+    return this.#ready.feed.listen({ subject: scopes ? { ...subject, scopes } : subject, mappings, poke }, options.since ?? null);
   }
 
   /** Applies a push; `checkpoints` are what the client last pulled, per mapping (conflict detection). */
