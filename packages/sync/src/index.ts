@@ -26,6 +26,7 @@ export {
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  type SubsetRequest,
   type SyncRow,
   type SyncSummary,
   summaryResponseSchema,
@@ -37,7 +38,7 @@ export {
   watermelonPushSchema,
   watermelonQuerySchema,
 } from './protocol-schema.ts';
-export type { PullSubset, SubsetRequest } from './pull-subset.ts';
+export type { PullSubset } from './pull-subset.ts';
 export { parseSyncAge, pruneSyncLog } from './retention.ts';
 export { SyncBatch, SyncChange, SyncClock, SyncItem, SyncScopeGeneration, syncEntities } from './sync-entities.ts';
 export { SyncError, syncErrorCodes } from './sync-error.ts';

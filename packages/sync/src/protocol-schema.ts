@@ -132,6 +132,8 @@ export const summaryResponseSchema = z.object({
   }),
 });
 
+/** Partial sync: the part of its rows a client asks for (some of its scopes, mappings' named parameters). */
+export type SubsetRequest = Pick<z.input<typeof pullRequestSchema>, 'scopes' | 'parameters'>;
 /** A pull: per mapping, the checkpoint it last received (null for a first pull). */
 export type PullRequest = z.input<typeof pullRequestSchema>;
 /** A pull's answer. */

@@ -1,4 +1,5 @@
 import { type Dialect, placeholders } from '@sluice/db';
+import type { SubsetRequest } from './protocol-schema.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
 import { scopeJoins } from './scope-sql.ts';
 import { SyncError } from './sync-error.ts';
@@ -13,11 +14,6 @@ export interface PullSubset {
   parameters: Record<string, unknown> | null;
 }
 
-/** What a pull asks for: some scopes, and per mapping named parameter values. */
-export interface SubsetRequest {
-  scopes?: readonly string[];
-  parameters?: Record<string, Record<string, unknown>>;
-}
 
 /** A request's subset, checked against its subject and mappings. */
 export interface CheckedSubset {

@@ -129,7 +129,7 @@ async function widened(context: PullContext, wide: WideLog | undefined, from: Pu
   if (left !== null && left.length === 0) return wide;
   const [row] = await context.run('select max(version) as v from sync_change');
   const until = Number(row?.v ?? 0) + 1;
-  const scopes = left === null || !wide || wide.scopes === null ? null : [...new Set([...wide.scopes, ...left])].sort();
+  const scopes = left === null || wide?.scopes === null ? null : [...new Set([...(wide?.scopes ?? []), ...left])].sort();
   return { scopes, until: Math.max(until, wide?.until ?? 0) };
 }
 

@@ -3,9 +3,9 @@ import { type Dialect, rawInstant, type SqlRun } from '@sluice/db';
 import { dialectOf, sqlRunner } from '@sluice/db/mikro-orm';
 import { CheckpointCodec } from './checkpoint.ts';
 import { ChangeFeed, type FeedListener } from './live/change-feed.ts';
-import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncSummary } from './protocol-schema.ts';
+import type { PullRequest, PullResponse, PushRequest, PushResponse, SubsetRequest, SyncSummary } from './protocol-schema.ts';
 import { type PullContext, pullMapping } from './pull.ts';
-import { type CheckedSubset, checkSubset, fullSubset, type SubsetRequest } from './pull-subset.ts';
+import { type CheckedSubset, checkSubset, fullSubset } from './pull-subset.ts';
 import { applyPush, type PushContext } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
@@ -163,7 +163,7 @@ export class SyncServer {
    * const { watermark, stop } = await sync.listen(subject, { since: lastEventId }, (watermark, mappings) => send('poke', { watermark, mappings }));
    * ```
    */
-  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null; scopes?: readonly string[] }, poke: FeedListener['poke']) {
+  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null; scopes?: string[] }, poke: FeedListener['poke']) {
     const mappings = options.mappings ? options.mappings.map((name) => this.mapping(subject, name)) : this.mappingsFor(subject);
     // Partial sync: a listener of some of its scopes hears of those only (checked like a pull's).
     const { scopes } = this.checkSubset(subject, { scopes: options.scopes });
