@@ -126,7 +126,12 @@ export class CheckpointCodec {
 
   /** A WatermelonDB client's subset token. */
   encodeHeld(held: HeldSubset): string {
-    return this.#tokens.encode({ v: 1, d: this.#databaseId, m: '', h: [held.timestamp, held.scopes, held.parameters, held.wide ? [held.wide.scopes, held.wide.until] : null] });
+    return this.#tokens.encode({
+      v: 1,
+      d: this.#databaseId,
+      m: '',
+      h: [held.timestamp, held.scopes, held.parameters, held.wide ? [held.wide.scopes, held.wide.until] : null],
+    });
   }
 
   /** Reads a subset token; a forged or foreign one is `SYNC_INVALID_CHECKPOINT`. */
@@ -157,7 +162,8 @@ export class CheckpointCodec {
     if (payload.s !== undefined && typeof payload.s !== 'string') throw SyncError.invalidCheckpoint('malformed');
     const position = { version, id };
     const subset = subsetFrom(payload.f);
-    if (payload.s !== undefined) return { phase: 'snapshot', mapping, generation: payload.g, after: payload.s === '' ? null : payload.s, from: position, subset };
+    if (payload.s !== undefined)
+      return { phase: 'snapshot', mapping, generation: payload.g, after: payload.s === '' ? null : payload.s, from: position, subset };
     const checkpoint: Checkpoint = { phase: 'log', mapping, generation: payload.g, at: position, subset };
     const shift = shiftFrom(payload.t);
     const wide = wideFrom(payload.w);

@@ -14,7 +14,6 @@ export interface PullSubset {
   parameters: Record<string, unknown> | null;
 }
 
-
 /** A request's subset, checked against its subject and mappings. */
 export interface CheckedSubset {
   scopes: string[] | null;

@@ -98,7 +98,12 @@ function conditionOf(context: PullContext, mapping: ResolvedMapping, subset: Pul
  * subset that the new one lacks, as deletes, then the rows of the new one the old lacked, as they are
  * now. Rows of both stay where they are: the log brings what changed in them. See the README.
  */
-async function pullShift(context: PullContext, mapping: ResolvedMapping, checkpoint: Extract<Checkpoint, { phase: 'log' }>, limit: number): Promise<PulledPage> {
+async function pullShift(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  checkpoint: Extract<Checkpoint, { phase: 'log' }>,
+  limit: number,
+): Promise<PulledPage> {
   const shift = checkpoint.shift as NonNullable<typeof checkpoint.shift>;
   const now = conditionOf(context, mapping, checkpoint.subset);
   const before = conditionOf(context, mapping, shift.from);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { MappingChanges, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
 import type { Checkpoint, HeldSubset, WideLog } from './checkpoint.ts';
+import type { MappingChanges, SubsetRequest, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
 import { type PullContext, pullPage, shiftTo, startSnapshot, uuidsOf } from './pull.ts';
-import type { SubsetRequest } from './protocol-schema.ts';
 import { fullSubset, type PullSubset, subsetOf } from './pull-subset.ts';
 import { applyPush } from './push.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
@@ -253,7 +252,8 @@ async function readAll(context: PullContext, mapping: ResolvedMapping, from: Par
       deletes.add(id);
     }
     checkpoint = page.next;
-    if (checkpoint.phase === 'log' && !page.hasMore) return { rows: [...rows.values()], deletes: [...deletes], at: checkpoint.at.version, wide: checkpoint.wide };
+    if (checkpoint.phase === 'log' && !page.hasMore)
+      return { rows: [...rows.values()], deletes: [...deletes], at: checkpoint.at.version, wide: checkpoint.wide };
   }
 }
 

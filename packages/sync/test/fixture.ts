@@ -3,7 +3,17 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import type { DialectName } from '@sluice/db';
 import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
 import { z } from 'zod';
-import { type MappingPull, SyncServer, type SyncSubject, SyncSubscriber, syncEntities, syncEntity, syncKeySchema, syncMembership, syncParameter } from '../src/index.ts';
+import {
+  type MappingPull,
+  SyncServer,
+  type SyncSubject,
+  SyncSubscriber,
+  syncEntities,
+  syncEntity,
+  syncKeySchema,
+  syncMembership,
+  syncParameter,
+} from '../src/index.ts';
 
 export const Tag = defineEntity({ name: 'SyTag', tableName: 'sy_tag', properties: { id: p.integer().primary(), name: p.string().length(30) } });
 export const Node = defineEntity({

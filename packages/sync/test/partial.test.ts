@@ -44,9 +44,12 @@ describeEachDialect('sync partial (subsets of scopes and parameters)', (dialect)
   }
 
   const ids = (client: ProtocolClient, name: string) => sorted((client.rows.get(name) as Map<string, unknown>).keys());
-  const nodesIn = async (...centers: number[]) => sorted((await f.sql(`select id from sy_node where center_id in (${centers.join(', ')})`)).map((row) => String(row.id)));
+  const nodesIn = async (...centers: number[]) =>
+    sorted((await f.sql(`select id from sy_node where center_id in (${centers.join(', ')})`)).map((row) => String(row.id)));
   const notesIn = async (...centers: number[]) =>
-    sorted((await f.sql(`select n.id from sy_note n join sy_node d on d.id = n.node_id where d.center_id in (${centers.join(', ')})`)).map((row) => String(row.id)));
+    sorted(
+      (await f.sql(`select n.id from sy_note n join sy_node d on d.id = n.node_id where d.center_id in (${centers.join(', ')})`)).map((row) => String(row.id)),
+    );
 
   /** What a new client of `want` downloads from scratch: the truth a shifted client must hold, row for row. */
   async function fresh(who: SyncSubject, want: SubsetRequest): Promise<ProtocolClient> {
@@ -97,7 +100,9 @@ describeEachDialect('sync partial (subsets of scopes and parameters)', (dialect)
     const names = (...list: string[]) => ({ parameters: { nodes: { names: list } } });
     await sync(who, client, names('n0', 'n1'));
     const named = async (...list: string[]) =>
-      sorted((await f.sql(`select id from sy_node where center_id in (1, 2) and name in (${list.map(() => '?').join(', ')})`, list)).map((row) => String(row.id)));
+      sorted(
+        (await f.sql(`select id from sy_node where center_id in (1, 2) and name in (${list.map(() => '?').join(', ')})`, list)).map((row) => String(row.id)),
+      );
     expect(ids(client, 'nodes')).toEqual(await named('n0', 'n1'));
     expect(ids(client, 'notes')).toEqual(await notesIn(1, 2));
 
@@ -155,7 +160,9 @@ describeEachDialect('sync partial (subsets of scopes and parameters)', (dialect)
         (error: { code?: string; statusCode?: number }) => `${error.statusCode} ${error.code}`,
       );
     expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, scopes: ['1', '3'] }))).toBe('403 SYNC_SCOPE_NOT_ALLOWED');
-    expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, parameters: { nodes: { colour: ['red'] } } }))).toBe('400 SYNC_UNKNOWN_PARAMETER');
+    expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, parameters: { nodes: { colour: ['red'] } } }))).toBe(
+      '400 SYNC_UNKNOWN_PARAMETER',
+    );
     expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, parameters: { tags: { names: ['red'] } } }))).toBe('400 SYNC_UNKNOWN_PARAMETER');
     expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, parameters: { nodes: { names: 'n1' } } }))).toBe('400 SYNC_INVALID_PARAMETER');
     expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: null }, parameters: { nowhere: {} } }))).toBe('400 SYNC_UNKNOWN_MAPPING');

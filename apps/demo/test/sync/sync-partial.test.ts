@@ -1,6 +1,6 @@
+import type { SubsetRequest } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SubsetRequest } from '@sluice/sync';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { type Raw, WatermelonClient } from './watermelon-client.ts';
 
@@ -24,7 +24,7 @@ describeEachDialect('partial sync with a real WatermelonDB client', (dialect) =>
   const local = async (client: WatermelonClient, table: string) => sorted((await client.all(table)).map((raw) => raw.id));
   /** What the last pull brought of `table`. */
   const pulled = (client: WatermelonClient, table: string) => {
-    const changes = (client.lastPull?.changes as Record<string, { updated: Raw[]; deleted: string[] }>)[table];
+    const changes = (client.lastPull?.changes as Record<string, { updated: Raw[]; deleted: string[] }> | undefined)?.[table];
     return { updated: sorted((changes?.updated ?? []).map((raw) => raw.id)), deleted: sorted(changes?.deleted ?? []) };
   };
 

@@ -118,10 +118,17 @@ export class WatermelonClient {
   partial(clientId: string, subset: () => SubsetRequest | undefined): () => Promise<void> {
     const recording: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (String(input).includes('/watermelon?') && (init?.method ?? 'GET') === 'GET' && response.ok) this.lastPull = (await response.clone().json()) as Record<string, unknown>;
+      if (String(input).includes('/watermelon?') && (init?.method ?? 'GET') === 'GET' && response.ok)
+        this.lastPull = (await response.clone().json()) as Record<string, unknown>;
       return response;
     };
-    const sluice = watermelonSync({ url: `${this.#base}/api/sync`, headers: () => ({ authorization: `Bearer ${this.#token()}` }), clientId, subset, fetch: recording });
+    const sluice = watermelonSync({
+      url: `${this.#base}/api/sync`,
+      headers: () => ({ authorization: `Bearer ${this.#token()}` }),
+      clientId,
+      subset,
+      fetch: recording,
+    });
     return () => synchronize({ database: this.database, sendCreatedAsUpdated: true, ...sluice });
   }
 

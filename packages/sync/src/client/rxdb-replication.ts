@@ -93,9 +93,7 @@ export function rxdbReplication(options: RxdbReplicationOptions) {
       scopes: options.subset?.()?.scopes,
       onPoke: () => stream$.next('RESYNC'),
       signal: options.signal,
-    }).finally(() =>
-      stream$.complete(),
-    );
+    }).finally(() => stream$.complete());
 
   return {
     pull: {

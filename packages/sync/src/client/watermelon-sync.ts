@@ -90,14 +90,20 @@ export function watermelonSync(options: WatermelonSyncOptions) {
   const tokens = options.subsetTokens ?? memoryTokens();
   return {
     async pullChanges({ lastPulledAt, schemaVersion, migration }: WatermelonPullArgs): Promise<WatermelonPullResult> {
-      const query = new URLSearchParams({ last_pulled_at: String(lastPulledAt ?? null), schema_version: String(schemaVersion), migration: JSON.stringify(migration ?? null) });
+      const query = new URLSearchParams({
+        last_pulled_at: String(lastPulledAt ?? null),
+        schema_version: String(schemaVersion),
+        migration: JSON.stringify(migration ?? null),
+      });
       if (options.clientId) query.set('client_id', options.clientId);
       const subset = options.subset?.();
       if (subset?.scopes) query.set('scopes', subset.scopes.join(','));
       if (subset?.parameters) query.set('parameters', JSON.stringify(subset.parameters));
       const held = lastPulledAt ? await tokens.load(lastPulledAt) : null;
       if (held) query.set('subset', held);
-      const { subset: token, ...result } = await answer<WatermelonPullResult>(await request(`${options.url}/watermelon?${query}`, { headers: await options.headers?.() }));
+      const { subset: token, ...result } = await answer<WatermelonPullResult>(
+        await request(`${options.url}/watermelon?${query}`, { headers: await options.headers?.() }),
+      );
       if (token) await tokens.save(result.timestamp, token);
       return result;
     },
