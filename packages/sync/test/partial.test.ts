@@ -178,6 +178,23 @@ describeEachDialect('sync partial (subsets of scopes and parameters)', (dialect)
     expect(await code(f.server.pull(f.em(), who, { mappings: { nodes: forged }, scopes: ['1', '2'] }))).toBe('400 SYNC_INVALID_CHECKPOINT');
   });
 
+  it('pokes a live listener of a subset for changes in its scopes only, and refuses scopes not the subject’s', async () => {
+    const who = subject();
+    const since = await f.server.watermark(f.em());
+    const em = f.em();
+    em.create(Node, { name: 'live in 2', centerId: 2 });
+    await em.flush();
+    // Resuming from before the change: a listener of center 2 is poked at once, one of center 1 not at all.
+    const pokes = { one: [] as string[][], two: [] as string[][] };
+    const one = await f.server.listen(who, { since, scopes: ['1'] }, (_, mappings) => void pokes.one.push(mappings));
+    const two = await f.server.listen(who, { since, scopes: ['2'] }, (_, mappings) => void pokes.two.push(mappings));
+    one.stop();
+    two.stop();
+    expect(pokes.two).toEqual([['nodes']]);
+    expect(pokes.one).toEqual([]);
+    expect(() => f.server.listen(who, { scopes: ['3'] }, () => {})).toThrow(expect.objectContaining({ code: 'SYNC_SCOPE_NOT_ALLOWED' }));
+  });
+
   it('misses no change that commits while the client widens and narrows', async () => {
     const who = subject();
     const client = protocolClient();

@@ -2,6 +2,7 @@ import type { SubsetRequest } from '@sluice/sync';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.ts';
+import { RxdbClient } from './rxdb-client.ts';
 import { type Raw, WatermelonClient } from './watermelon-client.ts';
 
 const sorted = (values: Iterable<string>) => [...values].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
@@ -99,6 +100,30 @@ describeEachDialect('partial sync with a real WatermelonDB client', (dialect) =>
     await sync();
     expect(await local(client, 'people')).toEqual(await peopleIn(1, 2));
     for (const id of targets) expect((await client.find('people', id))?.last_name).toBe('Edited 2');
+  });
+
+  it('replicates one center with a real RxDB client, both after a reSync, and one again (rows that left come as deletes)', async () => {
+    let scopes = ['1'];
+    const client = new RxdbClient(
+      address,
+      () => alice,
+      () => ({ scopes }),
+    );
+    await client.start();
+    try {
+      const held = async () => sorted((await client.people.find().exec()).map((doc) => String(doc.id)));
+      expect(await held()).toEqual(await peopleIn(1));
+      scopes = ['1', '2'];
+      client.replication.reSync();
+      const both = await peopleIn(1, 2);
+      await client.until(async () => (await held()).join() === both.join());
+      scopes = ['1'];
+      client.replication.reSync();
+      const one = await peopleIn(1);
+      await client.until(async () => (await held()).join() === one.join());
+    } finally {
+      await client.stop();
+    }
   });
 
   it('refuses a subset outside the caller’s scopes, an unknown parameter and a forged subset token', async () => {
