@@ -26,6 +26,11 @@ export const pullRequestSchema = z.strictObject({
 /**
  * The `parameters` of a pull for these mappings: each declared parameter with its own schema (what
  * OpenAPI shows), anything else let through for the server to answer `SYNC_UNKNOWN_PARAMETER`.
+ *
+ * @example
+ * ```ts
+ * syncParametersSchema(mappings).parse({ orders: { statuses: ['New'] } });
+ * ```
  */
 export function syncParametersSchema(mappings: readonly SyncMapping[]): z.ZodType<Record<string, Record<string, unknown>>> {
   const shape: Record<string, z.ZodType> = {};
@@ -37,7 +42,14 @@ export function syncParametersSchema(mappings: readonly SyncMapping[]): z.ZodTyp
   return z.object(shape).catchall(z.record(z.string(), z.unknown())) as unknown as z.ZodType<Record<string, Record<string, unknown>>>;
 }
 
-/** {@link pullRequestSchema} with the parameters these mappings declare. */
+/**
+ * {@link pullRequestSchema} with the parameters these mappings declare (the pull route's body schema).
+ *
+ * @example
+ * ```ts
+ * routes.post('/pull', { schema: { body: pullRequestSchemaFor(sync.declaredMappings) } }, handler);
+ * ```
+ */
 export function pullRequestSchemaFor(mappings: readonly SyncMapping[]) {
   return pullRequestSchema.extend({ parameters: syncParametersSchema(mappings).optional() });
 }
