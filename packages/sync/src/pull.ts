@@ -113,7 +113,7 @@ async function pullShift(
   const next: Extract<Checkpoint, { phase: 'log' }> = { ...checkpoint, shift: { ...shift, after: page.last ?? shift.after } };
   if (done && left) {
     next.shift = { step: 'entered', after: null, from: shift.from };
-    const wide = await widened(context, checkpoint.wide, shift.from, checkpoint.subset);
+    const wide = await widened(context, mapping, checkpoint.wide, shift.from, checkpoint.subset);
     if (wide) next.wide = wide;
   } else if (done) delete next.shift;
   if (!left) return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
@@ -126,13 +126,20 @@ async function pullShift(
 /**
  * The log must still be read in the scopes a client left, for every change that committed before its
  * deletes were read: a row that moved out of them then was not among the deletes, and only its log
- * entry (in the scope it left) tells the client. Every such change is in the log by now, below the
- * newest version plus one.
+ * entry (in the scope it left) tells the client. Every such change is in the mapping's log by now, below
+ * its newest version plus one.
  */
-async function widened(context: PullContext, wide: WideLog | undefined, from: PullSubset, to: PullSubset): Promise<WideLog | undefined> {
-  const left = from.scopes === null ? null : to.scopes === null ? [] : from.scopes.filter((scope) => !to.scopes?.includes(scope));
+async function widened(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  wide: WideLog | undefined,
+  from: PullSubset,
+  to: PullSubset,
+): Promise<WideLog | undefined> {
+  // null: every scope of the subject but those of `to`, which `to`'s own log reads anyway.
+  const left = to.scopes === null ? [] : from.scopes === null ? null : from.scopes.filter((scope) => !to.scopes?.includes(scope));
   if (left !== null && left.length === 0) return wide;
-  const [row] = await context.run('select max(version) as v from sync_change');
+  const [row] = await context.run('select max(version) as v from sync_change where mapping = ?', [mapping.name]);
   const until = Number(row?.v ?? 0) + 1;
   const scopes = left === null || wide?.scopes === null ? null : [...new Set([...(wide?.scopes ?? []), ...left])].sort();
   return { scopes, until: Math.max(until, wide?.until ?? 0) };
