@@ -22,12 +22,15 @@ export {
   type PushRequest,
   type PushResponse,
   pullRequestSchema,
+  pullRequestSchemaFor,
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  type SubsetRequest,
   type SyncRow,
   type SyncSummary,
   summaryResponseSchema,
+  syncParametersSchema,
   type WatermelonPullResult,
   type WatermelonPushTable,
   type WatermelonTableChanges,
@@ -35,6 +38,7 @@ export {
   watermelonPushSchema,
   watermelonQuerySchema,
 } from './protocol-schema.ts';
+export type { PullSubset } from './pull-subset.ts';
 export { parseSyncAge, pruneSyncLog } from './retention.ts';
 export { SyncBatch, SyncChange, SyncClock, SyncItem, SyncScopeGeneration, syncEntities } from './sync-entities.ts';
 export { SyncError, syncErrorCodes } from './sync-error.ts';
@@ -42,11 +46,13 @@ export {
   type SyncEntityMapping,
   type SyncMapping,
   type SyncMembershipMapping,
+  type SyncParameter,
   type SyncPushOptions,
   type SyncSubject,
   syncEntity,
   syncKeySchema,
   syncMembership,
+  syncParameter,
 } from './sync-mapping.ts';
 export { currentSyncOrigin, withSyncOrigin } from './sync-origin.ts';
 export { SyncServer, type SyncServerOptions } from './sync-server.ts';

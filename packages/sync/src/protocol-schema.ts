@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { syncKeySchema } from './sync-mapping.ts';
+import { type SyncMapping, syncKeySchema } from './sync-mapping.ts';
 
 const name = z.string().min(1).max(50);
 const clientKey = z
@@ -7,7 +7,7 @@ const clientKey = z
   .min(1)
   .max(64)
   .regex(/^[\w.:-]+$/, 'may contain letters, digits, _ . : - only');
-const checkpoint = z.string().min(1).max(1024);
+const checkpoint = z.string().min(1).max(8_192);
 const row = z.record(z.string(), z.unknown());
 
 const key = z.union([z.string(), z.number()]);
@@ -17,7 +17,42 @@ const newItem = z.object({ uuid: z.string(), id: key });
 export const pullRequestSchema = z.strictObject({
   mappings: z.record(name, checkpoint.nullable()).refine((mappings) => Object.keys(mappings).length > 0, 'must name at least one mapping'),
   limit: z.number().int().min(1).max(1_000).optional(),
+  /** Partial sync: only these of your scopes (default: all of them). Changing it moves rows in and out, no reset. */
+  scopes: z.array(z.string().min(1).max(64)).max(50).optional(),
+  /** Partial sync: per mapping, values of the named parameters it declares (e.g. `{orders: {statuses: ['New']}}`). */
+  parameters: z.record(name, z.record(z.string(), z.unknown())).optional(),
 });
+
+/**
+ * The `parameters` of a pull for these mappings: each declared parameter with its own schema (what
+ * OpenAPI shows), anything else let through for the server to answer `SYNC_UNKNOWN_PARAMETER`.
+ *
+ * @example
+ * ```ts
+ * syncParametersSchema(mappings).parse({ orders: { statuses: ['New'] } });
+ * ```
+ */
+export function syncParametersSchema(mappings: readonly SyncMapping[]): z.ZodType<Record<string, Record<string, unknown>>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const mapping of mappings) {
+    if (mapping.kind === 'membership' || !mapping.parameters) continue;
+    const declared = Object.entries(mapping.parameters).map(([parameter, { schema }]) => [parameter, schema.optional()]);
+    shape[mapping.name] = z.object(Object.fromEntries(declared)).catchall(z.unknown()).optional();
+  }
+  return z.object(shape).catchall(z.record(z.string(), z.unknown())) as unknown as z.ZodType<Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * {@link pullRequestSchema} with the parameters these mappings declare (the pull route's body schema).
+ *
+ * @example
+ * ```ts
+ * routes.post('/pull', { schema: { body: pullRequestSchemaFor(sync.declaredMappings) } }, handler);
+ * ```
+ */
+export function pullRequestSchemaFor(mappings: readonly SyncMapping[]) {
+  return pullRequestSchema.extend({ parameters: syncParametersSchema(mappings).optional() });
+}
 
 /** `POST push` body. */
 export const pushRequestSchema = z.strictObject({
@@ -109,6 +144,8 @@ export const summaryResponseSchema = z.object({
   }),
 });
 
+/** Partial sync: the part of its rows a client asks for (some of its scopes, mappings' named parameters). */
+export type SubsetRequest = Pick<z.input<typeof pullRequestSchema>, 'scopes' | 'parameters'>;
 /** A pull: per mapping, the checkpoint it last received (null for a first pull). */
 export type PullRequest = z.input<typeof pullRequestSchema>;
 /** A pull's answer. */
@@ -143,28 +180,43 @@ const watermelonMigration = z.strictObject({
   columns: z.array(z.strictObject({ table: name, columns: z.array(z.string().min(1).max(100)).max(1_000) })).max(1_000),
 });
 
+function jsonText<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .max(100_000)
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 export const watermelonQuerySchema = z.strictObject({
   last_pulled_at: z.preprocess(absentAsNull, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
   /** The client's schema version: tables and fields added after it are not sent (mappings' `addedIn`). */
   schema_version: z.preprocess(absentAsNull, z.coerce.number().int().min(1).max(1_000_000).optional()),
   /** The client's migration as JSON (the guide sends `JSON.stringify(migration)`); its added tables and columns come in full. */
-  migration: z.preprocess(
+  migration: z.preprocess(absentAsNull, jsonText(watermelonMigration.nullable()).optional()),
+  client_id: clientKey.optional(),
+  /** Partial sync: only these of your scopes, comma-separated (default: all of them). */
+  scopes: z.preprocess(
     absentAsNull,
     z
       .string()
-      .max(100_000)
-      .transform((text, context) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'is not JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(watermelonMigration.nullable())
+      .max(3_300)
+      .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
+      .transform((text) => text.split(','))
+      .pipe(z.array(z.string()).max(50))
       .optional(),
   ),
-  client_id: clientKey.optional(),
+  /** Partial sync: per mapping, the named parameters it declares, as JSON (`{"orders":{"statuses":["New"]}}`). */
+  parameters: z.preprocess(absentAsNull, jsonText(z.record(name, z.record(z.string(), z.unknown()))).optional()),
+  /** The `subset` token of the pull that answered `last_pulled_at` (partial sync). */
+  subset: z.preprocess(absentAsNull, z.string().min(1).max(8_192).optional()),
 });
 
 const watermelonTable = z.strictObject({
@@ -187,6 +239,8 @@ export const watermelonPullResponseSchema = z.object({
   changes: z.record(z.string(), z.object({ created: z.array(row), updated: z.array(row), deleted: z.array(z.string()) })),
   timestamp: z.number().int().positive(),
   experimentalStrategy: z.literal('replacement').optional(),
+  /** Partial sync: send it back as `subset` with this `timestamp`, so the next pull knows which rows you hold. */
+  subset: z.string().optional(),
 });
 /** One table's changes in a WatermelonDB push. */
 export type WatermelonPushTable = z.infer<typeof watermelonTable>;

@@ -1,8 +1,9 @@
-import { chunks, placeholders, rawKey, type SqlRun } from '@sluice/db';
-import type { Checkpoint, CheckpointCodec, LogPosition } from './checkpoint.ts';
+import { chunks, type Dialect, placeholders, rawKey, type SqlRun } from '@sluice/db';
+import type { Checkpoint, CheckpointCodec, LogPosition, WideLog } from './checkpoint.ts';
 import type { MappingPull, SyncRow } from './protocol-schema.ts';
+import { type CheckedSubset, type PullSubset, type RowCondition, sameSubset, scopesOf, subsetCondition, subsetOf, without } from './pull-subset.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
-import { inScope, type RowReader } from './row-reader.ts';
+import type { LogEntry, RowReader } from './row-reader.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 
 /** What a pull of one mapping needs, computed once per request. */
@@ -16,6 +17,9 @@ export interface PullContext {
   horizon: number;
   /** Every change below this version is committed. */
   watermark: number;
+  dialect: Dialect;
+  /** The subset the pull asks for (partial sync). */
+  subset: CheckedSubset;
 }
 
 /** One page of one mapping, before its checkpoint is encoded. */
@@ -33,8 +37,9 @@ export interface PulledPage {
 /** Pulls one page of one mapping from `token` (null: a new client). */
 export async function pullMapping(context: PullContext, mapping: ResolvedMapping, token: string | null, limit: number): Promise<MappingPull> {
   const decoded = token === null ? null : context.codec.decode(token, mapping.name);
-  const reset = decoded !== null && isStale(context, decoded);
-  let page = await pullPage(context, mapping, decoded === null || reset ? startSnapshot(context, mapping) : decoded, limit);
+  const wanted = subsetOf(context.subset, mapping);
+  const reset = decoded !== null && (isStale(context, decoded) || !canShift(decoded, wanted));
+  let page = await pullPage(context, mapping, decoded === null || reset ? startSnapshot(context, mapping) : shiftTo(decoded, wanted), limit);
   if (page.stale) page = await pullPage(context, mapping, startSnapshot(context, mapping), limit);
   return {
     changes: page.changes,
@@ -52,14 +57,92 @@ export function isStale(context: PullContext, checkpoint: Checkpoint): boolean {
   return checkpoint.generation !== context.generation || position.version < context.horizon;
 }
 
-/** A snapshot of the subject's rows that continues with the log from the current watermark. */
-export function startSnapshot(context: PullContext, mapping: ResolvedMapping): Checkpoint {
-  return { phase: 'snapshot', mapping: mapping.name, generation: context.generation, after: null, from: { version: context.watermark, id: 0 } };
+/**
+ * A checkpoint can move to another subset without a reset once it follows the log and no other shift
+ * is under way (a snapshot, or a shift, in progress starts over instead).
+ */
+function canShift(checkpoint: Checkpoint, wanted: PullSubset): boolean {
+  return sameSubset(checkpoint.subset, wanted) || (checkpoint.phase === 'log' && !checkpoint.shift);
 }
 
-/** One page from a checkpoint: snapshot rows by key, or changes from the log. */
+/** The checkpoint that moves the client from its subset to `wanted` (itself when they are the same). */
+export function shiftTo(checkpoint: Checkpoint, wanted: PullSubset): Checkpoint {
+  if (sameSubset(checkpoint.subset, wanted) || checkpoint.phase !== 'log') return checkpoint;
+  return { ...checkpoint, subset: wanted, shift: { step: 'left', after: null, from: checkpoint.subset } };
+}
+
+/** A snapshot of the subject's rows (of the pull's subset) that continues with the log from the current watermark. */
+export function startSnapshot(context: PullContext, mapping: ResolvedMapping): Checkpoint {
+  return {
+    phase: 'snapshot',
+    mapping: mapping.name,
+    generation: context.generation,
+    after: null,
+    from: { version: context.watermark, id: 0 },
+    subset: subsetOf(context.subset, mapping),
+  };
+}
+
+/** One page from a checkpoint: snapshot rows by key, rows a shift of subset moves, or changes from the log. */
 export function pullPage(context: PullContext, mapping: ResolvedMapping, checkpoint: Checkpoint, limit: number): Promise<PulledPage> {
-  return checkpoint.phase === 'snapshot' ? pullSnapshot(context, mapping, checkpoint, limit) : pullLog(context, mapping, checkpoint, limit);
+  if (checkpoint.phase === 'snapshot') return pullSnapshot(context, mapping, checkpoint, limit);
+  return checkpoint.shift ? pullShift(context, mapping, checkpoint, limit) : pullLog(context, mapping, checkpoint, limit);
+}
+
+function conditionOf(context: PullContext, mapping: ResolvedMapping, subset: PullSubset): RowCondition {
+  return subsetCondition(context.dialect, context.subject, mapping, subset);
+}
+
+/**
+ * One page of a shift of subset, while the log waits at the client's position: the rows of the old
+ * subset that the new one lacks, as deletes, then the rows of the new one the old lacked, as they are
+ * now. Rows of both stay where they are: the log brings what changed in them. See the README.
+ */
+async function pullShift(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  checkpoint: Extract<Checkpoint, { phase: 'log' }>,
+  limit: number,
+): Promise<PulledPage> {
+  const shift = checkpoint.shift as NonNullable<typeof checkpoint.shift>;
+  const now = conditionOf(context, mapping, checkpoint.subset);
+  const before = conditionOf(context, mapping, shift.from);
+  const left = shift.step === 'left';
+  const page = await context.reader.page(mapping, left ? without(before, now) : without(now, before), shift.after, limit);
+  const done = page.rows.length < limit;
+  const next: Extract<Checkpoint, { phase: 'log' }> = { ...checkpoint, shift: { ...shift, after: page.last ?? shift.after } };
+  if (done && left) {
+    next.shift = { step: 'entered', after: null, from: shift.from };
+    const wide = await widened(context, mapping, checkpoint.wide, shift.from, checkpoint.subset);
+    if (wide) next.wide = wide;
+  } else if (done) delete next.shift;
+  if (!left) return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
+  const deletes = page.rows.map((row) => row.row.id);
+  const uuids = await uuidsOf(context.run, mapping.name, deletes);
+  const newItems = deletes.flatMap((id) => (uuids.has(String(id)) ? [{ uuid: uuids.get(String(id)) as string, id }] : []));
+  return { changes: [], deletes, newItems, next, hasMore: true };
+}
+
+/**
+ * The log must still be read in the scopes a client left, for every change that committed before its
+ * deletes were read: a row that moved out of them then was not among the deletes, and only its log
+ * entry (in the scope it left) tells the client. Every such change is in the mapping's log by now, below
+ * its newest version plus one.
+ */
+async function widened(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  wide: WideLog | undefined,
+  from: PullSubset,
+  to: PullSubset,
+): Promise<WideLog | undefined> {
+  // null: every scope of the subject but those of `to`, which `to`'s own log reads anyway.
+  const left = to.scopes === null ? [] : from.scopes === null ? null : from.scopes.filter((scope) => !to.scopes?.includes(scope));
+  if (left !== null && left.length === 0) return wide;
+  const [row] = await context.run('select max(version) as v from sync_change where mapping = ?', [mapping.name]);
+  const until = Number(row?.v ?? 0) + 1;
+  const scopes = left === null || wide?.scopes === null ? null : [...new Set([...(wide?.scopes ?? []), ...left])].sort();
+  return { scopes, until: Math.max(until, wide?.until ?? 0) };
 }
 
 async function pullSnapshot(
@@ -68,10 +151,10 @@ async function pullSnapshot(
   checkpoint: Extract<Checkpoint, { phase: 'snapshot' }>,
   limit: number,
 ): Promise<PulledPage> {
-  const page = await context.reader.page(mapping, context.subject, checkpoint.after, limit);
+  const page = await context.reader.page(mapping, conditionOf(context, mapping, checkpoint.subset), checkpoint.after, limit);
   const done = page.rows.length < limit;
   const next: Checkpoint = done
-    ? { phase: 'log', mapping: mapping.name, generation: checkpoint.generation, at: checkpoint.from }
+    ? { phase: 'log', mapping: mapping.name, generation: checkpoint.generation, at: checkpoint.from, subset: checkpoint.subset }
     : { ...checkpoint, after: page.last };
   // After the last snapshot page the log since the snapshot began is still to come: hasMore stays true.
   return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
@@ -79,18 +162,12 @@ async function pullSnapshot(
 
 async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoint: Extract<Checkpoint, { phase: 'log' }>, limit: number): Promise<PulledPage> {
   const { at } = checkpoint;
-  const scoped = context.subject.scopes === 'all' ? null : context.subject.scopes;
-  const scopeSql =
-    scoped === null
-      ? ''
-      : scoped.length === 0
-        ? ' and c.scope is null'
-        : ` and (c.scope is null or c.scope in (${placeholders(scoped.length)}) or c.left_scope in (${placeholders(scoped.length)}))`;
+  const scopes = logScopes(context, checkpoint);
   const log = await context.reader.logPage(
     mapping,
     // `version >= ?` first: an index range start on every dialect, so later pages do not rescan earlier ones.
-    `c.mapping = ? and c.version >= ? and (c.version > ? or c.id > ?) and c.version < ?${scopeSql}`,
-    [mapping.name, at.version, at.version, at.id, context.watermark, ...(scoped ?? []), ...(scoped ?? [])],
+    `c.mapping = ? and c.version >= ? and (c.version > ? or c.id > ?) and c.version < ?${scopes.sql}`,
+    [mapping.name, at.version, at.version, at.id, context.watermark, ...scopes.params],
     limit + 1,
   );
   // A prune may have run since the horizon was read: what it deleted is missing from `log`. The page
@@ -103,11 +180,12 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
   const next: LogPosition = hasMore && last ? { version: last.version, id: last.id } : { version: Math.max(context.watermark, at.version), id: 0 };
   // Latest state once per row, in the order of each row's last change.
   const latest = new Map(page.map((entry) => [entry.rowId, entry]));
+  const kept = await keptRows(context, mapping, checkpoint.subset, [...latest.values()]);
   const changes: SyncRow[] = [];
   const deletes: (string | number)[] = [];
   const newItems: MappingPull['newItems'] = [];
   for (const [rowId, entry] of latest) {
-    if (entry.found && inScope(context.subject, mapping, entry.found.scope)) {
+    if (entry.found && kept.has(String(entry.found.row.id))) {
       changes.push(entry.found.row);
       if (entry.uuid) newItems.push({ uuid: entry.uuid, id: entry.found.row.id });
     } else {
@@ -117,7 +195,37 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
       if (entry.uuid) newItems.push({ uuid: entry.uuid, id });
     }
   }
-  return { changes, deletes, newItems, next: { ...checkpoint, at: next }, hasMore };
+  const moved: Extract<Checkpoint, { phase: 'log' }> = { ...checkpoint, at: next };
+  // Past `until`, every entry of the scopes left has been read.
+  if (moved.wide && next.version >= moved.wide.until) delete moved.wide;
+  return { changes, deletes, newItems, next: moved, hasMore };
+}
+
+/** Which log entries a pull reads: those of the subset's scopes (and of a wide log's, below its `until`). */
+function logScopes(context: PullContext, checkpoint: Extract<Checkpoint, { phase: 'log' }>): { sql: string; params: unknown[] } {
+  const scopes = scopesOf(context.subject, checkpoint.subset);
+  if (scopes === 'all') return { sql: '', params: [] };
+  const inScopes = (list: readonly string[]) =>
+    list.length === 0 ? '1 = 0' : `c.scope in (${placeholders(list.length)}) or c.left_scope in (${placeholders(list.length)})`;
+  let sql = `c.scope is null or ${inScopes(scopes)}`;
+  const params: unknown[] = [...scopes, ...scopes];
+  const { wide } = checkpoint;
+  if (wide && checkpoint.at.version < wide.until) {
+    const extra = scopesOf(context.subject, { scopes: wide.scopes, parameters: null });
+    sql += extra === 'all' ? ' or c.version < ?' : ` or (c.version < ? and (${inScopes(extra)}))`;
+    params.push(wide.until, ...(extra === 'all' ? [] : [...extra, ...extra]));
+  }
+  return { sql: ` and (${sql})`, params };
+}
+
+/** Ids of the entries' current rows that the subset keeps (in its scopes, matching its parameters). */
+async function keptRows(context: PullContext, mapping: ResolvedMapping, subset: PullSubset, entries: LogEntry[]): Promise<Set<string>> {
+  const found = entries.flatMap((entry) => (entry.found ? [entry.found] : []));
+  const scopes = scopesOf(context.subject, subset);
+  const inScopes = found.filter((row) => !mapping.scope || scopes === 'all' || (row.scope !== null && scopes.includes(row.scope)));
+  const ids = inScopes.map((row) => String(row.row.id));
+  if (!subset.parameters || ids.length === 0 || mapping.kind !== 'entity') return new Set(ids);
+  return context.reader.matching(mapping, conditionOf(context, mapping, subset), ids);
 }
 
 /** Client uuids of rows that clients created, by row id. */

@@ -1,7 +1,7 @@
 import type { EntityMetadata, EntityProperty, MetadataStorage } from '@mikro-orm/core';
 import { type Pivot, pivotOf } from '@sluice/db/mikro-orm';
 import { SyncError } from './sync-error.ts';
-import type { SyncEntityMapping, SyncMapping, SyncMembershipMapping, SyncPushOptions } from './sync-mapping.ts';
+import type { SyncEntityMapping, SyncMapping, SyncMembershipMapping, SyncParameter, SyncPushOptions } from './sync-mapping.ts';
 
 /** How a field's raw database value becomes JSON. */
 export type FieldKind = 'value' | 'integer' | 'boolean' | 'date' | 'datetime' | 'reference' | 'collection';
@@ -51,6 +51,15 @@ export interface ResolvedEntityMapping extends ResolvedBase {
   fields: ResolvedField[];
   parents: { property: string; column: string; mapping: string }[];
   push: SyncPushOptions | null;
+  /** Named parameters (partial sync), with the path each one's condition reads. */
+  parameters: Map<string, ResolvedParameter>;
+}
+
+/** A mapping parameter with its property path resolved like a scope path. */
+export interface ResolvedParameter {
+  name: string;
+  declared: SyncParameter;
+  path: ResolvedScope;
 }
 
 /** A membership mapping checked against metadata. */
@@ -150,6 +159,9 @@ function resolveEntity(metadata: MetadataStorage, config: SyncEntityMapping): Re
     fields,
     parents,
     push: config.push ?? null,
+    parameters: new Map(
+      Object.entries(config.parameters ?? {}).map(([name, declared]) => [name, { name, declared, path: resolveScope(meta, declared.path) as ResolvedScope }]),
+    ),
   };
 }
 

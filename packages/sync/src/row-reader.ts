@@ -1,6 +1,7 @@
 import { chunks, type Dialect, placeholders, rawBoolean, rawDay, rawIsoInstant, rawKey, type SqlRun } from '@sluice/db';
 import { readPivot } from '@sluice/db/mikro-orm';
 import type { SyncRow } from './protocol-schema.ts';
+import type { RowCondition } from './pull-subset.ts';
 import type { ResolvedEntityMapping, ResolvedField, ResolvedMapping, ResolvedMembershipMapping } from './resolved-mapping.ts';
 import { ownerOf, scopeJoins } from './scope-sql.ts';
 import type { SyncSubject } from './sync-mapping.ts';
@@ -87,14 +88,36 @@ export class RowReader {
     return found;
   }
 
-  /** The subject's rows after `after` in key order (a snapshot page). Keys are returned as text. */
-  async page(mapping: ResolvedMapping, subject: SyncSubject, after: string | null, limit: number): Promise<{ rows: ScopedRow[]; last: string | null }> {
-    if (mapping.kind === 'membership') return this.#membershipPage(mapping, subject, after, limit);
+  /** The rows `condition` keeps after `after` in key order (a snapshot page). Keys are returned as text. */
+  async page(mapping: ResolvedMapping, condition: RowCondition, after: string | null, limit: number): Promise<{ rows: ScopedRow[]; last: string | null }> {
+    if (mapping.kind === 'membership') return this.#membershipPage(mapping, condition, after, limit);
     const pk = `t0.${this.#q(mapping.pk)}`;
-    const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
     const keyed = after === null ? { sql: '1 = 1', params: [] } : { sql: `${pk} > ?`, params: [rawKey(after)] };
-    const rows = await this.#entityRows(mapping, `${keyed.sql}${scope.sql}`, [...keyed.params, ...scope.params], ` order by ${pk} limit ${Number(limit)}`);
+    const records = await this.#selectEntities(mapping, {
+      from: `${this.#q(mapping.table)} t0`,
+      columns: [],
+      joins: condition.joins.join(''),
+      where: `${keyed.sql} and (${condition.sql})`,
+      params: [...keyed.params, ...condition.params],
+      tail: ` order by ${pk} limit ${Number(limit)}`,
+    });
+    const rows = records.flatMap((record) => (record.row ? [record.row] : []));
     return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
+  }
+
+  /** Which of the entity rows `ids` `condition` keeps now. */
+  async matching(mapping: ResolvedEntityMapping, condition: RowCondition, ids: readonly string[]): Promise<Set<string>> {
+    const pk = `t0.${this.#q(mapping.pk)}`;
+    const { joins } = mapping.scope ? scopeJoins(this.#dialect, mapping.scope) : { joins: '' };
+    const kept = new Set<string>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.#run(
+        `select ${pk} as id from ${this.#q(mapping.table)} t0${joins}${condition.joins.join('')} where ${pk} in (${placeholders(part.length)}) and (${condition.sql})`,
+        [...part, ...condition.params],
+      );
+      for (const row of rows) kept.add(String(row.id));
+    }
+    return kept;
   }
 
   /** How many rows of the mapping the subject syncs: what a client holding all of them counts too. */
@@ -189,10 +212,9 @@ export class RowReader {
     return found;
   }
 
-  async #membershipPage(mapping: ResolvedMembershipMapping, subject: SyncSubject, after: string | null, limit: number) {
+  async #membershipPage(mapping: ResolvedMembershipMapping, condition: RowCondition, after: string | null, limit: number) {
     const owner = `p.${this.#q(mapping.pivot.ownerColumn)}`;
     const target = `p.${this.#q(mapping.pivot.targetColumn)}`;
-    const scope = scopeFilter(subject, mapping.scope ? scopeJoins(this.#dialect, mapping.scope).expression : null);
     const [afterOwner, afterTarget] = after === null ? [] : after.split(':').map(rawKey);
     const keyed =
       after === null
@@ -200,8 +222,8 @@ export class RowReader {
         : { sql: `(${owner} > ? or (${owner} = ? and ${target} > ?))`, params: [afterOwner, afterOwner, afterTarget] };
     const rows = await this.#membershipRows(
       mapping,
-      `${keyed.sql}${scope.sql}`,
-      [...keyed.params, ...scope.params],
+      `${keyed.sql} and (${condition.sql})`,
+      [...keyed.params, ...condition.params],
       ` order by ${owner}, ${target} limit ${Number(limit)}`,
     );
     return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };

@@ -2,11 +2,11 @@ import { chunks, type Dialect, placeholders, type SqlRun } from '@sluice/db';
 import type { ResolvedEntityMapping, ResolvedMapping, ResolvedScope } from './resolved-mapping.ts';
 
 /** The joins that reach a scope from alias `t0`, and the expression that reads it (null where a step is null). */
-export function scopeJoins(dialect: Dialect, scope: ResolvedScope, from = 't0'): { joins: string; expression: string } {
+export function scopeJoins(dialect: Dialect, scope: ResolvedScope, from = 't0', prefix = 's'): { joins: string; expression: string } {
   let joins = '';
   let alias = from;
   scope.hops.forEach((hop, index) => {
-    const next = `s${index + 1}`;
+    const next = `${prefix}${index + 1}`;
     joins += ` left join ${dialect.quote(hop.table)} ${next} on ${next}.${dialect.quote(hop.pk)} = ${alias}.${dialect.quote(hop.fk)}`;
     alias = next;
   });

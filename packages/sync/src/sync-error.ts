@@ -14,6 +14,9 @@ export const syncErrorCodes = defineErrorCatalog({
   },
   SYNC_BATCH_REUSED: { statusCode: 409, description: 'A push reuses a client and batch id that another user already sent.' },
   SYNC_INVALID_CONFIG: { statusCode: 500, description: 'A sync mapping names an entity, property or scope path that does not exist; raised at start-up.' },
+  SYNC_SCOPE_NOT_ALLOWED: { statusCode: 403, description: 'A pull or live stream asks for a subset of scopes that are not all among the caller’s scopes.' },
+  SYNC_UNKNOWN_PARAMETER: { statusCode: 400, description: 'A pull names a parameter its mapping does not declare.' },
+  SYNC_INVALID_PARAMETER: { statusCode: 400, description: 'A pull’s parameter value does not match its declared schema, or its subset names too many scopes.' },
   SYNC_INVALID_RETENTION: { statusCode: 400, description: 'A prune was asked with a malformed or non-positive age (expected e.g. `30d`).' },
 });
 
@@ -44,6 +47,20 @@ export class SyncError extends SluiceError {
         ? `Batch ${batchId} of this client was sent by another user`
         : `Batch ${batchId} of this client was applied with other content: send new changes under a new batch id`,
     );
+  }
+
+  static scopeNotAllowed(scopes: readonly string[]): SyncError {
+    return new SyncError('SYNC_SCOPE_NOT_ALLOWED', `You may not sync scope(s) ${scopes.join(', ')}`, { details: { scopes } });
+  }
+
+  static unknownParameter(mapping: string, parameter: string): SyncError {
+    return new SyncError('SYNC_UNKNOWN_PARAMETER', `Mapping "${mapping}" has no parameter "${parameter}"`, { details: { mapping, parameter } });
+  }
+
+  static invalidParameter(mapping: string | null, parameter: string, reason: string): SyncError {
+    return new SyncError('SYNC_INVALID_PARAMETER', `Invalid ${mapping ? `parameter "${parameter}" of mapping "${mapping}"` : parameter}: ${reason}`, {
+      details: { mapping, parameter },
+    });
   }
 
   static invalidConfig(reason: string): SyncError {

@@ -68,6 +68,34 @@ export interface SyncEntityMapping<T extends object = object> {
   addedIn?: number;
   /** The client schema version that added each field added after the table (public name -> version). */
   fieldsAddedIn?: Record<string, number>;
+  /**
+   * Named parameters a pull may narrow this mapping's rows with (partial sync), e.g. `statuses`. Each
+   * one's zod schema validates the value and documents it in OpenAPI; see {@link syncParameter}.
+   */
+  parameters?: Record<string, SyncParameter>;
+}
+
+/** A named parameter of a mapping: a value (checked by `schema`) that keeps rows whose `path` is among `values(value)`. */
+export interface SyncParameter<Value = unknown> {
+  /** What a client may send; its issues answer 400 `SYNC_INVALID_PARAMETER`. */
+  schema: z.ZodType<Value>;
+  /** Property path the condition reads, e.g. `status` or `status.name` (each step but the last a many-to-one). */
+  path: string;
+  /** The values of `path` a row must have; default: the value itself (an array), or a one-element list. */
+  values?: (value: Value) => readonly (string | number)[];
+}
+
+/**
+ * Declares a mapping parameter: rows are kept when their `path` is one of the parameter's values (SQL
+ * `in`, an empty list keeps none). Clients ask for it in a pull's `parameters` (`{orders: {statuses: [...]}}`).
+ *
+ * @example
+ * ```ts
+ * syncEntity<Order>({ name: 'orders', ..., parameters: { statuses: syncParameter({ schema: z.array(z.enum(['New', 'Shipped'])), path: 'status.name' }) } });
+ * ```
+ */
+export function syncParameter<Value>(parameter: SyncParameter<Value>): SyncParameter {
+  return parameter as SyncParameter;
 }
 
 /**

@@ -3,8 +3,9 @@ import { type Dialect, rawInstant, type SqlRun } from '@sluice/db';
 import { dialectOf, sqlRunner } from '@sluice/db/mikro-orm';
 import { CheckpointCodec } from './checkpoint.ts';
 import { ChangeFeed, type FeedListener } from './live/change-feed.ts';
-import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncSummary } from './protocol-schema.ts';
+import type { PullRequest, PullResponse, PushRequest, PushResponse, SubsetRequest, SyncSummary } from './protocol-schema.ts';
 import { type PullContext, pullMapping } from './pull.ts';
+import { type CheckedSubset, checkSubset, fullSubset } from './pull-subset.ts';
 import { applyPush, type PushContext } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
@@ -66,6 +67,11 @@ export class SyncServer {
     return this.#state;
   }
 
+  /** The mappings as declared (what OpenAPI documents their parameters from). */
+  get declaredMappings(): readonly SyncMapping[] {
+    return this.#options.mappings;
+  }
+
   /** The mappings `subject` may sync, in declaration order. */
   mappingsFor(subject: SyncSubject): ResolvedMapping[] {
     return [...this.#ready.mappings.byName.values()].filter((mapping) => !subject.mappings || subject.mappings.includes(mapping.name));
@@ -78,13 +84,21 @@ export class SyncServer {
     return mapping;
   }
 
-  /** What every pull of one request shares: generation, horizon and watermark, read once. */
-  async pullContext(em: EntityManager, subject: SyncSubject): Promise<PullContext> {
+  /**
+   * Checks a requested subset (partial sync) against the subject and the mappings it may sync:
+   * `SYNC_SCOPE_NOT_ALLOWED`, `SYNC_UNKNOWN_MAPPING`, `SYNC_UNKNOWN_PARAMETER`, `SYNC_INVALID_PARAMETER`.
+   */
+  checkSubset(subject: SyncSubject, request: SubsetRequest): CheckedSubset {
+    return checkSubset(subject, (name) => this.mapping(subject, name), request);
+  }
+
+  /** What every pull of one request shares: generation, horizon and watermark, read once; and the subset it asks for. */
+  async pullContext(em: EntityManager, subject: SyncSubject, subset: CheckedSubset = { scopes: null, parameters: new Map() }): Promise<PullContext> {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
     const generation = await this.#generations.of(run, dialect, subject);
     const clock = await readClock(run, dialect);
-    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark };
+    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark, dialect, subset };
   }
 
   /** The watermark now: every change below it is committed and readable (see the dialect's commit counter). */
@@ -103,6 +117,7 @@ export class SyncServer {
         mapping: mapping.name,
         generation: context.generation,
         at: { version: context.watermark, id: 0 },
+        subset: fullSubset,
       });
       mappings.push({
         name: mapping.name,
@@ -115,7 +130,10 @@ export class SyncServer {
     return { mappings, watermark: { version: context.watermark, ...lag } };
   }
 
-  /** One page per requested mapping; checkpoints are checked before any query runs. */
+  /**
+   * One page per requested mapping; checkpoints and the subset are checked before any query runs. A
+   * pull whose subset (`scopes`, `parameters`) differs from its checkpoint's moves rows in and out.
+   */
   async pull(em: EntityManager, subject: SyncSubject, request: PullRequest): Promise<PullResponse> {
     const limit = Math.min(request.limit ?? this.#options.maxPullLimit ?? 1_000, this.#options.maxPullLimit ?? 1_000);
     const entries = Object.entries(request.mappings).map(([name, token]) => {
@@ -123,7 +141,8 @@ export class SyncServer {
       if (token !== null) this.#ready.codec.decode(token, name);
       return { mapping, token };
     });
-    const context = await this.pullContext(em, subject);
+    const subset = this.checkSubset(subject, { scopes: request.scopes, parameters: request.parameters });
+    const context = await this.pullContext(em, subject, subset);
     const mappings: PullResponse['mappings'] = {};
     for (const { mapping, token } of entries) mappings[mapping.name] = await pullMapping(context, mapping, token, limit);
     // One snapshot per pull: while any mapping has more, every one does, so a client that pulls each
@@ -134,7 +153,7 @@ export class SyncServer {
   }
 
   /**
-   * Calls `poke` whenever committed changes the subject may sync (in `mappings`, default all of theirs)
+   * Calls `poke` whenever committed changes the subject may sync (in `mappings`, default all of theirs; in `scopes`, default all of theirs)
    * pass the watermark, from `since` (a watermark this server issued, e.g. the last poke's; null: from
    * now): a client pulls when poked instead of polling. Changes committed through any server instance
    * poke listeners of every instance (the watermark is read from the database).
@@ -144,9 +163,11 @@ export class SyncServer {
    * const { watermark, stop } = await sync.listen(subject, { since: lastEventId }, (watermark, mappings) => send('poke', { watermark, mappings }));
    * ```
    */
-  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null }, poke: FeedListener['poke']) {
+  listen(subject: SyncSubject, options: { mappings?: readonly string[]; since?: number | null; scopes?: string[] }, poke: FeedListener['poke']) {
     const mappings = options.mappings ? options.mappings.map((name) => this.mapping(subject, name)) : this.mappingsFor(subject);
-    return this.#ready.feed.listen({ subject, mappings, poke }, options.since ?? null);
+    // Partial sync: a listener of some of its scopes hears of those only (checked like a pull's).
+    const { scopes } = this.checkSubset(subject, { scopes: options.scopes });
+    return this.#ready.feed.listen({ subject: scopes ? { ...subject, scopes } : subject, mappings, poke }, options.since ?? null);
   }
 
   /** Applies a push; `checkpoints` are what the client last pulled, per mapping (conflict detection). */

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { MappingChanges, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
-import { type PullContext, pullPage, startSnapshot, uuidsOf } from './pull.ts';
+import type { Checkpoint, HeldSubset, WideLog } from './checkpoint.ts';
+import type { MappingChanges, SubsetRequest, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
+import { type PullContext, pullPage, shiftTo, startSnapshot, uuidsOf } from './pull.ts';
+import { fullSubset, type PullSubset, subsetOf } from './pull-subset.ts';
 import { applyPush } from './push.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
 import { SyncError } from './sync-error.ts';
@@ -69,19 +71,29 @@ export class WatermelonSync {
    */
   async pullJson(em: EntityManager, subject: SyncSubject, request: WatermelonPullRequest): Promise<AsyncIterable<string>> {
     const since = request.lastPulledAt ? decodeTimestamp(request.lastPulledAt) : null;
-    const context = await this.#server.pullContext(em, subject);
+    const subset = this.#server.checkSubset(subject, request.subset ?? {});
+    const context = await this.#server.pullContext(em, subject, subset);
+    const held = request.held ? context.codec.decodeHeld(request.held) : null;
+    if (held && held.timestamp !== request.lastPulledAt) throw SyncError.invalidCheckpoint('the subset token belongs to another last_pulled_at');
     if (since) issuedBefore(since, context.watermark);
     const stale = since !== null && (since.generation !== context.generation % generationSpace || since.version < context.horizon);
     const mappings = this.#server.mappingsFor(subject).filter((mapping) => (mapping.config.addedIn ?? 1) <= request.schemaVersion);
     const full = new Set(since === null || stale ? mappings.map((mapping) => mapping.name) : migrated(mappings, request.migration, request.schemaVersion));
-    const logs = await readLogs(context, mappings, full, since);
+    const logs = await readLogs(context, mappings, full, since, held);
     const reset = stale || logs === null;
     if (reset) for (const mapping of mappings) full.add(mapping.name);
-    return this.#json(context, subject, mappings, { full, logs: logs ?? new Map(), reset, version: context.watermark, schemaVersion: request.schemaVersion });
+    return this.#json(context, subject, mappings, {
+      full,
+      logs: logs ?? new Map(),
+      reset,
+      version: context.watermark,
+      schemaVersion: request.schemaVersion,
+    });
   }
 
   async *#json(context: PullContext, subject: SyncSubject, mappings: ResolvedMapping[], plan: PullPlan): AsyncGenerator<string> {
     let version = plan.version;
+    let wide: WideLog | undefined;
     yield '{"changes":{';
     for (const [index, mapping] of mappings.entries()) {
       yield `${index > 0 ? ',' : ''}${JSON.stringify(mapping.name)}:{"created":[],"updated":[`;
@@ -95,11 +107,15 @@ export class WatermelonSync {
           deleted = await toWatermelonIds(context, mapping, log.deletes);
           // With every table from the log, its end is the timestamp; a table sent in full pins it to where its snapshot began.
           if (plan.full.size === 0) version = Math.max(version, log.at);
+          wide = widest(wide, log.wide);
         }
       }
       yield `],"deleted":${JSON.stringify(deleted)}}`;
     }
-    yield `},"timestamp":${encodeTimestamp(version, context.generation)}${plan.reset ? ',"experimentalStrategy":"replacement"' : ''}}`;
+    const timestamp = encodeTimestamp(version, context.generation);
+    const held: HeldSubset = { timestamp, scopes: context.subset.scopes, parameters: Object.fromEntries(context.subset.parameters) };
+    if (wide) held.wide = wide;
+    yield `},"timestamp":${timestamp}${plan.reset ? ',"experimentalStrategy":"replacement"' : ''},"subset":${JSON.stringify(context.codec.encodeHeld(held))}}`;
   }
 
   /** Applies the client's changes; conflicts (a row changed on the server since `lastPulledAt`) answer 409. */
@@ -125,9 +141,16 @@ export class WatermelonSync {
   }
 }
 
-/** What a WatermelonDB pull asks: its position, its schema version and, after an app update, its migration. */
+/**
+ * What a WatermelonDB pull asks: its position, its schema version and, after an app update, its
+ * migration; for partial sync the subset it wants and the subset token of its last pull.
+ */
 export interface WatermelonPullRequest {
   lastPulledAt: number | null;
+  /** The subset wanted (default: every row of the subject). */
+  subset?: SubsetRequest;
+  /** The `subset` token the pull that issued `lastPulledAt` answered (absent: the client held every row). */
+  held?: string | null;
   schemaVersion: number;
   /** WatermelonDB's migration, `{ from, tables, columns: [{ table, columns }] }`; null when none. */
   migration: WatermelonMigration | null;
@@ -144,7 +167,7 @@ interface PullPlan {
   /** Mappings sent in full, streamed from a snapshot. */
   full: Set<string>;
   /** The others' changes since the client's timestamp, read before anything is sent. */
-  logs: Map<string, { rows: SyncRow[]; deletes: (string | number)[]; at: number }>;
+  logs: Map<string, { rows: SyncRow[]; deletes: (string | number)[]; at: number; wide?: WideLog }>;
   reset: boolean;
   version: number;
   schemaVersion: number;
@@ -188,18 +211,24 @@ async function* snapshotRows(context: PullContext, mapping: ResolvedMapping, sha
   }
 }
 
-/** The log of every mapping not sent in full, from `since`; null when a prune overtook one (start over in full). */
-async function readLogs(context: PullContext, mappings: ResolvedMapping[], full: Set<string>, since: { version: number } | null) {
+/**
+ * The log of every mapping not sent in full, from `since`, after the rows a change of subset moves in
+ * and out (from the subset the client held); null when a prune overtook one (start over in full).
+ */
+async function readLogs(context: PullContext, mappings: ResolvedMapping[], full: Set<string>, since: { version: number } | null, held: HeldSubset | null) {
   const logs: PullPlan['logs'] = new Map();
   if (since === null) return logs;
   for (const mapping of mappings) {
     if (full.has(mapping.name)) continue;
-    const read = await readAll(context, mapping, {
+    const from: Checkpoint = {
       phase: 'log',
       mapping: mapping.name,
       generation: context.generation,
       at: { version: since.version, id: 0 },
-    });
+      subset: heldSubset(held, mapping),
+    };
+    if (held?.wide) from.wide = held.wide;
+    const read = await readAll(context, mapping, shiftTo(from, subsetOf(context.subset, mapping)));
     if (!read) return null;
     logs.set(mapping.name, read);
   }
@@ -223,8 +252,21 @@ async function readAll(context: PullContext, mapping: ResolvedMapping, from: Par
       deletes.add(id);
     }
     checkpoint = page.next;
-    if (checkpoint.phase === 'log' && !page.hasMore) return { rows: [...rows.values()], deletes: [...deletes], at: checkpoint.at.version };
+    if (checkpoint.phase === 'log' && !page.hasMore)
+      return { rows: [...rows.values()], deletes: [...deletes], at: checkpoint.at.version, wide: checkpoint.wide };
   }
+}
+
+/** What the client held of `mapping`: every row without a token (a client that never asked for a subset). */
+function heldSubset(held: HeldSubset | null, mapping: ResolvedMapping): PullSubset {
+  if (!held) return fullSubset;
+  return { scopes: held.scopes, parameters: held.parameters[mapping.name] ?? null };
+}
+
+/** One wide log that covers both. */
+function widest(a: WideLog | undefined, b: WideLog | undefined): WideLog | undefined {
+  if (!a || !b) return a ?? b;
+  return { scopes: a.scopes === null || b.scopes === null ? null : [...new Set([...a.scopes, ...b.scopes])].sort(), until: Math.max(a.until, b.until) };
 }
 
 /** Server ids -> the ids the client knows (uuids of rows it created), for rows and their references. */

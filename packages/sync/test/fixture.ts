@@ -3,7 +3,17 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import type { DialectName } from '@sluice/db';
 import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
 import { z } from 'zod';
-import { type MappingPull, SyncServer, type SyncSubject, SyncSubscriber, syncEntities, syncEntity, syncKeySchema, syncMembership } from '../src/index.ts';
+import {
+  type MappingPull,
+  SyncServer,
+  type SyncSubject,
+  SyncSubscriber,
+  syncEntities,
+  syncEntity,
+  syncKeySchema,
+  syncMembership,
+  syncParameter,
+} from '../src/index.ts';
 
 export const Tag = defineEntity({ name: 'SyTag', tableName: 'sy_tag', properties: { id: p.integer().primary(), name: p.string().length(30) } });
 export const Node = defineEntity({
@@ -40,6 +50,11 @@ export const mappings = [
     fields: { name: 'name', center_id: 'centerId', parent_id: 'parent', tag_ids: 'tags' },
     scope: 'centerId',
     parents: ['parent'],
+    // Partial sync: nodes of some names, or whose parent has one of some names (a path through a many-to-one).
+    parameters: {
+      names: syncParameter({ schema: z.array(z.string().min(1).max(30)).max(20), path: 'name' }),
+      parent_names: syncParameter({ schema: z.array(z.string().min(1).max(30)).max(20), path: 'parent.name' }),
+    },
     push: {
       schema: z.object({
         name: z.string().trim().min(1).max(30),

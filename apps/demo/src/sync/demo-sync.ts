@@ -1,6 +1,6 @@
-import { syncEntity, syncKeySchema, syncMembership } from '@sluice/sync';
+import { syncEntity, syncKeySchema, syncMembership, syncParameter } from '@sluice/sync';
 import { z } from 'zod';
-import { Activity, CustomerOrder, genders, Person, Product, Status } from '../db/entities/index.ts';
+import { Activity, CustomerOrder, genders, Person, Product, Status, statusNames } from '../db/entities/index.ts';
 import { countryCode, integerColumn, isoDay } from '../http/schemas.ts';
 
 const now = () => {
@@ -53,6 +53,8 @@ export const demoSyncMappings = [
     fields: { person_id: 'person', status_id: 'status', total_price: 'totalPrice', delivery_date: 'deliveryDate', product_ids: 'products' },
     scope: 'person.center',
     parents: ['person'],
+    // Partial sync: a device may sync the orders of some statuses only (e.g. those still to deliver).
+    parameters: { statuses: syncParameter({ schema: z.array(z.enum(statusNames)).min(1).max(statusNames.length), path: 'status.name' }) },
     push: {
       schema: z.object({
         person_id: syncKeySchema,

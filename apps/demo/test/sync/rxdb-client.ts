@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SubsetRequest } from '@sluice/sync';
 import { rxdbReplication } from '@sluice/sync/rxdb';
 import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
@@ -48,9 +49,13 @@ export class RxdbClient {
   /** Status codes of pushes, in order. */
   readonly pushStatuses: number[] = [];
 
-  constructor(base: string, token: () => string) {
+  readonly #subset: (() => SubsetRequest | undefined) | undefined;
+
+  /** `subset`: partial sync, read before each pull. */
+  constructor(base: string, token: () => string, subset?: () => SubsetRequest | undefined) {
     this.#base = base;
     this.#token = token;
+    this.#subset = subset;
   }
 
   async start(): Promise<void> {
@@ -70,6 +75,7 @@ export class RxdbClient {
         return response;
       },
       signal: this.#stop.signal,
+      subset: this.#subset,
     });
     this.replication = replicateRxCollection<PersonDoc, { token: string }>({
       collection: this.people,

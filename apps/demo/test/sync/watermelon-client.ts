@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { SubsetRequest } from '@sluice/sync';
 import { watermelonSync } from '@sluice/sync/watermelondb';
 
 // WatermelonDB ships CommonJS whose directory imports ESM refuses; models use no decorators.
@@ -108,6 +109,27 @@ export class WatermelonClient {
   syncWithAdapter(clientId: string): Promise<void> {
     const sluice = watermelonSync({ url: `${this.#base}/api/sync`, headers: () => ({ authorization: `Bearer ${this.#token()}` }), clientId });
     return synchronize({ database: this.database, sendCreatedAsUpdated: true, ...sluice });
+  }
+
+  /**
+   * Partial sync with the shipped pair: one adapter for the client's life (it keeps each pull's subset
+   * token), asking for `subset()` at each pull. Each pull's answer is kept in `lastPull`.
+   */
+  partial(clientId: string, subset: () => SubsetRequest | undefined): () => Promise<void> {
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).includes('/watermelon?') && (init?.method ?? 'GET') === 'GET' && response.ok)
+        this.lastPull = (await response.clone().json()) as Record<string, unknown>;
+      return response;
+    };
+    const sluice = watermelonSync({
+      url: `${this.#base}/api/sync`,
+      headers: () => ({ authorization: `Bearer ${this.#token()}` }),
+      clientId,
+      subset,
+      fetch: recording,
+    });
+    return () => synchronize({ database: this.database, sendCreatedAsUpdated: true, ...sluice });
   }
 
   /** Every raw record of `table`. */

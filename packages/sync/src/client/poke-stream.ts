@@ -12,6 +12,8 @@ export interface SyncEndpoint {
 export interface WatchOptions extends SyncEndpoint {
   /** Mappings to hear of (default every one the user may sync). */
   mappings?: readonly string[];
+  /** Partial sync: hear only of changes in these of the user's scopes (default all of them). */
+  scopes?: readonly string[];
   /** Called on every poke: pull now. (Pull once yourself when you start: a poke means a change since then.) */
   onPoke(watermark: number, mappings: string[]): void;
   /** Stops watching. */
@@ -69,13 +71,15 @@ async function* serverEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<S
  */
 export async function watchPokes(options: WatchOptions): Promise<void> {
   const request = options.fetch ?? fetch;
-  const query = options.mappings ? `?mappings=${encodeURIComponent(options.mappings.join(','))}` : '';
+  const query = new URLSearchParams();
+  if (options.mappings) query.set('mappings', options.mappings.join(','));
+  if (options.scopes) query.set('scopes', options.scopes.join(','));
   let lastId: string | null = null;
   let wait = options.retryMs ?? 500;
   while (!options.signal?.aborted) {
     try {
       const headers = { accept: 'text/event-stream', ...(await options.headers?.()), ...(lastId ? { 'last-event-id': lastId } : {}) };
-      const response = await request(`${options.url}/stream${query}`, { headers, signal: options.signal });
+      const response = await request(`${options.url}/stream${query.size > 0 ? `?${query}` : ''}`, { headers, signal: options.signal });
       if (!response.ok || !response.body) throw new Error(`the sync stream answered ${response.status}`);
       for await (const event of serverEvents(response.body)) {
         if (event.id !== null) lastId = event.id;

@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import type { MappingPull, PullResponse, PushResponse, SyncRow } from '../protocol-schema.ts';
+import type { MappingPull, PullResponse, PushResponse, SubsetRequest, SyncRow } from '../protocol-schema.ts';
 import { type SyncEndpoint, watchPokes } from './poke-stream.ts';
 
 /** Options of {@link rxdbReplication}. */
@@ -16,6 +16,11 @@ export interface RxdbReplicationOptions extends SyncEndpoint {
   batchSize?: number;
   /** Pull when the server pokes (the live stream) instead of only when RxDB asks (default true). */
   live?: boolean;
+  /**
+   * Partial sync: the part of the mapping's rows to replicate, read before each pull. When it changes,
+   * the next pull (call `reSync()`) deletes the rows that left it and brings those that entered.
+   */
+  subset?: () => SubsetRequest | undefined;
   /** Stops the live stream (e.g. when the replication is cancelled). */
   signal?: AbortSignal;
 }
@@ -63,7 +68,11 @@ export function rxdbReplication(options: RxdbReplicationOptions) {
     const documents: Document[] = [];
     let at = from;
     for (let more = true; more && documents.length < limit; ) {
-      const { status, body } = await post<PullResponse>(options, '/pull', { mappings: { [options.mapping]: at }, limit: limit - documents.length });
+      const { status, body } = await post<PullResponse>(options, '/pull', {
+        mappings: { [options.mapping]: at },
+        limit: limit - documents.length,
+        ...options.subset?.(),
+      });
       if (status !== 200) throw new Error(`the sync pull answered ${status}`);
       const page = body.mappings[options.mapping] as MappingPull;
       const uuids = new Map(page.newItems.map((item) => [String(item.id), item.uuid]));
@@ -77,9 +86,14 @@ export function rxdbReplication(options: RxdbReplicationOptions) {
 
   const stream$ = new Subject<'RESYNC'>();
   if (options.live ?? true)
-    void watchPokes({ ...options, mappings: [options.mapping], onPoke: () => stream$.next('RESYNC'), signal: options.signal }).finally(() =>
-      stream$.complete(),
-    );
+    void watchPokes({
+      ...options,
+      mappings: [options.mapping],
+      // The scopes as they are when the stream opens; a pull always uses the current subset.
+      scopes: options.subset?.()?.scopes,
+      onPoke: () => stream$.next('RESYNC'),
+      signal: options.signal,
+    }).finally(() => stream$.complete());
 
   return {
     pull: {

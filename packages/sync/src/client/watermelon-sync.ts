@@ -1,4 +1,4 @@
-import type { WatermelonPullResult, WatermelonPushTable } from '../protocol-schema.ts';
+import type { SubsetRequest, WatermelonPullResult, WatermelonPushTable } from '../protocol-schema.ts';
 import type { SyncEndpoint } from './poke-stream.ts';
 
 /** What WatermelonDB's `synchronize()` passes to `pullChanges`. */
@@ -21,6 +21,35 @@ export interface WatermelonSyncOptions extends SyncEndpoint {
    * (safe, but a device then conflicts with the echo of its own changes pulled in between).
    */
   clientId?: string;
+  /**
+   * Partial sync: the part of its rows the device syncs (some of the user's scopes, mappings' named
+   * parameters), read before each pull. Changing it moves rows in and out on the next sync, no reset.
+   */
+  subset?: () => SubsetRequest | undefined;
+  /**
+   * Where the subset token of each pull is kept until the next (default: in memory). Keep it next to
+   * WatermelonDB's own `lastPulledAt` (e.g. `database.localStorage`) when the app may restart with a
+   * subset: without it the server takes the device for one that held every row.
+   */
+  subsetTokens?: SubsetTokenStore;
+}
+
+/** Keeps the `subset` token a pull answered, by the `timestamp` it came with. */
+export interface SubsetTokenStore {
+  load(timestamp: number): string | null | undefined | Promise<string | null | undefined>;
+  save(timestamp: number, token: string): void | Promise<void>;
+}
+
+/** The tokens of the last few pulls (WatermelonDB may not apply the last one, and then sends the one before). */
+function memoryTokens(): SubsetTokenStore {
+  const tokens = new Map<number, string>();
+  return {
+    load: (timestamp) => tokens.get(timestamp),
+    save: (timestamp, token) => {
+      tokens.set(timestamp, token);
+      for (const old of [...tokens.keys()].slice(0, -4)) tokens.delete(old);
+    },
+  };
 }
 
 /** A sync failure with the server's answer (`status`, `code`; 409 `SYNC_CONFLICT`: pull, then push again). */
@@ -58,10 +87,25 @@ async function answer<T>(response: Response): Promise<T> {
 export function watermelonSync(options: WatermelonSyncOptions) {
   const request = options.fetch ?? fetch;
   const client = options.clientId ? `&client_id=${encodeURIComponent(options.clientId)}` : '';
+  const tokens = options.subsetTokens ?? memoryTokens();
   return {
     async pullChanges({ lastPulledAt, schemaVersion, migration }: WatermelonPullArgs): Promise<WatermelonPullResult> {
-      const query = `last_pulled_at=${lastPulledAt ?? null}&schema_version=${schemaVersion}&migration=${encodeURIComponent(JSON.stringify(migration ?? null))}${client}`;
-      return answer(await request(`${options.url}/watermelon?${query}`, { headers: await options.headers?.() }));
+      const query = new URLSearchParams({
+        last_pulled_at: String(lastPulledAt ?? null),
+        schema_version: String(schemaVersion),
+        migration: JSON.stringify(migration ?? null),
+      });
+      if (options.clientId) query.set('client_id', options.clientId);
+      const subset = options.subset?.();
+      if (subset?.scopes) query.set('scopes', subset.scopes.join(','));
+      if (subset?.parameters) query.set('parameters', JSON.stringify(subset.parameters));
+      const held = lastPulledAt ? await tokens.load(lastPulledAt) : null;
+      if (held) query.set('subset', held);
+      const { subset: token, ...result } = await answer<WatermelonPullResult>(
+        await request(`${options.url}/watermelon?${query}`, { headers: await options.headers?.() }),
+      );
+      if (token) await tokens.save(result.timestamp, token);
+      return result;
     },
     async pushChanges({ changes, lastPulledAt }: WatermelonPushArgs): Promise<{ experimentalRejectedIds?: Record<string, string[]> } | undefined> {
       const response = await request(`${options.url}/watermelon?last_pulled_at=${lastPulledAt}${client}`, {

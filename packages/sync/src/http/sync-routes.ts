@@ -5,7 +5,7 @@ import { errorBody, eventStreamResponse, plainJson, sluiceRouteScope } from '@sl
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  pullRequestSchema,
+  pullRequestSchemaFor,
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
@@ -37,6 +37,14 @@ const streamQuery = z.strictObject({
     .max(1_000)
     .regex(/^[\w,-]+$/, 'mapping names, comma-separated')
     .transform((names) => names.split(',').filter(Boolean))
+    .optional(),
+  /** Partial sync: poke only for changes in these of your scopes, comma-separated. */
+  scopes: z
+    .string()
+    .max(3_300)
+    .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.string()).max(50))
     .optional(),
   /** The last `poke` or `ready` id received, when `Last-Event-ID` cannot be sent (a fetch-based reader may). */
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
@@ -94,7 +102,8 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
       const header = lastEventId.safeParse(request.headers['last-event-id']);
       const since = request.query.since ?? (header.success ? header.data : null);
       const mappings = request.query.mappings?.map((name) => sync.mapping(who, name).name);
-      await streamPokes(request, reply, options.heartbeatMs ?? 15_000, (poke) => sync.listen(who, { mappings, since }, poke));
+      const { scopes } = request.query;
+      await streamPokes(request, reply, options.heartbeatMs ?? 15_000, (poke) => sync.listen(who, { mappings, since, scopes }, poke));
     },
   );
 
@@ -105,7 +114,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
       schema: {
         tags,
         summary: 'Changes since your checkpoints, one page per mapping',
-        body: pullRequestSchema,
+        body: pullRequestSchemaFor(sync.declaredMappings),
         response: { 200: pullResponseSchema, ...errors },
       },
     },
@@ -132,8 +141,14 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
       schema: { tags, summary: "WatermelonDB's pullChanges", querystring: watermelonQuerySchema, response: { 200: watermelonPullResponseSchema, ...errors } },
     },
     async (request, reply) => {
-      const { last_pulled_at: lastPulledAt, schema_version: schemaVersion = 1, migration = null } = request.query;
-      const json = await watermelon.pullJson(options.em(request), await subject(request), { lastPulledAt: lastPulledAt || null, schemaVersion, migration });
+      const { last_pulled_at: lastPulledAt, schema_version: schemaVersion = 1, migration = null, scopes, parameters, subset: held = null } = request.query;
+      const json = await watermelon.pullJson(options.em(request), await subject(request), {
+        lastPulledAt: lastPulledAt || null,
+        schemaVersion,
+        migration,
+        subset: { scopes, parameters },
+        held,
+      });
       // Streamed as it is read: a first sync of any size holds one page in memory, not the whole answer.
       return reply.type('application/json').send(Readable.from(json) as never); // a stream is sent as is, never serialised
     },
