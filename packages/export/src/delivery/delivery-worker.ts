@@ -4,6 +4,7 @@ import type { ExportRegistry } from '../pipeline/export-registry.ts';
 import type { TaskStorage } from '../storage/task-storage.ts';
 import type { ExportTask } from '../tasks/export-task-entity.ts';
 import { newWorkerId } from '../tasks/export-task-runner.ts';
+import { PollingLoop } from '../tasks/polling-loop.ts';
 import { isTaskFileExpired } from '../tasks/task-file.ts';
 import { taskEmail } from './delivery-email.ts';
 import { DeliveryFailure, failureText } from './delivery-failure.ts';
@@ -64,9 +65,7 @@ type Tuning = 'attachLimitBytes' | 'maxAttempts' | 'retryDelayMs' | 'maxRetryDel
  */
 export class DeliveryWorker {
   readonly #config: DeliveryWorkerConfig & Required<Pick<DeliveryWorkerConfig, Tuning>>;
-  #stopped = true;
-  #wake: () => void = () => {};
-  #loop: Promise<void> | null = null;
+  readonly #loop: PollingLoop;
 
   constructor(config: DeliveryWorkerConfig) {
     const defined = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as DeliveryWorkerConfig;
@@ -81,41 +80,28 @@ export class DeliveryWorker {
       workerId: newWorkerId(),
       ...defined,
     };
+    this.#loop = new PollingLoop(
+      async (stopped) => {
+        while (!stopped() && (await this.deliverDue()) > 0);
+      },
+      { pollMs: this.#config.pollMs, onError: this.#config.onError },
+    );
   }
 
   start(): this {
-    if (!this.#stopped) return this;
-    this.#stopped = false;
-    this.#loop = this.#run();
+    this.#loop.start();
     return this;
   }
 
   /** Looks for due deliveries now (e.g. when a task just succeeded). */
   wake(): void {
-    this.#wake();
+    this.#loop.wake();
   }
 
   /** Stops polling, waits for the attempt in progress and closes the mailer. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#wake();
-    await this.#loop;
+    await this.#loop.stop();
     await this.#config.mailer?.close?.();
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      try {
-        while (!this.#stopped && (await this.deliverDue()) > 0);
-      } catch (error) {
-        this.#config.onError?.(error);
-      }
-      if (this.#stopped) break;
-      await new Promise<void>((wake) => {
-        this.#wake = wake;
-        setTimeout(wake, this.#config.pollMs).unref();
-      });
-    }
   }
 
   /**

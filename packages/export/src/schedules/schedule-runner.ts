@@ -3,6 +3,7 @@ import { SluiceError } from '@sluice/core';
 import { SavedExport } from '../saved/saved-export-entity.ts';
 import type { SavedExportService } from '../saved/saved-export-service.ts';
 import { newWorkerId } from '../tasks/export-task-runner.ts';
+import { PollingLoop } from '../tasks/polling-loop.ts';
 import { TaskTransitions } from '../tasks/task-transitions.ts';
 import { latestRunAtOrBefore, nextRunAfter } from './cron-times.ts';
 import { ExportSchedule } from './export-schedule-entity.ts';
@@ -62,13 +63,12 @@ class RunAlreadyStarted extends Error {}
  */
 export class ScheduleRunner {
   readonly #config: ScheduleRunnerConfig & Required<Omit<ScheduleRunnerConfig, 'onError'>>;
-  #stopped = true;
-  #wake: () => void = () => {};
-  #loop: Promise<void> | null = null;
+  readonly #loop: PollingLoop;
 
   constructor(config: ScheduleRunnerConfig) {
     const defined = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as ScheduleRunnerConfig;
     this.#config = { now: () => new Date(), pollMs: 15_000, leaseMs: 120_000, batchSize: 20, runnerId: newWorkerId(), ...defined };
+    this.#loop = new PollingLoop(() => this.tick(), { pollMs: this.#config.pollMs, onError: this.#config.onError });
   }
 
   get #em(): EntityManager {
@@ -76,32 +76,13 @@ export class ScheduleRunner {
   }
 
   start(): this {
-    if (!this.#stopped) return this;
-    this.#stopped = false;
-    this.#loop = this.#run();
+    this.#loop.start();
     return this;
   }
 
   /** Stops polling and waits for the poll in progress. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#wake();
-    await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      try {
-        await this.tick();
-      } catch (error) {
-        this.#config.onError?.(error);
-      }
-      if (this.#stopped) break;
-      await new Promise<void>((wake) => {
-        this.#wake = wake;
-        setTimeout(wake, this.#config.pollMs).unref();
-      });
-    }
+    await this.#loop.stop();
   }
 
   /** One poll at `now`: claims the due schedules, then starts every pending run this runner may start. */
