@@ -31,7 +31,7 @@ const commitCount = Number(values.commits);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 
 /** Opens the streams on `reader`, changes an order through `writer` `commitCount` times; the latencies. */
-async function measure(reader: DemoServer, writer: DemoServer): Promise<{ latencies: number[]; missed: number; connected: number }> {
+async function measure(reader: DemoServer, writer: DemoServer, orders: number[]): Promise<{ latencies: number[]; missed: number; connected: number }> {
   const token = await login(reader.base, 'admin');
   const writeToken = await login(writer.base, 'admin');
   const stop = new AbortController();
@@ -56,7 +56,7 @@ async function measure(reader: DemoServer, writer: DemoServer): Promise<{ latenc
     if (index % 100 === 99) await sleep(50);
   }
   const change = async (waitMs: number) => {
-    const response = await fetch(`${writer.base}/api/orders/${1 + (Math.max(commit, 0) % 50)}`, {
+    const response = await fetch(`${writer.base}/api/orders/${orders[Math.max(commit, 0) % orders.length]}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ totalPrice: 100 + commit }),
@@ -66,18 +66,33 @@ async function measure(reader: DemoServer, writer: DemoServer): Promise<{ latenc
     for (let waited = 0; (poked.get(commit)?.length ?? 0) < streamCount && waited < waitMs; waited += 10) await sleep(10);
     return poked.get(commit) ?? [];
   };
-  // A first change, not counted, tells when every stream is connected and listening.
+  try {
+    return await commitAndWait(change, (next) => {
+      commit = next;
+    });
+  } finally {
+    stop.abort();
+  }
+}
+
+/** A first change, not counted, tells when every stream is connected; then the measured ones. */
+async function commitAndWait(
+  change: (waitMs: number) => Promise<number[]>,
+  setCommit: (commit: number) => void,
+): Promise<{ latencies: number[]; missed: number; connected: number }> {
   await sleep(3_000);
   const connected = (await change(60_000)).length;
+  process.stderr.write(`${connected} streams listening\n`);
   const latencies: number[] = [];
   let missed = 0;
-  for (commit = 0; commit < commitCount; commit++) {
+  for (let commit = 0; commit < commitCount; commit++) {
+    setCommit(commit);
     await sleep(100 + Math.random() * 300);
     const mine = await change(5_000);
     latencies.push(...mine);
     missed += streamCount - mine.length;
+    process.stderr.write(`commit ${commit + 1}/${commitCount}: ${mine.length} pokes\r`);
   }
-  stop.abort();
   return { latencies: latencies.sort((a, b) => a - b), missed, connected };
 }
 
@@ -94,13 +109,14 @@ for (const dialect of values.dialects.split(',')) {
   const { orm } = await openDatabase(database.url);
   await seedReferenceData(orm.em.fork());
   await seedPeople(orm.em.fork(), { people: 200, seed: 11 });
+  const orders = (await orm.em.getConnection().execute<{ id: number }[]>('select id from customer_order order by id limit 50')).map((row) => Number(row.id));
   await orm.close();
-  const servers: DemoServer[] = [await startDemoServer(database.url)];
+  const servers: DemoServer[] = [await startDemoServer(database.url, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' })];
   try {
-    report(`${dialect}, one server`, await measure(servers[0] as DemoServer, servers[0] as DemoServer));
+    report(`${dialect}, one server`, await measure(servers[0] as DemoServer, servers[0] as DemoServer, orders));
     if (dialect !== 'sqlite') {
       servers.push(await startDemoServer(database.url));
-      report(`${dialect}, streams on one server, writes through another`, await measure(servers[0] as DemoServer, servers[1] as DemoServer));
+      report(`${dialect}, streams on one server, writes through another`, await measure(servers[0] as DemoServer, servers[1] as DemoServer, orders));
     }
   } finally {
     for (const server of servers) await server.stop();

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/sql';
 import { AccessError } from '@sluice/core';
@@ -72,6 +73,12 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
   const watermelon = new WatermelonSync(sync);
   const tags = ['sync'];
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
+  // Open live streams end when the server closes (SIGTERM): they never go idle, so the server would
+  // wait for them forever; their clients reconnect, to another instance, with Last-Event-ID.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
   const subject = async (request: FastifyRequest) => {
     const found = await options.subject(request);
     if (!found) throw AccessError.forbidden('sync');
@@ -104,6 +111,8 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
       const mappings = request.query.mappings?.map((name) => sync.mapping(who, name).name);
       const { scopes } = request.query;
       await streamPokes(request, reply, options.heartbeatMs ?? 15_000, (poke) => sync.listen(who, { mappings, since, scopes }, poke));
+      streams.add(reply.raw);
+      reply.raw.once('close', () => streams.delete(reply.raw));
     },
   );
 
