@@ -28,6 +28,9 @@ const { values } = parseArgs({
 const streamCount = Number(values.streams);
 const commitCount = Number(values.commits);
 
+// Every change writes a price never written before: an unchanged value is no change, and pokes nobody.
+let price = 10_000;
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 
 /** Opens the streams on `reader`, changes an order through `writer` `commitCount` times; the latencies. */
@@ -59,7 +62,7 @@ async function measure(reader: DemoServer, writer: DemoServer, orders: number[])
     const response = await fetch(`${writer.base}/api/orders/${orders[Math.max(commit, 0) % orders.length]}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ totalPrice: 100 + commit }),
+      body: JSON.stringify({ totalPrice: ++price }),
     });
     committedAt = performance.now();
     if (response.status !== 200) throw new Error(`PATCH answered ${response.status}: ${await response.text()}`);
