@@ -10,7 +10,11 @@ export function isCountryCode(code: string): boolean {
   return /^[A-Z]{2}$/.test(code) && !notCountries.test(code) && regionNames.of(code) !== undefined;
 }
 
-/** English name of a country code, e.g. `BE` -> `Belgium`; the code itself when unknown. */
-export function countryName(code: string): string {
-  return (isCountryCode(code) && regionNames.of(code)) || code;
+const namesByLocale = new Map<string, Intl.DisplayNames>([['en', regionNames]]);
+
+/** The name of a country code in `locale`, e.g. `BE` -> `Belgium`, `Belgique`, `België`; the code itself when unknown. */
+export function countryName(code: string, locale = 'en'): string {
+  let names = namesByLocale.get(locale);
+  if (!names) namesByLocale.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' })));
+  return (isCountryCode(code) && names.of(code)) || code;
 }

@@ -15,6 +15,7 @@ describe('ISO 3166-1 alpha-2 codes', () => {
 
   it('names countries in English', () => {
     expect(countryName('BE')).toBe('Belgium');
+    expect([countryName('BE', 'fr'), countryName('BE', 'nl')]).toEqual(['Belgique', 'België']);
     expect(countryName('ZZ')).toBe('ZZ');
   });
 });

@@ -91,7 +91,7 @@ describeEachDialect('exports API', (dialect) => {
       { key: 'person_gender', label: 'Gender', type: 'text' },
       { key: 'count', label: 'Number of people', type: 'integer' },
     ]);
-    expect(preview.description).toEqual(['Count people', 'Filtered by birthdate between 01-01-1980 and 31-12-1999', 'Grouped by gender']);
+    expect(preview.description).toEqual(['Count people', 'Filtered by birthdate between January 1, 1980 and December 31, 1999', 'Grouped by gender']);
     expect(preview.rows[0][0]).toMatchObject({ value: 'female', label: 'Female' });
     const [row] = await t.orm.em
       .getConnection()

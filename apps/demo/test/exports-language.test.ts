@@ -44,7 +44,7 @@ describeEachDialect('exports in the reader’s language', (dialect) => {
     const french = parse((await send('POST', '/api/exports/download', 'fr', request)).body, { relaxColumnCount: true }) as string[][];
     expect(french.map((row) => row[0]).slice(0, 5)).toEqual([
       'Compter les personnes',
-      'Filtré par date de naissance entre le 01-01-1950 et le 31-12-2020',
+      'Filtré par date de naissance entre le 1 janvier 1950 et le 31 décembre 2020',
       'Regroupé par genre',
       expect.stringMatching(/^Généré le \d{1,2} \S+ \d{4}/),
       'Par alice',
@@ -56,7 +56,10 @@ describeEachDialect('exports in the reader’s language', (dialect) => {
     const dutch = parse((await send('POST', '/api/exports/download', 'fr', { ...request, locale: 'nl' })).body, { relaxColumnCount: true }) as string[][];
     expect(dutch[6]).toEqual(['Geslacht', 'Aantal personen']);
     const check = (await send('POST', '/api/exports/check', 'nl-BE', request)).json();
-    expect(check.description).toEqual(['Personen tellen', 'Gefilterd op geboortedatum tussen 01-01-1950 en 31-12-2020', 'Gegroepeerd per geslacht']);
+    expect(check.description).toEqual(['Personen tellen', 'Gefilterd op geboortedatum tussen 1 januari 1950 en 31 december 2020', 'Gegroepeerd per geslacht']);
+    // Country names and days in sentences are the reader's too.
+    const nationality = (await send('POST', '/api/exports/check', 'fr', { ...request, filters: { person_nationality: { countries: ['BE', 'NL'] } } })).json();
+    expect(nationality.description[1]).toBe('Filtré par nationalité : Belgique, Pays-Bas');
   });
 
   it('keeps the asker’s language in a task, so the worker writes the file in it later', async () => {

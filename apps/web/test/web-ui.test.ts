@@ -271,7 +271,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
         .check();
       await expect
         .poll(() => page.locator('.sluice-sentence').textContent())
-        .toMatch(/Compter les personnes, filtré par date de naissance entre le 01-01-1950 et le 31-12-2020, regroupé par genre/);
+        .toMatch(/Compter les personnes, filtré par date de naissance entre le 1 janvier 1950 et le 31 décembre 2020, regroupé par genre/);
       await screenshot(page, `${dialect}-fr-export-builder`, { fullPage: false });
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger maintenant' }).click()]);
       const csv = await readFile(await download.path(), 'utf8');

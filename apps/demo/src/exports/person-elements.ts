@@ -87,7 +87,7 @@ export const personNationalityFilter: FilterDefinition<z.output<typeof countries
   title: 'Nationality',
   description: 'People of the chosen nationalities',
   params: countriesParams,
-  describe: ({ countries }, t) => t('Filtered by nationality: {{countries}}', { countries: countries.map(countryName).join(', ') }),
+  describe: ({ countries }, t) => t('Filtered by nationality: {{countries}}', { countries: countries.map((code) => countryName(code, t.locale)).join(', ') }),
   applyOn: 'person',
   apply: (qb, { countries }) => {
     qb.andWhere(`p.nationality in (${countries.map(() => '?').join(', ')})`, countries);
@@ -140,7 +140,7 @@ export const personNationalityAggregator: AggregatorDefinition<Record<string, ne
   describe: (_, t) => t('Grouped by nationality'),
   applyOn: 'person',
   keys: () => [{ key: 'person_nationality', label: 'Nationality', expression: 'p.nationality' }],
-  labels: (_, values, __, ctx) => new Map(values.map((value) => [value, value === null ? ctx.t('Unknown') : countryName(String(value))])),
+  labels: (_, values, __, ctx) => new Map(values.map((value) => [value, value === null ? ctx.t('Unknown') : countryName(String(value), ctx.locale)])),
 };
 
 export const personCenterAggregator: AggregatorDefinition<Record<string, never>> = {
@@ -168,7 +168,7 @@ export const personAgeBracketAggregator: AggregatorDefinition<z.output<typeof br
   params: bracketParams,
   describe: (params, t) =>
     params.at
-      ? t('Grouped by age in brackets of {{size}} years on {{day}}', { size: params.bracketSize, day: dayText(params.at) })
+      ? t('Grouped by age in brackets of {{size}} years on {{day}}', { size: params.bracketSize, day: dayText(params.at, t) })
       : t('Grouped by age in brackets of {{size}} years', { size: params.bracketSize }),
   applyOn: 'person',
   keys: (params, ctx) => [

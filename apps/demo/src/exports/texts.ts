@@ -1,14 +1,13 @@
 import type { Translate } from '@sluice/export';
 
-/** `1980-01-31` -> `31-01-1980`, as the demo's sentences show dates. */
-export function dayText(day: string): string {
-  const [year, month, date] = day.split('-');
-  return `${date}-${month}-${year}`;
+/** A `YYYY-MM-DD` day as the reader's locale writes it in a sentence: "January 31, 1980", "31 janvier 1980". */
+export function dayText(day: string, t: Translate): string {
+  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** "between A and B", "from A", "until B", in the reader's language. */
 export function rangeText(from: string | undefined, to: string | undefined, t: Translate): string {
-  if (from && to) return t('between {{from}} and {{to}}', { from: dayText(from), to: dayText(to) });
-  if (from) return t('from {{from}}', { from: dayText(from) });
-  return t('until {{to}}', { to: dayText(to as string) });
+  if (from && to) return t('between {{from}} and {{to}}', { from: dayText(from, t), to: dayText(to, t) });
+  if (from) return t('from {{from}}', { from: dayText(from, t) });
+  return t('until {{to}}', { to: dayText(to as string, t) });
 }

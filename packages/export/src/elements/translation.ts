@@ -14,8 +14,14 @@
  */
 export type ExportTranslator = (text: string, locale: string, values?: Record<string, unknown>) => string;
 
-/** A translator bound to one request's locale, as elements receive it: `t('Born {{range}}', { range })`. */
-export type Translate = (text: string, values?: Record<string, unknown>) => string;
+/**
+ * A translator bound to one request's locale, as elements receive it: `t('Born {{range}}', { range })`;
+ * `t.locale` for what `Intl` formats (dates and numbers inside sentences).
+ */
+export interface Translate {
+  (text: string, values?: Record<string, unknown>): string;
+  readonly locale: string;
+}
 
 /** The English text with `{{name}}` placeholders filled: what a registry without a translator shows. */
 export const untranslated: ExportTranslator = (text, _locale, values) =>
@@ -23,5 +29,5 @@ export const untranslated: ExportTranslator = (text, _locale, values) =>
 
 /** `translator` bound to `locale`. */
 export function translateFor(translator: ExportTranslator, locale: string): Translate {
-  return (text, values) => translator(text, locale, values);
+  return Object.assign((text: string, values?: Record<string, unknown>) => translator(text, locale, values), { locale });
 }
