@@ -1,5 +1,6 @@
 /**
- * A new client's first sync: `node bench/initial-sync.bench.ts --dialects postgresql,sqlite [--people 100000] [--rounds 5]`.
+ * A new client's first sync: `node bench/initial-sync.bench.ts --dialects postgresql,sqlite [--people 100000] [--rounds 5]`
+ * (the anchor speaks PostgreSQL and SQLite).
  * Per dialect, a fresh demo database with `--people` seeded people, and two servers in their own
  * processes: the demo (`apps/demo/src/main.ts`) and the hand-written anchor (bench/hand-sync-server.ts,
  * a keyset SELECT and `JSON.stringify` per page).
@@ -113,10 +114,10 @@ async function run(dialect: DialectName): Promise<void> {
     await sleep(500);
     const idle = await peakRss(fresh.pid);
     const response = await fetch(`${fresh.base}/api/sync/watermelon`, { headers: { authorization: `Bearer ${freshToken}` } });
-    const body = (await response.json()) as { changes: { people: { created: unknown[] } } };
+    const body = (await response.json()) as { changes: { people: { created: unknown[]; updated: unknown[] } } };
     const after = await peakRss(fresh.pid);
     console.log(
-      `WatermelonDB first sync: ${body.changes.people.created.length} people; server peak RSS ${idle.toFixed(0)} MB idle, ${after.toFixed(0)} MB after = ${(after / idle).toFixed(2)}x`,
+      `WatermelonDB first sync: ${body.changes.people.created.length + body.changes.people.updated.length} people; server peak RSS ${idle.toFixed(0)} MB idle, ${after.toFixed(0)} MB after = ${(after / idle).toFixed(2)}x`,
     );
   } finally {
     hand.stop();
