@@ -305,7 +305,7 @@ describe('the packed packages in an app of its own (SQLite)', () => {
           throw new Error(`${String(error)}\nserver output:\n${server?.log()}`);
         });
       const [download] = await Promise.all([page.waitForEvent('download'), task.getByRole('link', { name: /Download/ }).click()]);
-      expect(download.suggestedFilename()).toMatch(/^list_books-\d+-[\d-]+\.csv$/);
+      expect(download.suggestedFilename()).toMatch(/^list-books-\d+-[\d-]+\.csv$/);
       const file = (await readFile(await download.path(), 'utf8')).trimEnd().split(/\r?\n/);
       expect(file).toEqual(['Id,Title,Shelf,Price,Published', ...shown]);
       await task.scrollIntoViewIfNeeded();

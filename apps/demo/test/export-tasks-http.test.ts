@@ -49,7 +49,7 @@ describeEachDialect('export tasks API', (dialect) => {
     const download = await t.request(alice, 'GET', `/api/export-tasks/${task.id}/download`);
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(download.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="list_people-${task.id}-\\d{4}-\\d\\d-\\d\\d\\.csv"`));
+    expect(download.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="list-people-${task.id}-\\d{4}-\\d\\d-\\d\\d\\.csv"`));
     expect(Number(download.headers['content-length'])).toBe(done.file.size);
     const lines = parse(download.body) as string[][];
     expect(lines).toHaveLength(Number(row?.n) + 1);

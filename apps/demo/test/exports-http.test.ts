@@ -114,7 +114,7 @@ describeEachDialect('exports API', (dialect) => {
     const response = await t.request(alice, 'POST', '/api/exports/download', request);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="count_people-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="count-people-\d{4}-\d{2}-\d{2}\.csv"$/);
     const cells: string[][] = parse(response.body);
     expect(cells[0]?.[0]).toBe('Gender');
     expect(cells.slice(2).map((line: string[]) => line[0])).toEqual(['Brussels', 'Antwerp']);

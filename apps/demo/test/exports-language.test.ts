@@ -41,7 +41,10 @@ describeEachDialect('exports in the reader’s language', (dialect) => {
       aggregators: { person_gender: {} },
       formatter: { alias: 'csv', params: { header: true } },
     };
-    const french = parse((await send('POST', '/api/exports/download', 'fr', request)).body, { relaxColumnCount: true }) as string[][];
+    const download = await send('POST', '/api/exports/download', 'fr', request);
+    // The file is named in the reader's language too, in safe ASCII.
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="compter-les-personnes-\d{4}-\d\d-\d\d\.csv"$/);
+    const french = parse(download.body, { relaxColumnCount: true }) as string[][];
     expect(french.map((row) => row[0]).slice(0, 5)).toEqual([
       'Compter les personnes',
       'Filtré par date de naissance entre le 1 janvier 1950 et le 31 décembre 2020',
@@ -74,6 +77,7 @@ describeEachDialect('exports in the reader’s language', (dialect) => {
       await new Promise((wake) => setTimeout(wake, 25));
     const file = await send('GET', `/api/export-tasks/${id}/download`, 'en');
     expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(new RegExp(`filename="liste-des-activites-${id}-`));
     const [header, first] = parse(file.body) as string[][];
     expect(header).toEqual(['Identifiant', 'Date', 'Type', 'Durée (minutes)', 'Identifiant de la personne', 'Personne', 'Durée (heures)']);
     // Cells are the data as stored: only the export's own words are translated.

@@ -157,7 +157,7 @@ describeEachDialect('web UI in Chromium', (dialect) => {
     await download.click();
     expect(await download.isDisabled()).toBe(true);
     await download.click({ force: true, timeout: 500 }).catch(() => {});
-    expect((await saved).suggestedFilename()).toMatch(/^count_people.*\.csv$/);
+    expect((await saved).suggestedFilename()).toMatch(/^count-people.*\.csv$/);
     expect(requests).toHaveLength(1);
     await expect.poll(() => download.isDisabled()).toBe(false);
     await page.getByRole('combobox', { name: 'Export' }).selectOption({ label: 'List people' });

@@ -86,7 +86,7 @@ describeEachDialect('@sluice/react client against the demo', (dialect) => {
     expect(preview).toEqual(api);
     expect(preview.rows.length).toBeGreaterThan(1);
     const file = await client.downloadExport(countPeople);
-    expect(file.name).toMatch(/^count_people.*\.csv$/);
+    expect(file.name).toMatch(/^count-people.*\.csv$/);
     const lines = (await file.blob.text()).trim().split(/\r?\n/);
     expect(lines).toHaveLength(preview.rows.length + 1);
   });

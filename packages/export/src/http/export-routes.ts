@@ -118,7 +118,7 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
       });
       return reply
         .header('content-type', formatter.contentType)
-        .header('content-disposition', `attachment; filename="${exportFileName(prepared.export.definition.alias, formatter.extension)}"`)
+        .header('content-disposition', `attachment; filename="${exportFileName(prepared)}"`)
         .send(stream as never); // a stream is sent as is, never serialised
     },
   );

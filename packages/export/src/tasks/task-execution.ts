@@ -122,7 +122,7 @@ export class TaskExecution {
     return {
       rows,
       fileSize: sink.position,
-      fileName: exportFileName(task.request.export, formatter.extension, { taskId: task.id, date: now }),
+      fileName: exportFileName(prepared, { taskId: task.id, date: now }),
       contentType: formatter.contentType,
       peakMemoryBytes: this.#sampleMemory(),
       expiresAt: new Date(now.getTime() + this.#config.retentionMs),
