@@ -15,6 +15,9 @@ const namesByLocale = new Map<string, Intl.DisplayNames>([['en', regionNames]]);
 /** The name of a country code in `locale`, e.g. `BE` -> `Belgium`, `Belgique`, `België`; the code itself when unknown. */
 export function countryName(code: string, locale = 'en'): string {
   let names = namesByLocale.get(locale);
-  if (!names) namesByLocale.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' })));
+  if (!names) {
+    names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' });
+    namesByLocale.set(locale, names);
+  }
   return (isCountryCode(code) && names.of(code)) || code;
 }
