@@ -63,6 +63,10 @@ describeEachDialect('paginated lists', (dialect) => {
     expect(orders.every((o) => personIds.has(o.personId as number))).toBe(true);
     const activities = await walk(bob, '/api/activities?limit=200&orderBy=durationMinutes');
     expect(activities.every((a) => personIds.has(a.personId as number))).toBe(true);
+    // Lists name people (and activity types) as readers read them, not by id.
+    const names = new Map(people.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+    expect([...orders, ...activities].every((row) => row.personName === names.get(row.personId as number))).toBe(true);
+    expect(activities.every((a) => typeof a.typeName === 'string' && a.typeName.length > 0)).toBe(true);
     const [row] = await t.orm.em
       .getConnection()
       .execute<{ n: number | string }[]>('select count(*) as n from activity a join person p on p.id = a.person_id where p.center_id = 3');

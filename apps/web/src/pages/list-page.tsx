@@ -40,14 +40,14 @@ const columns = {
   activities: [
     { key: 'id', label: 'id', numeric: true },
     { key: 'date', label: 'date', sort: 'date', show: (row, cell) => day(row, 'date', cell) },
-    { key: 'personId', label: 'person', numeric: true },
-    { key: 'typeId', label: 'type', numeric: true },
+    { key: 'personName', label: 'person' },
+    { key: 'typeName', label: 'type' },
     { key: 'durationMinutes', label: 'minutes', sort: 'durationMinutes', numeric: true },
   ],
   orders: [
     { key: 'id', label: 'order', numeric: true, show: (row) => <Link to={`/orders/${row.id}`}>#{row.id}</Link> },
     { key: 'status', label: 'status' },
-    { key: 'personId', label: 'person', numeric: true },
+    { key: 'personName', label: 'person' },
     { key: 'totalPrice', label: 'total', sort: 'totalPrice', numeric: true, show: (row, { locale }) => formatMoney(row.totalPrice as number, locale) },
     { key: 'deliveryDate', label: 'delivery', sort: 'deliveryDate', show: (row, cell) => day(row, 'deliveryDate', cell) },
     { key: 'createdAt', label: 'placed', sort: 'createdAt', show: (row, { format }) => format.dateTime(row.createdAt as string) },

@@ -11,7 +11,7 @@ import { type RouteOptions, registerListRoute } from '../list-route.ts';
 import { integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
-import { findPerson } from './people.ts';
+import { findPerson, personName } from './people.ts';
 
 export const activityDto = z.object({
   id: z.number().int(),
@@ -45,6 +45,9 @@ const activityFields = {
     .max(24 * 60),
 };
 
+/** An activity in a list: with its person's and type's names, as a reader reads them. */
+const activityListItem = activityDto.extend({ personName: z.string(), typeName: z.string() });
+
 /** Activities visible to users of `centerIds` (through their person). */
 export const activityScope = (centerIds: number[]) => ({ person: { center: { $in: centerIds } } });
 
@@ -68,7 +71,7 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
     url: '/api/activities',
     tags,
     summary: 'Activities of your people, paginated and sortable',
-    item: activityDto,
+    item: activityListItem,
     query: ({ em, user }) =>
       paginateQueryBuilder(em, em.createQueryBuilder(Activity, 'a').where(activityScope(user.centerIds)), {
         orderings: {
@@ -77,7 +80,10 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
         },
         cursorSecret: options.cursorSecret,
       }),
-    present: (_, activities) => activities.map(toActivityDto),
+    present: async (em, activities) => {
+      await em.populate(activities, ['person', 'type']);
+      return activities.map((activity) => ({ ...toActivityDto(activity), personName: personName(activity.person), typeName: activity.type.name }));
+    },
   });
 
   routes.get(

@@ -11,7 +11,7 @@ import { type RouteOptions, registerListRoute } from '../list-route.ts';
 import { integerColumn, isoDay } from '../schemas.ts';
 import { findInCenters } from '../scoped-find.ts';
 import { stripUndefined } from '../strip-undefined.ts';
-import { findPerson } from './people.ts';
+import { findPerson, personName } from './people.ts';
 
 export const orderDto = z.object({
   id: z.number().int(),
@@ -23,6 +23,9 @@ export const orderDto = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/** An order in a list: with the name of its person, as a reader reads it. */
+const orderListItem = orderDto.extend({ personName: z.string() });
 
 /** The API shape of an order; `products` and `status` must be loaded. */
 export function toOrderDto(order: CustomerOrder): z.infer<typeof orderDto> {
@@ -74,7 +77,7 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
     url: '/api/orders',
     tags,
     summary: 'Orders of your people, paginated and sortable',
-    item: orderDto,
+    item: orderListItem,
     query: ({ em, user }) =>
       paginateQueryBuilder(em, em.createQueryBuilder(CustomerOrder, 'o').where(orderScope(user.centerIds)), {
         orderings: {
@@ -85,8 +88,8 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
         cursorSecret: options.cursorSecret,
       }),
     present: async (em, orders) => {
-      await em.populate(orders, ['products', 'status']);
-      return orders.map(toOrderDto);
+      await em.populate(orders, ['products', 'status', 'person']);
+      return orders.map((order) => ({ ...toOrderDto(order), personName: personName(order.person) }));
     },
   });
 

@@ -58,6 +58,11 @@ const createPerson = z.strictObject({
 });
 const updatePerson = z.strictObject(personFields).partial();
 
+/** How lists name a person: first and last name. */
+export function personName(person: Pick<Person, 'firstName' | 'lastName'>): string {
+  return `${person.firstName} ${person.lastName}`;
+}
+
 /** Rows of people visible to users of `centerIds`. */
 export const personScope = (centerIds: number[]) => ({ center: { $in: centerIds } });
 
