@@ -21,7 +21,27 @@ export type ColumnLabel =
   | 'placed';
 
 /** The demo's own words (navigation, login, headings, lists); the components bring theirs. */
+/** The order page's words; `statuses` name the API's status values. */
+export interface OrderTexts {
+  back: string;
+  title(id: number): string;
+  edit: string;
+  status: string;
+  statuses: Record<string, string>;
+  deliveryDate: string;
+  totalPrice: string;
+  save: string;
+  saving: string;
+  products: string;
+  product(id: number): string;
+  remove: string;
+  addProduct: string;
+  choose: string;
+  history: string;
+}
+
 export interface WebTexts {
+  order: OrderTexts;
   columns: Record<ColumnLabel, string>;
   genders: Record<'female' | 'male' | 'other', string>;
   nothingHere: string;
@@ -62,6 +82,23 @@ const english: Language = {
   locale: 'en-US',
   messages: { scopesLegend: 'Centers', allScopesHint: 'None ticked: all your centers.' },
   texts: {
+    order: {
+      back: 'Orders',
+      title: (id) => `Order #${id}`,
+      edit: 'Edit order',
+      status: 'Status',
+      statuses: { New: 'New', Collecting: 'Collecting', Shipped: 'Shipped', Delivered: 'Delivered', Cancelled: 'Cancelled' },
+      deliveryDate: 'Delivery date',
+      totalPrice: 'Total price (€)',
+      save: 'Save',
+      saving: 'Saving…',
+      products: 'Products',
+      product: (id) => `Product ${id}`,
+      remove: 'Remove',
+      addProduct: 'Add a product',
+      choose: 'Choose…',
+      history: 'History',
+    },
     columns: {
       id: 'Id',
       lastName: 'Last name',
@@ -111,6 +148,23 @@ const french: Language = {
   locale: 'fr-BE',
   messages: { ...frenchMessages, scopesLegend: 'Centres', allScopesHint: 'Aucun coché : tous vos centres.' },
   texts: {
+    order: {
+      back: 'Commandes',
+      title: (id) => `Commande n° ${id}`,
+      edit: 'Modifier la commande',
+      status: 'Statut',
+      statuses: { New: 'Nouvelle', Collecting: 'En préparation', Shipped: 'Expédiée', Delivered: 'Livrée', Cancelled: 'Annulée' },
+      deliveryDate: 'Date de livraison',
+      totalPrice: 'Prix total (€)',
+      save: 'Enregistrer',
+      saving: 'Enregistrement…',
+      products: 'Produits',
+      product: (id) => `Produit ${id}`,
+      remove: 'Retirer',
+      addProduct: 'Ajouter un produit',
+      choose: 'Choisir…',
+      history: 'Historique',
+    },
     columns: {
       id: 'Identifiant',
       lastName: 'Nom',
@@ -160,6 +214,23 @@ const dutch: Language = {
   locale: 'nl-BE',
   messages: { ...dutchMessages, scopesLegend: 'Centra', allScopesHint: 'Niets aangevinkt: al je centra.' },
   texts: {
+    order: {
+      back: 'Bestellingen',
+      title: (id) => `Bestelling nr. ${id}`,
+      edit: 'Bestelling wijzigen',
+      status: 'Status',
+      statuses: { New: 'Nieuw', Collecting: 'In voorbereiding', Shipped: 'Verzonden', Delivered: 'Geleverd', Cancelled: 'Geannuleerd' },
+      deliveryDate: 'Leverdatum',
+      totalPrice: 'Totaalprijs (€)',
+      save: 'Opslaan',
+      saving: 'Opslaan…',
+      products: 'Producten',
+      product: (id) => `Product ${id}`,
+      remove: 'Verwijderen',
+      addProduct: 'Een product toevoegen',
+      choose: 'Kiezen…',
+      history: 'Geschiedenis',
+    },
     columns: {
       id: 'Id',
       lastName: 'Achternaam',

@@ -283,6 +283,14 @@ describeEachDialect('web UI in Chromium', (dialect) => {
       // Days and centers as French readers write them: "12 mars 1985", a center's name.
       await expect.poll(() => page.locator('tbody tr').first().textContent()).toMatch(/\d{1,2} \S+ \d{4}/);
       await screenshot(page, `${dialect}-fr-people`, { fullPage: false });
+      await page.getByRole('link', { name: 'Commandes' }).click();
+      await page.getByRole('columnheader', { name: 'Statut' }).waitFor();
+      const status = await page.locator('tbody tr').first().locator('td').nth(1).textContent();
+      expect(['Nouvelle', 'En préparation', 'Expédiée', 'Livrée', 'Annulée']).toContain(status);
+      await page.locator('tbody tr').first().getByRole('link').click();
+      await page.getByRole('heading', { name: /^Commande n° \d+$/ }).waitFor();
+      await page.getByRole('heading', { name: 'Produits' }).waitFor();
+      await screenshot(page, `${dialect}-fr-order`, { fullPage: false });
     } finally {
       await page.getByLabel(/Language|Langue/).selectOption({ label: 'English' });
     }

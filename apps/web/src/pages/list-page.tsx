@@ -13,6 +13,7 @@ interface CellContext {
   format: LocaleFormat;
   locale: string;
   genders: WebTexts['genders'];
+  statuses: Record<string, string>;
   centerName(id: number): string;
 }
 
@@ -46,7 +47,7 @@ const columns = {
   ],
   orders: [
     { key: 'id', label: 'order', numeric: true, show: (row) => <Link to={`/orders/${row.id}`}>#{row.id}</Link> },
-    { key: 'status', label: 'status' },
+    { key: 'status', label: 'status', show: (row, { statuses }) => statuses[row.status as string] ?? String(row.status) },
     { key: 'personName', label: 'person' },
     { key: 'totalPrice', label: 'total', sort: 'totalPrice', numeric: true, show: (row, { locale }) => formatMoney(row.totalPrice as number, locale) },
     { key: 'deliveryDate', label: 'delivery', sort: 'deliveryDate', show: (row, cell) => day(row, 'deliveryDate', cell) },
@@ -87,6 +88,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
     format,
     locale,
     genders: texts.genders,
+    statuses: texts.order.statuses,
     centerName: (id) => me.scopes.find((scope) => String(scope.id) === String(id))?.name ?? String(id),
   };
   const sortBy = (name: string) => go({ orderBy: orderBy === name ? `-${name}` : name, after: null, before: null });

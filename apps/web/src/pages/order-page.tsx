@@ -2,6 +2,7 @@ import { ErrorNotice, HistoryTimeline, useSluice } from '@sluice/react';
 import { type FormEvent, useState } from 'react';
 import { client } from '../client.ts';
 import { useApi } from '../components/use-api.ts';
+import { useTexts } from '../language.tsx';
 import { Link } from '../router.tsx';
 import { useMe } from '../session.tsx';
 import { formatMoney } from './format.ts';
@@ -26,6 +27,7 @@ const statuses = ['New', 'Collecting', 'Shipped', 'Delivered', 'Cancelled'];
 export function OrderPage({ id }: { id: number }) {
   const me = useMe();
   const { locale } = useSluice();
+  const t = useTexts().order;
   const order = useApi<Order>(`/api/orders/${id}`);
   const products = useApi<{ items: Product[] }>('/api/products');
   const [error, setError] = useState<unknown>(null);
@@ -58,59 +60,61 @@ export function OrderPage({ id }: { id: number }) {
   return (
     <section>
       <p>
-        <Link to="/orders">← Orders</Link>
+        <Link to="/orders">← {t.back}</Link>
       </p>
-      <h1>Order #{id}</h1>
+      <h1>{t.title(id)}</h1>
       {current ? (
-        <form className="order-form" onSubmit={save} key={current.updatedAt} aria-label="Edit order">
+        <form className="order-form" onSubmit={save} key={current.updatedAt} aria-label={t.edit}>
           <label>
-            Status
+            {t.status}
             <select name="status" defaultValue={current.status}>
               {statuses.map((status) => (
-                <option key={status}>{status}</option>
+                <option key={status} value={status}>
+                  {t.statuses[status] ?? status}
+                </option>
               ))}
             </select>
           </label>
           <label>
-            Delivery date
+            {t.deliveryDate}
             <input name="deliveryDate" type="date" defaultValue={current.deliveryDate ?? ''} />
           </label>
           <label>
-            Total price (€)
+            {t.totalPrice}
             <input name="totalPrice" type="number" min="0" step="0.01" defaultValue={(current.totalPrice / 100).toFixed(2)} />
           </label>
           <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
+            {busy ? t.saving : t.save}
           </button>
         </form>
       ) : (
         <p className="placeholder" aria-busy="true" />
       )}
       <ErrorNotice error={error} />
-      <h2>Products</h2>
+      <h2>{t.products}</h2>
       <ul className="products">
         {current?.productIds.map((productId) => (
           <li key={productId}>
-            {names.get(productId)?.name ?? `Product ${productId}`} <span className="muted">{formatMoney(names.get(productId)?.price ?? 0, locale)}</span>{' '}
+            {names.get(productId)?.name ?? t.product(productId)} <span className="muted">{formatMoney(names.get(productId)?.price ?? 0, locale)}</span>{' '}
             <button
               type="button"
               className="link"
               disabled={busy}
               onClick={() => void change(() => client.request('DELETE', `/api/orders/${id}/products/${productId}`))}
             >
-              Remove
+              {t.remove}
             </button>
           </li>
         ))}
       </ul>
       <label>
-        Add a product{' '}
+        {t.addProduct}{' '}
         <select
           value=""
           disabled={busy}
           onChange={(event) => void change(() => client.request('POST', `/api/orders/${id}/products`, { productId: Number(event.target.value) }))}
         >
-          <option value="">Choose…</option>
+          <option value="">{t.choose}</option>
           {products.data?.items
             .filter((product) => !current?.productIds.includes(product.id))
             .map((product) => (
@@ -122,7 +126,7 @@ export function OrderPage({ id }: { id: number }) {
       </label>
       {me.may.history ? (
         <>
-          <h2>History</h2>
+          <h2>{t.history}</h2>
           <HistoryTimeline entity="orders" id={id} refreshKey={edits} />
         </>
       ) : null}
