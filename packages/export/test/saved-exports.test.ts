@@ -152,6 +152,9 @@ describeEachDialect('saved exports', (dialect) => {
     const anyScope = await create(alice, { name: 'My libraries', sharedRoles: ['EXPORT'] });
     expect(new Set(await librariesOf(await saved.run(anyScope.id, dave)))).toEqual(new Set(['3']));
     expect(new Set(await librariesOf(await saved.run(anyScope.id, alice)))).toEqual(new Set(['1', '2']));
+    // In the runner's language when the application knows it (a scheduled run for a recipient), else as saved.
+    expect((await saved.run(anyScope.id, { ...dave, locale: 'nl' })).request.locale).toBe('nl');
+    expect((await saved.run(anyScope.id, dave)).request.locale).toBeUndefined();
   });
 
   it('re-runs a task with the same request and saved export, validated again', async () => {

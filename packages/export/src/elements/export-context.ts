@@ -15,6 +15,11 @@ export interface ExportUser {
   hasRole(role: string, scope: string): boolean;
   /** Administrators see every export task and error stacks. */
   isAdmin?: boolean;
+  /**
+   * The user's language, when the application knows it: what runs on their behalf without them (a
+   * saved export's scheduled run for a recipient) is written in it.
+   */
+  locale?: string;
   /** Where e-mail deliveries of the user's tasks go when they name no address. */
   email?: string | null;
 }

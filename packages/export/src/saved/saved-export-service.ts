@@ -145,11 +145,12 @@ function parsed<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 /**
- * The saved request for `user`: its chosen scopes narrowed to those `user` uses. None left keeps the
- * request as saved, so that the registry answers why `user` may not run it.
+ * The saved request for `user`: in their language when known, its chosen scopes narrowed to those
+ * `user` uses. None left keeps the scopes as saved, so that the registry answers why `user` may not run it.
  */
 function asCaller(request: ExportRequest, user: ExportUser): ExportRequest {
-  if (!request.scopes) return request;
-  const mine = request.scopes.filter((scope) => user.scopes.includes(scope));
-  return mine.length > 0 ? { ...request, scopes: mine } : request;
+  const spoken = user.locale ? { ...request, locale: user.locale } : request;
+  if (!spoken.scopes) return spoken;
+  const mine = spoken.scopes.filter((scope) => user.scopes.includes(scope));
+  return mine.length > 0 ? { ...spoken, scopes: mine } : spoken;
 }
