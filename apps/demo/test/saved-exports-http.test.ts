@@ -17,14 +17,7 @@ describeEachDialect('saved exports API', (dialect) => {
 
   const save = (token: string | null, body: unknown) => t.request(token, 'POST', '/api/saved-exports', body);
 
-  async function waitForEnd(token: string, id: number) {
-    for (let i = 0; i < 400; i++) {
-      const task = (await t.request(token, 'GET', `/api/export-tasks/${id}`)).json();
-      if (!['queued', 'running'].includes(task.status)) return task;
-      await new Promise((wake) => setTimeout(wake, 25));
-    }
-    throw new Error(`task ${id} did not end`);
-  }
+  const waitForEnd = (token: string, id: number) => t.waitForTask(token, id);
 
   it('answers 401 to every route without a session', async () => {
     const created = (await save(alice, { name: 'Mine', request: listPeople })).json();

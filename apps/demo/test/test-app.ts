@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import type { DialectName } from '@sluice/db';
+import type { ExportTaskView } from '@sluice/export';
 import { createTestDatabase, type TestDatabase } from '@sluice/test-utils';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openDatabase } from '../src/db/open-orm.ts';
@@ -27,6 +28,8 @@ export interface TestApp {
   login(username: string, password?: string): Promise<string>;
   /** Sends a request as the holder of `token`. */
   request(token: string | null, method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  /** Reads export task `id` as the holder of `token` until it is no longer queued or running; its view. */
+  waitForTask(token: string, id: number): Promise<ExportTaskView>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,14 @@ export async function startTestApp(
     tasks,
     exportDirectory,
     request,
+    waitForTask: async (token, id) => {
+      for (let poll = 0; poll < 400; poll++) {
+        const task = (await request(token, 'GET', `/api/export-tasks/${id}`)).json();
+        if (!['queued', 'running'].includes(task.status)) return task;
+        await new Promise((wake) => setTimeout(wake, 25));
+      }
+      throw new Error(`task ${id} did not end`);
+    },
     login: async (username, password = username) => {
       const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
       if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);

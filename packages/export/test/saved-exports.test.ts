@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SluiceError } from '@sluice/core';
 import { describeEachDialect } from '@sluice/test-utils';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import {
   SavedExport,
   SavedExportService,
 } from '../src/index.ts';
-import { alice, countRequest, createTaskFixture, listBooks, listRequest, type TaskFixture, taskUser } from './task-fixture.ts';
+import { alice, codeOf, countRequest, createTaskFixture, listBooks, listRequest, type TaskFixture, taskUser } from './task-fixture.ts';
 
 /** Carol exports library 1 only: fewer scopes than alice. */
 const carol = taskUser(3, 'carol', ['1']);
@@ -25,14 +24,6 @@ const erin = taskUser(5, 'erin', ['2'], []);
 const users = [alice, carol, dave, erin];
 
 /** The code of what `action` rejects with (fails when it does not reject). */
-async function codeOf(action: Promise<unknown>): Promise<string> {
-  const error = await action.then(
-    () => null,
-    (failure: unknown) => failure,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(SluiceError);
-  return (error as SluiceError).code;
-}
 
 describeEachDialect('saved exports', (dialect) => {
   let f: TaskFixture;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SluiceError } from '@sluice/core';
 import { describeEachDialect } from '@sluice/test-utils';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import {
   ScheduleRunner,
   ScheduleService,
 } from '../src/index.ts';
-import { alice, createTaskFixture, listRequest, type TaskFixture, taskUser } from './task-fixture.ts';
+import { alice, codeOf, createTaskFixture, listRequest, type TaskFixture, taskUser } from './task-fixture.ts';
 
 const withMail = (user: ExportUser): ExportUser => ({ ...user, email: `${user.username}@example.com` });
 const owner = withMail(alice);
@@ -32,15 +31,6 @@ const frank = withMail(taskUser(6, 'frank', ['3']));
 const users = [owner, carol, dave, erin, frank];
 
 const at = (iso: string) => new Date(iso);
-
-async function codeOf(action: Promise<unknown>): Promise<string> {
-  const error = await action.then(
-    () => null,
-    (failure: unknown) => failure,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(SluiceError);
-  return (error as SluiceError).code;
-}
 
 describeEachDialect('schedules', (dialect) => {
   let f: TaskFixture;

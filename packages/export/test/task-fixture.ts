@@ -5,8 +5,10 @@ import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { defineEntity, type InferEntity, MikroORM, p } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
+import { SluiceError } from '@sluice/core';
 import { type DialectName, dialectNamed } from '@sluice/db';
 import { createTestDatabase, mikroOrmConnection, type TestDatabase } from '@sluice/test-utils';
+import { expect } from 'vitest';
 import { z } from 'zod';
 import {
   type AggregatorDefinition,
@@ -218,4 +220,14 @@ export async function createTaskFixture(dialect: DialectName, options: { books: 
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The code of the SluiceError `action` rejects with (fails the test when it resolves). */
+export async function codeOf(action: Promise<unknown>): Promise<string> {
+  const error = await action.then(
+    () => null,
+    (failure: unknown) => failure,
+  );
+  expect(error, 'expected a rejection').toBeInstanceOf(SluiceError);
+  return (error as SluiceError).code;
 }

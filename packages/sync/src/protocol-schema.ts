@@ -171,6 +171,14 @@ export type SyncSummary = z.infer<typeof summaryResponseSchema>;
 
 /** WatermelonDB endpoint query: `last_pulled_at` (absent or 0 on a first sync) and an optional client id. */
 /** WatermelonDB's guide builds its URL with `${value}` interpolation, so a missing value arrives as the text `null`. */
+/** A subset of the caller's scopes in a query string: `1,2`, at most 50 (partial sync). */
+export const scopeListSchema = z
+  .string()
+  .max(3_300)
+  .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
+  .transform((text) => text.split(','))
+  .pipe(z.array(z.string()).max(50));
+
 const absentAsNull = (value: unknown) => (value === 'null' || value === '' ? undefined : value);
 
 /** WatermelonDB's migration (`migrationsEnabledAtVersion`): the schema version it migrated from, and what it added. */
@@ -203,16 +211,7 @@ export const watermelonQuerySchema = z.strictObject({
   migration: z.preprocess(absentAsNull, jsonText(watermelonMigration.nullable()).optional()),
   client_id: clientKey.optional(),
   /** Partial sync: only these of your scopes, comma-separated (default: all of them). */
-  scopes: z.preprocess(
-    absentAsNull,
-    z
-      .string()
-      .max(3_300)
-      .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
-      .transform((text) => text.split(','))
-      .pipe(z.array(z.string()).max(50))
-      .optional(),
-  ),
+  scopes: z.preprocess(absentAsNull, scopeListSchema.optional()),
   /** Partial sync: per mapping, the named parameters it declares, as JSON (`{"orders":{"statuses":["New"]}}`). */
   parameters: z.preprocess(absentAsNull, jsonText(z.record(name, z.record(z.string(), z.unknown()))).optional()),
   /** The `subset` token of the pull that answered `last_pulled_at` (partial sync). */

@@ -10,6 +10,7 @@ import {
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  scopeListSchema,
   summaryResponseSchema,
   watermelonPullResponseSchema,
   watermelonPushSchema,
@@ -40,13 +41,7 @@ const streamQuery = z.strictObject({
     .transform((names) => names.split(',').filter(Boolean))
     .optional(),
   /** Partial sync: poke only for changes in these of your scopes, comma-separated. */
-  scopes: z
-    .string()
-    .max(3_300)
-    .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, 'scopes, comma-separated')
-    .transform((text) => text.split(','))
-    .pipe(z.array(z.string()).max(50))
-    .optional(),
+  scopes: scopeListSchema.optional(),
   /** The last `poke` or `ready` id received, when `Last-Event-ID` cannot be sent (a fetch-based reader may). */
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
