@@ -89,6 +89,11 @@ export interface Dialect {
    * thousands of rows in one statement with one parameter, which the database unpacks itself.
    */
   jsonRows(columns: readonly JsonColumn[]): string;
+  /**
+   * A statement written with `?` placeholders as the driver binds it (`$1`, `$2`… on PostgreSQL). Every
+   * `?` is a placeholder, as MikroORM reads them too.
+   */
+  bound(sql: string): string;
   /** The value a date-time column takes as a parameter, as MikroORM stores it on this database. */
   timestamp(date: Date): Date | number | string;
   /** Transaction options for `isolation`, where the database has isolation levels (empty otherwise). */

@@ -57,6 +57,7 @@ export const mariadbDialect: Dialect = {
       .map((column) => `${quoteBacktick(column.name)} ${column.type === 'json' ? 'json' : `varchar(${column.length ?? 255})`} path '$.${column.name}'`)
       .join(', ')})) as x`,
   // Text without a zone: the column holds UTC, whatever the connection's time zone.
+  bound: (sql) => sql,
   timestamp: (date) => date.toISOString().replace('T', ' ').replace('Z', ''),
   isolation: (isolationLevel) => ({ isolationLevel }),
   analyze: (tables) => `analyze table ${tables.map(quoteBacktick).join(', ')}`,

@@ -62,6 +62,10 @@ export const postgresqlDialect: Dialect = {
   forUpdate: ' for update',
   insertIgnore: (into, rows) => `insert into ${into} ${rows} on conflict do nothing`,
   jsonRows: (columns) => `json_to_recordset(?::json) as x(${columns.map((column) => `${quoteDouble(column.name)} ${column.type}`).join(', ')})`,
+  bound: (sql) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  },
   timestamp: (date) => date.toISOString(),
   isolation: (isolationLevel) => ({ isolationLevel }),
   analyze: (tables) => `analyze ${tables.map(quoteDouble).join(', ')}`,

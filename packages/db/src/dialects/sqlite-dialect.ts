@@ -32,6 +32,7 @@ export const sqliteDialect: Dialect = {
   insertIgnore: (into, rows) => `insert into ${into} ${rows} on conflict do nothing`,
   jsonRows: (columns) =>
     `(select ${columns.map((column) => `value ${column.type === 'json' ? '->' : '->>'} '$.${column.name}' as ${quoteDouble(column.name)}`).join(', ')} from json_each(?)) as x`,
+  bound: (sql) => sql,
   timestamp: (date) => date.getTime(),
   isolation: () => ({}),
   analyze: () => 'analyze',
