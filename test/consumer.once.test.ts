@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
@@ -215,6 +215,12 @@ describe('the packed packages in an app of its own (SQLite)', () => {
     expect(bundled.stdout).toContain('dist/sluice.mjs');
     const fromBundle = await run(process.execPath, ['--no-experimental-strip-types', 'dist/sluice.mjs', 'export:list'], { cwd: app, env });
     expect(fromBundle.stdout).toBe(listed.stdout);
+    // `npx sluice` now runs that bundle, until a file it was built from changes.
+    const running = async () => /^running: (.*)$/m.exec((await run('npx', ['sluice', 'debug'], { cwd: app, env })).stdout)?.[1];
+    expect(await running()).toContain(`${app}/dist/`);
+    expect((await run('npx', ['sluice', 'export:list'], { cwd: app, env })).stdout).toBe(listed.stdout);
+    await utimes(join(app, 'dist/sluice.mjs'), new Date(0), new Date(0));
+    expect(await running()).toContain(`${app}/node_modules/@sluice/cli/dist/`);
   });
 
   it('serves its page from Vite’s dev server: the installed packages resolve there as in a build', async () => {

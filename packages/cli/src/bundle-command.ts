@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { writeBundleManifest } from './bundle-freshness.ts';
 import { CliError } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { findSluiceConfig } from './load-config.ts';
@@ -89,7 +90,7 @@ export const bundleCommand: Command = {
     const extra = typeof options.external === 'string' ? options.external.split(',').filter(Boolean) : [];
     // Chunk names carry a content hash: the last build's would otherwise pile up next to the new ones.
     rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-    await esbuild.build({
+    const { metafile } = await esbuild.build({
       stdin: {
         // As bin.ts: the compile cache first, then the CLI and the config (dynamic imports, so they load after it).
         contents: [
@@ -121,8 +122,10 @@ export const bundleCommand: Command = {
         js: "#!/usr/bin/env node\nimport { createRequire as sluiceCreateRequire } from 'node:module';\nconst require = sluiceCreateRequire(import.meta.url);",
       },
       logLevel: 'warning',
+      metafile: true,
     });
-    log(`sluice bundle: ${join(outdir, 'sluice.mjs')} (the CLI with ${config}); run it with node`);
+    writeBundleManifest(join(outdir, 'sluice.mjs'), Object.keys(metafile.inputs), cwd);
+    log(`sluice bundle: ${join(outdir, 'sluice.mjs')} (the CLI with ${config}); run it with node, or with npx sluice from here until a file it holds changes`);
     return 0;
   },
 };

@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isSluiceError } from '@sluice/core';
 import packageJson from '../package.json' with { type: 'json' };
+import { bundleStaleness, defaultBundle } from './bundle-freshness.ts';
 import { CliError } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { commands } from './commands.ts';
@@ -72,6 +74,8 @@ function debugReport(explicit?: string): string {
   return [
     `sluice ${packageJson.version}, node ${process.version}`,
     `config: ${path ?? 'none found'}`,
+    `bundle: ${defaultBundle}, ${bundleStaleness(defaultBundle) ?? 'fresh: the sluice command runs it'}`,
+    `running: ${fileURLToPath(import.meta.url)}`,
     'searched:',
     ...searched.map((file) => `  ${file}`),
   ].join('\n');
