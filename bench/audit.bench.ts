@@ -83,9 +83,14 @@ for (const dialect of values.dialects.split(',')) {
     const em = withHistory.orm.em.fork();
     const order = await em.findOneOrFail(CustomerOrder, { id: { $gt: 0 } }, { orderBy: { id: 'asc' } });
     for (let start = 0; start < 10_000; start += 1_000) {
-      const revisions = await em.insertMany(
+      await em.insertMany(
         AuditRevision,
         Array.from({ length: 1_000 }, () => ({ createdAt: new Date(), actorId: 1, actorName: 'admin' })),
+      );
+      // insertMany answers one id on PostgreSQL, not one per row (an earlier version of this benchmark
+      // wrote 10 changes, not 10,000): the ids are read back.
+      const revisions = (await em.getConnection().execute<{ id: number }[]>('select id from audit_revision order by id desc limit 1000')).map((row) =>
+        Number(row.id),
       );
       await em.insertMany(
         AuditChange,
@@ -101,6 +106,8 @@ for (const dialect of values.dialects.split(',')) {
         })),
       );
     }
+    const [written] = await em.getConnection().execute<{ n: number }[]>("select count(*) as n from audit_change where entity_type = 'orders'");
+    if (Number(written?.n) < 10_000) throw new Error(`the order has ${written?.n} changes, not 10,000`);
     const reader = new HistoryReader(demoAudit);
     const firstPage = await median(() => reader.history(withHistory.orm.em.fork(), 'orders', order.id, { limit: 50 }), 7);
 

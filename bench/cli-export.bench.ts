@@ -3,13 +3,15 @@
  * PostgreSQL with `--people` people (inserted by SQL). In each round, in turn, each a process of its own
  * timed from spawn to exit (start-up included):
  * - `psql \copy` of the SELECT `list_people` runs, to a CSV file with a header (the anchor);
- * - `sluice export:run` of `list_people` to CSV, bundled (`node dist/sluice.mjs`, what `npm run build`
- *   makes for production) and from the TypeScript sources (`packages/cli/src/bin.ts`);
- * - the same two with a filter no row passes: what start-up alone costs.
+ * - `npx sluice export:run` of `list_people` to CSV as users type it, with the bundle built (`npm run
+ *   build`: the command runs it) and without (`SLUICE_BUNDLE=off`: the CLI from its packages); and
+ *   `node dist/sluice.mjs export:run`, what production workers run;
+ * - the same with a filter no row passes: what start-up alone costs;
+ * - `npx` running a bin that does nothing: what npx itself costs before any sluice code runs.
  * Median (min-max) of the rounds; ratios against psql.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,9 +27,9 @@ const select =
   'select p.id, p.first_name, p.last_name, p.gender, p.birthdate, p.nationality, c.name from person p join center c on c.id = p.center_id order by p.id';
 
 /** Wall time of one process, spawn to exit; fails on a non-zero exit. */
-async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Promise<number> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -38,27 +40,29 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
 }
 
 try {
-  if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build-cli.ts')], { cwd: root, stdio: 'inherit' });
+  // Built now, so it holds the current code and `npx sluice` runs it.
+  execFileSync(process.execPath, [join(root, 'scripts/build-cli.ts')], { cwd: root, stdio: 'inherit' });
   const all = join(directory, 'all.json');
   const none = join(directory, 'none.json');
   writeFileSync(all, JSON.stringify({ export: 'list_people', formatter: { alias: 'csv_list' } }));
   writeFileSync(none, JSON.stringify({ export: 'list_people', filters: { person_birthdate: { to: '1800-01-01' } }, formatter: { alias: 'csv_list' } }));
-  // The bundle is plain JavaScript; the sources need the sluice-source condition, as the npm scripts give it.
+  const noop = join(directory, 'noop');
+  mkdirSync(join(noop, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(join(noop, 'package.json'), '{"name":"noop","private":true}');
+  writeFileSync(join(noop, 'node_modules/.bin/noop'), '#!/usr/bin/env node\n', { mode: 0o755 });
   const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: '', NODE_OPTIONS: '' };
-  const sourceEnv = { ...env, NODE_OPTIONS: '--conditions=sluice-source' };
   const out = join(directory, 'out.csv');
-  const sluice = (cli: 'bundle' | 'sources', request: string) =>
-    timed(
-      process.execPath,
-      [cli === 'bundle' ? bundle : join(root, 'packages/cli/src/bin.ts'), 'export:run', '--request', request, '--out', out, '--user', '1'],
-      cli === 'bundle' ? env : sourceEnv,
-    );
+  const args = (request: string) => ['export:run', '--request', request, '--out', out, '--user', '1'];
+  const npx = (request: string, bundled: boolean) => timed('npx', ['sluice', ...args(request)], bundled ? env : { ...env, SLUICE_BUNDLE: 'off' });
   const sides: Record<string, () => Promise<number>> = {
     'psql \\copy': () => timed('psql', [database.url, '-qc', `\\copy (${select}) to '${out}' with (format csv, header)`], env),
-    'sluice export:run, bundled': () => sluice('bundle', all),
-    'sluice export:run, sources': () => sluice('sources', all),
-    'empty export, bundled': () => sluice('bundle', none),
-    'empty export, sources': () => sluice('sources', none),
+    'npx sluice export:run, bundle built': () => npx(all, true),
+    'npx sluice export:run, no bundle': () => npx(all, false),
+    'node dist/sluice.mjs export:run': () => timed(process.execPath, [bundle, ...args(all)], env),
+    'empty export, npx sluice, bundle built': () => npx(none, true),
+    'empty export, npx sluice, no bundle': () => npx(none, false),
+    'empty export, node dist/sluice.mjs': () => timed(process.execPath, [bundle, ...args(none)], env),
+    'npx of a bin that does nothing': () => timed('npx', ['noop'], env, noop),
   };
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -69,7 +73,7 @@ try {
   console.log('| run | seconds | / psql \\copy |');
   console.log('| --- | --- | --- |');
   for (const [name, seconds] of Object.entries(samples)) {
-    const ratio = name.startsWith('empty')
+    const ratio = !name.includes('export:run')
       ? ''
       : `${spread(
           seconds.map((value, i) => value / (anchor[i] as number)),

@@ -47,7 +47,10 @@ export const AuditChange = defineEntity({
     /** Every tracked field after the change (before it, for a delete), as display values. */
     state: p.json<Record<string, string | string[] | null>>().columnType('json'),
   },
-  indexes: [{ properties: ['entityType', 'entityId', 'revision'] }, { properties: ['scope', 'revision'] }],
+  // An entity's history is read newest first by (revision, id): with `id` in the index PostgreSQL reads
+  // the first page straight from it whatever its statistics say (10,000 revisions of one order, before
+  // ANALYZE: 12 ms sorting them all, against 0.1 ms reading 51 rows).
+  indexes: [{ properties: ['entityType', 'entityId', 'revision', 'id'] }, { properties: ['scope', 'revision'] }],
 });
 export type AuditChange = InferEntity<typeof AuditChange>;
 

@@ -11,6 +11,7 @@ import { Migration20261130093154_export_task_total_estimate as Mariadb_ExportTas
 import { Migration20261207162755_saved_exports as Mariadb_SavedExports } from './mariadb/Migration20261207162755_saved_exports.ts';
 import { Migration20261207163141_export_deliveries as Mariadb_ExportDeliveries } from './mariadb/Migration20261207163141_export_deliveries.ts';
 import { Migration20261207165740_export_schedules as Mariadb_ExportSchedules } from './mariadb/Migration20261207165740_export_schedules.ts';
+import { Migration20261207195329_audit_history_order as Mariadb_AuditHistoryOrder } from './mariadb/Migration20261207195329_audit_history_order.ts';
 import { Migration20261121044450_init as Postgresql_Init } from './postgresql/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Postgresql_Audit } from './postgresql/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Postgresql_ExportTasks } from './postgresql/Migration20261121063657_export_tasks.ts';
@@ -22,6 +23,7 @@ import { Migration20261130093153_export_task_total_estimate as Postgresql_Export
 import { Migration20261207162754_saved_exports as Postgresql_SavedExports } from './postgresql/Migration20261207162754_saved_exports.ts';
 import { Migration20261207163141_export_deliveries as Postgresql_ExportDeliveries } from './postgresql/Migration20261207163141_export_deliveries.ts';
 import { Migration20261207165739_export_schedules as Postgresql_ExportSchedules } from './postgresql/Migration20261207165739_export_schedules.ts';
+import { Migration20261207195328_audit_history_order as Postgresql_AuditHistoryOrder } from './postgresql/Migration20261207195328_audit_history_order.ts';
 import { Migration20261121044450_init as Sqlite_Init } from './sqlite/Migration20261121044450_init.ts';
 import { Migration20261121062217_audit as Sqlite_Audit } from './sqlite/Migration20261121062217_audit.ts';
 import { Migration20261121063657_export_tasks as Sqlite_ExportTasks } from './sqlite/Migration20261121063657_export_tasks.ts';
@@ -33,6 +35,7 @@ import { Migration20261130093153_export_task_total_estimate as Sqlite_ExportTask
 import { Migration20261207162754_saved_exports as Sqlite_SavedExports } from './sqlite/Migration20261207162754_saved_exports.ts';
 import { Migration20261207163140_export_deliveries as Sqlite_ExportDeliveries } from './sqlite/Migration20261207163140_export_deliveries.ts';
 import { Migration20261207165739_export_schedules as Sqlite_ExportSchedules } from './sqlite/Migration20261207165739_export_schedules.ts';
+import { Migration20261207195328_audit_history_order as Sqlite_AuditHistoryOrder } from './sqlite/Migration20261207195328_audit_history_order.ts';
 
 const byDialect: Record<DialectName, MigrationObject[]> = {
   sqlite: [
@@ -47,6 +50,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261207162754_saved_exports', class: Sqlite_SavedExports },
     { name: 'Migration20261207163140_export_deliveries', class: Sqlite_ExportDeliveries },
     { name: 'Migration20261207165739_export_schedules', class: Sqlite_ExportSchedules },
+    { name: 'Migration20261207195328_audit_history_order', class: Sqlite_AuditHistoryOrder },
   ],
   postgresql: [
     { name: 'Migration20261121044450_init', class: Postgresql_Init },
@@ -60,6 +64,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261207162754_saved_exports', class: Postgresql_SavedExports },
     { name: 'Migration20261207163141_export_deliveries', class: Postgresql_ExportDeliveries },
     { name: 'Migration20261207165739_export_schedules', class: Postgresql_ExportSchedules },
+    { name: 'Migration20261207195328_audit_history_order', class: Postgresql_AuditHistoryOrder },
   ],
   mariadb: [
     { name: 'Migration20261121044450_init', class: Mariadb_Init },
@@ -73,6 +78,7 @@ const byDialect: Record<DialectName, MigrationObject[]> = {
     { name: 'Migration20261207162755_saved_exports', class: Mariadb_SavedExports },
     { name: 'Migration20261207163141_export_deliveries', class: Mariadb_ExportDeliveries },
     { name: 'Migration20261207165740_export_schedules', class: Mariadb_ExportSchedules },
+    { name: 'Migration20261207195329_audit_history_order', class: Mariadb_AuditHistoryOrder },
   ],
 };
 
