@@ -153,8 +153,9 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRoutesOption
         subset: { scopes, parameters },
         held,
       });
-      // Streamed as it is read: a first sync of any size holds one page in memory, not the whole answer.
-      return reply.type('application/json').send(Readable.from(json) as never); // a stream is sent as is, never serialised
+      // Streamed as it is read: a first sync of any size holds one page in memory, not the whole answer
+      // (Readable.from would read 16 pages ahead of a slow client). A stream is sent as is, never serialised.
+      return reply.type('application/json').send(Readable.from(json, { highWaterMark: 1 }) as never);
     },
   );
 
