@@ -1,4 +1,4 @@
-import { type EntityName, raw } from '@mikro-orm/core';
+import { type ConnectionType, type EntityData, type EntityName, type LoggingOptions, raw, type Transaction } from '@mikro-orm/core';
 import type { EntityManager, QueryBuilder } from '@mikro-orm/sql';
 import type { Dialect, OrderTerm } from '@sluice/db';
 import { dialectOf } from '@sluice/db/mikro-orm';
@@ -12,8 +12,22 @@ export type AnyQueryBuilder<Entity extends object> = Pick<QueryBuilder<Entity>, 
 import { ConfiguredQuery, type PaginationOptions } from './configured-query.ts';
 import { orderByTerms } from './order-by.ts';
 import type { TiebreakerDefinition } from './ordering.ts';
+import { type PageParts, PageStatements } from './page-statements.ts';
 import { type FetchedRow, keyAlias, type PagePlan, type QueryAdapter, splitKeyColumns } from './query-adapter.ts';
 import { keyReadExpression, toPlaceholders } from './sql-fragment.ts';
+
+/** Page statements of every MikroORM adapter: adapters live for one request, statements for the process. */
+const statements = new PageStatements();
+
+/**
+ * What {@link QueryBuilder.execute} hands the connection besides the statement (MikroORM 7 keeps these
+ * protected): a cached page statement runs with exactly the same.
+ */
+interface BuilderExecution {
+  context?: Transaction;
+  connectionType?: ConnectionType;
+  loggerContext?: Record<string, unknown>;
+}
 
 /** How the MikroORM adapter reads rows. */
 export interface MikroOrmAdapterOptions {
@@ -71,24 +85,59 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
   }
 
   async fetch(plan: PagePlan): Promise<FetchedRow[]> {
-    const qb = this.#qb.clone();
-    if (!qb.state.fields) qb.select('*');
-    qb.addSelect(plan.keys.map((key, index) => raw(`${keyReadExpression(key.expression, key.type, this.dialect)} as ${keyAlias(index)}`)) as never);
-    if (plan.condition) {
-      const { sql, params } = toPlaceholders(plan.condition, this.dialect);
-      qb.andWhere(sql, params);
-    }
-    qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
-    qb.limit(plan.limit, plan.offset > 0 ? plan.offset : undefined);
     const walk = this.#walkPrimaryKey ? this.dialect.keyOrderWalk : null;
     if (walk && plan.keys[0]?.expression === this.#primaryKeyExpression()) {
+      const qb = this.#pageBuilder(plan, { condition: plan.condition && toPlaceholders(plan.condition, this.dialect), limit: plan.limit, offset: plan.offset });
       if (!qb.state.indexHint) qb.indexHint(walk.indexHint);
       const rows = await this.#em.getConnection().execute<Record<string, unknown>[]>(walk.statement(qb.getFormattedQuery()), [], 'all');
       return rows.map((row) => splitKeyColumns(row, plan.keys));
     }
-    // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
-    const rows = await qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate !== false });
+    const rows = this.#cacheable() ? await this.#executeCompiled(plan) : await this.#executeBuilt(plan);
     return rows.map((row) => splitKeyColumns(row, plan.keys));
+  }
+
+  /** The base query with the page's key columns, condition, order and limit: what every page runs. */
+  #pageBuilder(plan: PagePlan, parts: PageParts): QueryBuilder<Entity> {
+    const qb = this.#qb.clone();
+    if (!qb.state.fields) qb.select('*');
+    qb.addSelect(plan.keys.map((key, index) => raw(`${keyReadExpression(key.expression, key.type, this.dialect)} as ${keyAlias(index)}`)) as never);
+    if (parts.condition) qb.andWhere(parts.condition.sql, [...parts.condition.params]);
+    qb.orderBy(orderByTerms(plan.keys, this.dialect).map(orderMap) as never);
+    qb.limit(parts.limit, parts.offset > 0 ? parts.offset : undefined);
+    return qb;
+  }
+
+  async #executeBuilt(plan: PagePlan): Promise<Record<string, unknown>[]> {
+    const qb = this.#pageBuilder(plan, { condition: plan.condition && toPlaceholders(plan.condition, this.dialect), limit: plan.limit, offset: plan.offset });
+    // Mapped to property names (key columns pass through untouched), so em.map needs no second pass.
+    return qb.execute<Record<string, unknown>[]>('all', { mapResults: this.#hydrate !== false });
+  }
+
+  /**
+   * Whether a page may run as a cached statement (see {@link PageStatements}) instead of through the
+   * builder: not when the builder would do more than run it and map the root entity's columns (a
+   * result cache, joined relations to merge, a session context to set).
+   */
+  #cacheable(): boolean {
+    const state = this.#qb.state;
+    if (state.cache || this.#em.getTransactionSessionContext()) return false;
+    const meta = this.#qb.mainAlias.meta;
+    return !meta || this.#em.getDriver().joinedProps(meta, state.populate).length === 0;
+  }
+
+  /** Runs the page as {@link QueryBuilder.execute} would (same connection, transaction and log context), from a cached statement. */
+  async #executeCompiled(plan: PagePlan): Promise<Record<string, unknown>[]> {
+    const base = this.#qb.clone().toQuery();
+    const { sql, params } = statements.statement(this.dialect, base, plan, (page, parts) => this.#pageBuilder(page, parts).toQuery());
+    const { context, connectionType, loggerContext } = this.#qb as unknown as BuilderExecution;
+    const abort = (this.#em as unknown as { getAbortOptions(): object | undefined }).getAbortOptions();
+    const type = connectionType ?? (this.#em.config.get('preferReadReplicas') ? 'read' : 'write');
+    const log = { id: this.#em.id, ...loggerContext, ...abort } as LoggingOptions;
+    const rows: Record<string, unknown>[] = await this.#em.getDriver().getConnection(type).execute(sql, params, 'all', context, log);
+    const meta = this.#qb.mainAlias.meta;
+    if (this.#hydrate === false || !meta) return rows;
+    const driver = this.#em.getDriver();
+    return rows.map((row) => driver.mapResult(row as EntityData<Entity>, meta) as Record<string, unknown>);
   }
 
   toItems(rows: Record<string, unknown>[]): Entity[] {
