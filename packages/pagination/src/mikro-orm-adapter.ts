@@ -24,7 +24,6 @@ const statements = new PageStatements();
  * protected): a cached page statement runs with exactly the same.
  */
 interface BuilderExecution {
-  context?: Transaction;
   connectionType?: ConnectionType;
   loggerContext?: Record<string, unknown>;
 }
@@ -129,7 +128,9 @@ export class MikroOrmQueryAdapter<Entity extends object> implements QueryAdapter
   async #executeCompiled(plan: PagePlan): Promise<Record<string, unknown>[]> {
     const base = this.#qb.clone().toQuery();
     const { sql, params } = statements.statement(this.dialect, base, plan, (page, parts) => this.#pageBuilder(page, parts).toQuery());
-    const { context, connectionType, loggerContext } = this.#qb as unknown as BuilderExecution;
+    // The transaction is the EntityManager's (public), as the builder takes it; the rest is optional.
+    const context = this.#em.getTransactionContext<Transaction>();
+    const { connectionType, loggerContext } = this.#qb as unknown as BuilderExecution;
     const abort = (this.#em as unknown as { getAbortOptions(): object | undefined }).getAbortOptions();
     const type = connectionType ?? (this.#em.config.get('preferReadReplicas') ? 'read' : 'write');
     const log = { id: this.#em.id, ...loggerContext, ...abort } as LoggingOptions;
