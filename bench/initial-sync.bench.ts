@@ -5,7 +5,8 @@
  * processes: the demo (`apps/demo/src/main.ts`) and the hand-written anchor (bench/hand-sync-server.ts,
  * a keyset SELECT and `JSON.stringify` per page).
  * 1. Every person in pages of 1,000 over HTTP: sluice's `POST /api/sync/pull` against the anchor's
- *    pages, interleaved rounds; median and spread.
+ *    pages, interleaved rounds; median and spread. Then an incremental pull of 10,000 people updated
+ *    through the ORM, from where the first sync ended, against the anchor's pages of the same rows.
  * 2. WatermelonDB's first sync (`GET /api/sync/watermelon`, no `last_pulled_at`, one streamed answer)
  *    on a demo server just started: its peak RSS (VmHWM) against the same server's idle peak.
  */
@@ -17,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type DialectName, isDialectName } from '@sluice/db';
 import { createTestDatabase } from '@sluice/test-utils';
+import { Person } from '../apps/demo/src/db/entities/index.ts';
 import { openDatabase } from '../apps/demo/src/db/open-orm.ts';
 import { seedPeople, seedReferenceData } from '../apps/demo/src/seed/seed-database.ts';
 import { type DemoServer, freePort, login, startDemoServer } from './demo-server.ts';
@@ -43,10 +45,10 @@ async function startHandServer(url: string): Promise<{ base: string; stop(): voi
   return { base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
-/** Every person through sluice's pull, pages of 1,000; answers the row count. */
-async function sluicePull(base: string, token: string): Promise<number> {
+/** Every change to people from `from` (a first sync when null) through sluice's pull, pages of 1,000. */
+async function sluicePull(base: string, token: string, from: string | null = null): Promise<{ count: number; checkpoint: string | null }> {
   let count = 0;
-  let checkpoint: string | null = null;
+  let checkpoint: string | null = from;
   for (let more = true; more; ) {
     const response = await fetch(`${base}/api/sync/pull`, {
       method: 'POST',
@@ -63,13 +65,13 @@ async function sluicePull(base: string, token: string): Promise<number> {
     checkpoint = page.checkpoint;
     more = page.hasMore;
   }
-  return count;
+  return { count, checkpoint };
 }
 
-/** Every person through the anchor's pages of 1,000. */
-async function handPull(base: string): Promise<number> {
+/** Every person after id `from` through the anchor's pages of 1,000. */
+async function handPull(base: string, from = 0): Promise<number> {
   let count = 0;
-  let after = 0;
+  let after = from;
   for (let more = true; more; ) {
     const page = (await (await fetch(`${base}/people?after=${after}&limit=1000`)).json()) as { rows: unknown[]; after: number; hasMore: boolean };
     count += page.rows.length;
@@ -91,21 +93,40 @@ async function run(dialect: DialectName): Promise<void> {
     servers.push(await startDemoServer(database.url));
     const demo = servers[0] as DemoServer;
     const token = await login(demo.base, 'admin');
-    const sides = { sluice: () => sluicePull(demo.base, token), hand: () => handPull(hand.base) };
-    const counts = { sluice: await sides.sluice(), hand: await sides.hand() };
-    const times: Record<keyof typeof sides, number[]> = { sluice: [], hand: [] };
-    for (let round = 0; round < Number(values.rounds); round++) {
-      for (const name of (round % 2 === 0 ? ['sluice', 'hand'] : ['hand', 'sluice']) as (keyof typeof sides)[]) {
-        const began = performance.now();
-        await sides[name]();
-        times[name].push(performance.now() - began);
+    const initial = await sluicePull(demo.base, token);
+    // The incremental pull: 10,000 people updated through the ORM (so the change log has them), pulled
+    // from the first sync's end; the anchor reads the same 10,000 rows by a keyset range, as a
+    // hand-written sync reads rows by an indexed `updated_at`.
+    const writer = await openDatabase(database.url);
+    const em = writer.orm.em.fork();
+    const changed = await em.find(Person, {}, { orderBy: { id: 'desc' }, limit: 10_000 });
+    for (const person of changed) person.lastName = `${person.lastName}*`;
+    await em.flush();
+    await writer.orm.close();
+    const firstChanged = Math.min(...changed.map((person) => person.id)) - 1;
+    const measures = {
+      'paged initial sync (every person)': { sluice: async () => (await sluicePull(demo.base, token)).count, hand: () => handPull(hand.base) },
+      'incremental pull (10,000 updated people)': {
+        sluice: async () => (await sluicePull(demo.base, token, initial.checkpoint)).count,
+        hand: () => handPull(hand.base, firstChanged),
+      },
+    };
+    console.log(`## ${dialect}: ${initial.count} people through sluice's first sync`);
+    for (const [what, sides] of Object.entries(measures)) {
+      const counts = { sluice: await sides.sluice(), hand: await sides.hand() };
+      const times: Record<keyof typeof sides, number[]> = { sluice: [], hand: [] };
+      for (let round = 0; round < Number(values.rounds); round++) {
+        for (const name of (round % 2 === 0 ? ['sluice', 'hand'] : ['hand', 'sluice']) as (keyof typeof sides)[]) {
+          const began = performance.now();
+          await sides[name]();
+          times[name].push(performance.now() - began);
+        }
       }
+      const ratios = times.sluice.map((time, round) => time / (times.hand[round] as number));
+      console.log(
+        `${what}, pages of 1,000: sluice ${counts.sluice} rows in ${spread(times.sluice, 0)} ms, hand-written ${counts.hand} rows in ${spread(times.hand, 0)} ms, ratio ${spread(ratios, 2)}x`,
+      );
     }
-    const ratios = times.sluice.map((time, round) => time / (times.hand[round] as number));
-    console.log(`## ${dialect}: ${counts.sluice} people through sluice, ${counts.hand} through the anchor`);
-    console.log(
-      `paged initial sync (pages of 1,000): sluice ${spread(times.sluice, 0)} ms, hand-written ${spread(times.hand, 0)} ms, ratio ${spread(ratios, 2)}x`,
-    );
 
     // A server just started: its idle peak, then WatermelonDB's first sync of everything.
     const fresh = await startDemoServer(database.url);
