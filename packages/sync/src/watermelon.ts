@@ -13,6 +13,8 @@ import type { SyncServer } from './sync-server.ts';
 // The timestamp carries the log version and the scope generation: one number, as the client requires.
 const generationSpace = 65_536;
 const pageSize = 5_000;
+/** Rows per chunk written to the client: ~100 kB buffers, not one several-MB buffer per page. */
+const chunkRows = 250;
 
 function encodeTimestamp(version: number, generation: number): number {
   return version * generationSpace + (generation % generationSpace);
@@ -203,8 +205,12 @@ async function* snapshotRows(context: PullContext, mapping: ResolvedMapping, sha
   let first = true;
   while (checkpoint.phase === 'snapshot') {
     const page = await pullPage(context, mapping, checkpoint, pageSize);
-    if (page.changes.length > 0) {
-      yield `${first ? '' : ','}${(await shape(page.changes)).map((row) => JSON.stringify(row)).join(',')}`;
+    const rows = await shape(page.changes);
+    for (let start = 0; start < rows.length; start += chunkRows) {
+      yield `${first ? '' : ','}${rows
+        .slice(start, start + chunkRows)
+        .map((row) => JSON.stringify(row))
+        .join(',')}`;
       first = false;
     }
     checkpoint = page.next;

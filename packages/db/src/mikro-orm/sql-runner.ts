@@ -24,11 +24,15 @@ const bindsAlike = (value: unknown) => value === null || typeof value === 'strin
 export function sqlRunner(em: EntityManager, transaction: unknown = em.isInTransaction() ? em.getTransactionContext() : undefined): SqlRun {
   const connection = em.getConnection() as unknown as AbstractSqlConnection;
   const dialect = dialectOf(em);
+  const logger = em.config.getLogger();
   return async (sql, params = []) => {
     if (!params.every(bindsAlike)) return connection.execute(sql, params as unknown[], 'all', transaction as never) as Promise<Record<string, unknown>[]>;
     await connection.ensureConnection();
     const client = (transaction ?? connection.getClient()) as Kysely<unknown>;
-    const result = await client.executeQuery<Record<string, unknown>>(CompiledQuery.raw(dialect.bound(sql), [...params]));
-    return result.rows;
+    const started = Date.now();
+    const { rows } = await client.executeQuery<Record<string, unknown>>(CompiledQuery.raw(dialect.bound(sql), [...params]));
+    // Logged as MikroORM logs its own statements, so `debug: ['query']` still shows every one.
+    if (logger.isEnabled('query')) logger.logQuery({ query: sql, params: [...params], took: Date.now() - started, results: rows.length, level: 'info' });
+    return rows;
   };
 }
