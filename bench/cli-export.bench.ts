@@ -6,7 +6,8 @@
  * - `npx sluice export:run` of `list_people` to CSV as users type it, with the bundle built (`npm run
  *   build`: the command runs it) and without (`SLUICE_BUNDLE=off`: the CLI from its packages); and
  *   `node dist/sluice.mjs export:run`, what production workers run;
- * - the same with a filter no row passes: what start-up alone costs;
+ * - the same with a filter no row passes: what start-up alone costs, and through `node_modules/.bin/sluice`
+ *   as an npm script runs it (the same bin as npx, without npx);
  * - `npx` running a bin that does nothing: what npx itself costs before any sluice code runs.
  * Median (min-max) of the rounds; ratios against psql.
  */
@@ -62,6 +63,7 @@ try {
     'empty export, npx sluice, bundle built': () => npx(none, true),
     'empty export, npx sluice, no bundle': () => npx(none, false),
     'empty export, node dist/sluice.mjs': () => timed(process.execPath, [bundle, ...args(none)], env),
+    'empty export, node_modules/.bin/sluice (npm scripts), bundle built': () => timed(join(root, 'node_modules/.bin/sluice'), args(none), env),
     'npx of a bin that does nothing': () => timed('npx', ['noop'], env, noop),
   };
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
