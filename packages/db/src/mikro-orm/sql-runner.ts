@@ -4,8 +4,8 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { SqlRun } from '../sql-run.ts';
 import { dialectOf } from './dialect-of.ts';
 
-/** Values every driver binds as they are; others (dates, booleans, objects) are left to MikroORM's formatting. */
-const bindsAlike = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
+/** Values every driver binds alike; others (dates, booleans, big integers, objects) are left to MikroORM's formatting. */
+const bindsAlike = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number';
 
 /**
  * A statement runner on `em`'s connection, inside `transaction` (a MikroORM transaction context) when
