@@ -15,6 +15,7 @@ export type { Cursor, KeyValue } from './cursor-codec.ts';
 export { iterateAndFlush } from './iterate-and-flush.ts';
 export { KyselyQueryAdapter, paginateKysely } from './kysely-adapter.ts';
 export {
+  type KeyedQueryBuilder,
   type MikroOrmAdapterOptions,
   type MikroOrmPaginationOptions,
   MikroOrmQueryAdapter,

@@ -49,6 +49,57 @@ describeEachDialect('page statements compiled once', (dialect) => {
   });
 });
 
+describeEachDialect('keyed base queries', (dialect) => {
+  let fixture: Fixture;
+  beforeAll(async () => {
+    fixture = await createFixture(dialect);
+  });
+  afterAll(() => fixture.close());
+
+  /** The items named `name`, keyed by the name: the builder runs only when a page needs it. */
+  const keyed = (name: string, builds: { count: number }) => {
+    const em = fixture.orm.em.fork();
+    const build = () => {
+      builds.count++;
+      return em.createQueryBuilder(Item, 'i').where({ name });
+    };
+    return paginateQueryBuilder(em, { key: `items:${name}`, build }, { orderings }, { hydrate: 'plain' }).withTransformer(
+      (item) => (item as { id: number }).id,
+    );
+  };
+
+  it("each key's pages read its own rows, and once its page shapes are compiled its builder no longer runs", async () => {
+    const orderBy = [{ name: 'score' }, { name: 'name', direction: 'desc' as const }];
+    for (const name of ['banana', 'cherry', 'date']) {
+      const builds = { count: 0 };
+      const walk = async () => {
+        let page = await keyed(name, builds).paginate({ limit: 2, orderBy });
+        const ids = [...page.items];
+        while (page.hasNext) {
+          page = await keyed(name, builds).paginate({ limit: 2, orderBy, after: page.nextCursor as string });
+          ids.push(...page.items);
+        }
+        return ids;
+      };
+      const expected = expectedOrder(
+        fixture.rows.filter((row) => row.name === name),
+        orderBy,
+      );
+      expect(await walk()).toEqual(expected);
+      expect(builds.count).toBeGreaterThan(0);
+      builds.count = 0;
+      expect(await walk()).toEqual(expected);
+      expect(builds.count).toBe(0);
+    }
+  });
+
+  it('a keyed base still counts through its builder', async () => {
+    const builds = { count: 0 };
+    const page = await keyed('banana', builds).paginate({ limit: 1, count: true });
+    expect(page.totalCount).toBe(fixture.rows.filter((row) => row.name === 'banana').length);
+  });
+});
+
 describe('PageStatements', () => {
   const dialect = dialectNamed('postgresql');
   const plan: PagePlan = {

@@ -73,13 +73,17 @@ export async function activityRoutes(app: FastifyInstance, options: RouteOptions
     summary: 'Activities of your people, paginated and sortable',
     item: activityListItem,
     query: ({ em, user }) =>
-      paginateQueryBuilder(em, em.createQueryBuilder(Activity, 'a').where(activityScope(user.centerIds)), {
-        orderings: {
-          date: { expression: 'a.date', type: 'date' },
-          durationMinutes: { expression: 'a.duration_minutes', type: 'integer' },
+      paginateQueryBuilder(
+        em,
+        { key: `activities:${user.centerIds.join(',')}`, build: () => em.createQueryBuilder(Activity, 'a').where(activityScope(user.centerIds)) },
+        {
+          orderings: {
+            date: { expression: 'a.date', type: 'date' },
+            durationMinutes: { expression: 'a.duration_minutes', type: 'integer' },
+          },
+          cursorSecret: options.cursorSecret,
         },
-        cursorSecret: options.cursorSecret,
-      }),
+      ),
     present: async (em, activities) => {
       await em.populate(activities, ['person', 'type']);
       return activities.map((activity) => ({ ...toActivityDto(activity), personName: personName(activity.person), typeName: activity.type.name }));

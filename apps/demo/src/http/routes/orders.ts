@@ -79,14 +79,18 @@ export async function orderRoutes(app: FastifyInstance, options: RouteOptions): 
     summary: 'Orders of your people, paginated and sortable',
     item: orderListItem,
     query: ({ em, user }) =>
-      paginateQueryBuilder(em, em.createQueryBuilder(CustomerOrder, 'o').where(orderScope(user.centerIds)), {
-        orderings: {
-          createdAt: { expression: 'o.created_at', type: 'timestamp' },
-          totalPrice: { expression: 'o.total_price', type: 'integer' },
-          deliveryDate: { expression: 'o.delivery_date', type: 'date', nullable: true },
+      paginateQueryBuilder(
+        em,
+        { key: `orders:${user.centerIds.join(',')}`, build: () => em.createQueryBuilder(CustomerOrder, 'o').where(orderScope(user.centerIds)) },
+        {
+          orderings: {
+            createdAt: { expression: 'o.created_at', type: 'timestamp' },
+            totalPrice: { expression: 'o.total_price', type: 'integer' },
+            deliveryDate: { expression: 'o.delivery_date', type: 'date', nullable: true },
+          },
+          cursorSecret: options.cursorSecret,
         },
-        cursorSecret: options.cursorSecret,
-      }),
+      ),
     present: async (em, orders) => {
       await em.populate(orders, ['products', 'status', 'person']);
       return orders.map((order) => ({ ...toOrderDto(order), personName: personName(order.person) }));

@@ -91,7 +91,8 @@ export async function peopleRoutes(app: FastifyInstance, options: RouteOptions):
     query: ({ em, user }) =>
       paginateQueryBuilder(
         em,
-        em.createQueryBuilder(Person, 'p').where(personScope(user.centerIds)),
+        // The scope's SQL and values follow from the centers alone: compiled once per set of centers.
+        { key: `people:${user.centerIds.join(',')}`, build: () => em.createQueryBuilder(Person, 'p').where(personScope(user.centerIds)) },
         {
           orderings: {
             lastName: { expression: 'p.last_name', type: 'string' },
