@@ -99,8 +99,10 @@ export class ZipWriter {
 
   #openEntry(entry: ZipEntryState): void {
     this.#open = entry;
-    // Room for a few chunks, so compression (on the thread pool) overlaps formatting the next ones.
-    const deflate = createDeflateRaw({ writableHighWaterMark: 4 * chunkSize, level: this.#level } as ZlibOptions);
+    // Room for a few chunks, so compression (on the thread pool) overlaps formatting the next ones. Its
+    // output in 256 KiB pieces: with zlib's 16 KiB, deflating 400 MB of sheet XML took 1.6 s, with 256 KiB
+    // 0.75 s (more round trips to the thread pool, each with a call that stops when its output is full).
+    const deflate = createDeflateRaw({ writableHighWaterMark: 4 * chunkSize, chunkSize: 4 * chunkSize, level: this.#level } as ZlibOptions);
     // Compressed bytes go straight on; the compressor pauses while the output is full.
     deflate.on('data', (chunk: Buffer) => {
       entry.compressedSize += chunk.length;
@@ -129,19 +131,33 @@ export class ZipWriter {
     return this.#used >= chunkSize;
   }
 
+  /**
+   * Bytes already encoded, into the open entry after the text appended so far. The compressor keeps them
+   * until it has read them, and then calls `read` (so the caller can fill them again).
+   */
+  async writeBytes(bytes: Buffer, read?: () => void): Promise<void> {
+    await this.flush();
+    await this.#compress(bytes, read);
+  }
+
   /** Hands the text appended so far to the compressor. */
   async flush(): Promise<void> {
-    const entry = this.#open;
-    const deflate = this.#deflate;
-    if (!entry || !deflate) throw new Error('no open zip entry');
+    if (!this.#open) throw new Error('no open zip entry');
     if (this.#used === 0) return;
     // The compressor keeps the bytes it is given: the next text goes to a new buffer.
     const data = this.#pending.subarray(0, this.#used);
     this.#pending = Buffer.allocUnsafe(2 * chunkSize);
     this.#used = 0;
+    await this.#compress(data);
+  }
+
+  async #compress(data: Buffer, read?: () => void): Promise<void> {
+    const entry = this.#open;
+    const deflate = this.#deflate;
+    if (!entry || !deflate) throw new Error('no open zip entry');
     entry.crc = crc32(data, entry.crc);
     entry.size += data.length;
-    if (!deflate.write(data)) await once(deflate, 'drain');
+    if (!deflate.write(data, read)) await once(deflate, 'drain');
   }
 
   /** Waits until the compressor has handed every byte it produced to the output. */
