@@ -199,7 +199,8 @@ describeEachDialect('spreadsheet lists written from the database text', (dialect
     const [people] = sheets(await sheetFile({ export: 'list_people', formatter: { alias: 'xlsx' } }, { copy: true }));
     expect(people).toHaveLength(1_501);
     const names = people?.flatMap((row) => [row[1], row[2]]);
-    for (const name of ['two  spaces', ' edge spaces ', '_x0041_ looks escaped', '&<>" to escape', 'Liège', '\\N', 'multi\nline']) expect(names).toContain(name);
+    for (const name of ['two  spaces', ' edge spaces ', '_x0041_ looks escaped', '&<>" to escape', 'Liège', '\\N', 'multi\nline'])
+      expect(names).toContain(name);
   });
 
   it.each(['xlsx', 'ods'])('checkpoints between chunks and resumes from any of them to the same rows: %s', async (alias) => {

@@ -12,7 +12,7 @@ import type { DatabaseTextColumn } from '../elements/export-result.ts';
 export interface SheetTextCells {
   rowStart: string;
   rowEnd: string;
-  /** A NULL or empty-text cell. */
+  /** A NULL cell (as the row path writes it: `cell(null)`). */
   empty: string;
   /** Around an integer's digits, which stand in every gap (ODS writes them twice). */
   integer: string[];
@@ -97,6 +97,8 @@ export class SheetRowsFromText {
   readonly #leads: Buffer[] = [];
   /** Per column and pending state: the pending bytes alone, before a cell the format's function writes. */
   readonly #pending: Buffer[] = [];
+  /** Per column and pending state: the pending bytes and an empty cell. */
+  readonly #nulls: Buffer[] = [];
   /** Per pending state: the pending bytes and the row's end. */
   readonly #tails: Buffer[] = [];
   /** Per column: the parts between the value's copies (ODS writes a value twice). */
@@ -127,6 +129,7 @@ export class SheetRowsFromText {
       for (const state of [atRowStart, afterParts, afterCell]) {
         this.#leads.push(Buffer.from(pendingText(column, state) + (partsOf(column)[0] ?? '')));
         this.#pending.push(Buffer.from(pendingText(column, state)));
+        this.#nulls.push(Buffer.from(pendingText(column, state) + cells.empty));
       }
       this.#middles.push(
         partsOf(column)
@@ -174,6 +177,13 @@ export class SheetRowsFromText {
         }
         let q = data.indexOf(tab, p);
         if (q < 0 || q > recordEnd) q = recordEnd;
+        if (q - p === 2 && data[p] === backslash && data[p + 1] === 0x4e) {
+          // NULL: an empty cell.
+          o = put(out, o, this.#nulls[3 * c + state] as Buffer);
+          p = q + 1;
+          state = afterCell;
+          continue;
+        }
         const cell = this.#valueCell(data, p, q, c);
         const needed = o + 3 * cell.length + this.#recordBudget + 2 * (recordEnd - q);
         if (needed > out.length) out = grown(out, o, needed);
@@ -194,7 +204,7 @@ export class SheetRowsFromText {
   /** Takes back the buffer of a {@link convert}'s `xml` once it was read, to fill it again. */
   reuse(xml: Buffer): void {
     // An output starts a memory block of its own (256 KiB or more: never from Node's small-buffer pool).
-    if (this.#spare.length < 4) this.#spare.push(Buffer.from(xml.buffer, 0, xml.buffer.byteLength));
+    if (this.#spare.length < 8) this.#spare.push(Buffer.from(xml.buffer, 0, xml.buffer.byteLength));
   }
 
   /** An integer's digits after `lead`, again after each middle part; -1 for NULL or more digits than a double holds exactly. */
@@ -229,7 +239,6 @@ export class SheetRowsFromText {
 
   /** The cell of a field through the row path's value and the format's cell function. */
   #valueCell(data: Buffer, from: number, to: number, column: number): string {
-    if (to - from === 2 && data[from] === backslash && data[from + 1] === 0x4e) return this.#cells.cell(null);
     return this.#cells.cell((this.#columns[column] as DatabaseTextColumn).value(unescaped(data, from, to)));
   }
 }

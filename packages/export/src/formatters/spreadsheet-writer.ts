@@ -3,8 +3,8 @@ import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import type { ExportResult, ListResult } from '../elements/export-result.ts';
 import type { FormatterDefinition, ResumableListWriter } from '../elements/formatter-definition.ts';
-import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { SheetRowsFromText, type SheetTextCells } from './sheet-rows-from-text.ts';
+import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { type ZipState, ZipWriter } from './zip-writer.ts';
 
 /** Parameters shared by the XLSX and ODS formatters. */
