@@ -33,7 +33,16 @@ export type { ElementBase } from './elements/element-base.ts';
 export { type SubqueryCondition, whereExists } from './elements/exists-condition.ts';
 export type { AnyQueryBuilder, ExportContext, ExportUser } from './elements/export-context.ts';
 export type { ExportDefinition, ListExportDefinition, ResultColumn, SelectedExpression, TabularExportDefinition } from './elements/export-definition.ts';
-export { type DatabaseCsvFormat, type ExportResult, groupLabel, type ListResult, type ResultInfo, type TabularResult } from './elements/export-result.ts';
+export {
+  type DatabaseCsvFormat,
+  type DatabaseText,
+  type DatabaseTextColumn,
+  type ExportResult,
+  groupLabel,
+  type ListResult,
+  type ResultInfo,
+  type TabularResult,
+} from './elements/export-result.ts';
 export type { FilterDefinition } from './elements/filter-definition.ts';
 export type { FormatterDefinition, ResumableListWriter } from './elements/formatter-definition.ts';
 export { type ExportTranslator, type Translate, translateFor, untranslated } from './elements/translation.ts';

@@ -40,6 +40,11 @@ export interface ListResult extends ResultInfo {
    */
   csvLines?: (format: DatabaseCsvFormat) => AsyncIterable<Buffer>;
   /**
+   * The same rows as the database's own text records (PostgreSQL's COPY), when it can: a writer that
+   * turns bytes into its format takes these instead of `rows`. Consume one of them, never two.
+   */
+  databaseText?: () => Promise<DatabaseText>;
+  /**
    * The rows the list will have, for progress (one more query): exact below 100,000 rows, above that
    * PostgreSQL's planner estimate (`exact` false) where counting would compete with the export for CPU.
    */
@@ -52,6 +57,32 @@ export interface ListResult extends ResultInfo {
 export interface DatabaseCsvFormat {
   separator: string;
   neutraliseFormulas: boolean;
+}
+
+/**
+ * Rows as PostgreSQL's COPY text format writes them: one record per line, fields separated by tabs,
+ * `\N` for NULL, and a backslash before a backslash, tab, line break or other escaped control character
+ * (`\t`, `\n`, `\r`, `\b`, `\f`, `\v`). A record may have one more field than there are
+ * columns (the row key the walk needs), to be skipped.
+ */
+export interface DatabaseText {
+  columns: DatabaseTextColumn[];
+  /** Whole records, chunk after chunk. */
+  records: AsyncIterable<Buffer>;
+}
+
+/**
+ * One column of {@link DatabaseText}: what the row path would hand a formatter for a value's text, and
+ * when that is the text itself, so a writer can copy bytes instead of making a value.
+ */
+export interface DatabaseTextColumn {
+  /**
+   * `text`: the value is the text (a string); `integer`: the number the text spells, when it has at most
+   * 15 digits; `day`: a `CalendarDate` of the text, when it is `YYYY-MM-DD`; `other`: only `value` tells.
+   */
+  shape: 'text' | 'integer' | 'day' | 'other';
+  /** The value the row path hands over for this text (unescaped; NULL is not text: it is `null`). */
+  value(text: string): unknown;
 }
 
 /** The result of running an export. */

@@ -67,6 +67,18 @@ const odsFormat: SheetFormat = {
     for (const value of cells) xml += cellXml(value, style);
     return `${xml}</table:table-row>`;
   },
+  textCells: {
+    rowStart: '<table:table-row>',
+    rowEnd: '</table:table-row>',
+    empty: '<table:table-cell/>',
+    integer: ['<table:table-cell office:value-type="float" office:value="', '"><text:p>', '</text:p></table:table-cell>'],
+    text: ['<table:table-cell office:value-type="string"><text:p>', '</text:p></table:table-cell>'],
+    day: {
+      parts: ['<table:table-cell table:style-name="date" office:value-type="date" office:date-value="', '"><text:p>', '</text:p></table:table-cell>'],
+      as: 'iso',
+    },
+    cell: (value) => cellXml(value, ''),
+  },
   sheetStart: (name) => `<table:table table:name="${xmlText(name)}">`,
   sheetEnd: () => '</table:table>',
   // The mimetype entry must be first and stored uncompressed, so readers can sniff the type.

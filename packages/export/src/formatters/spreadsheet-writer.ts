@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import type { ExportResult, ListResult } from '../elements/export-result.ts';
 import type { FormatterDefinition, ResumableListWriter } from '../elements/formatter-definition.ts';
+import { SheetRowsFromText, type SheetTextCells } from './sheet-rows-from-text.ts';
 import { checkPivot, headerBlock, pivotSchema, toGrid } from './tabular-grid.ts';
 import { type ZipState, ZipWriter } from './zip-writer.ts';
 
@@ -24,6 +25,8 @@ export type SpreadsheetParams = z.output<typeof spreadsheetParams>;
 export interface SheetFormat {
   /** XML text of one row; `header` rows are styled as headers. */
   row(cells: readonly unknown[], header: boolean): string;
+  /** The same rows' cells as bytes around the database's text, for lists the database writes out itself. */
+  textCells: SheetTextCells;
   sheetStart(name: string): string;
   sheetEnd(): string;
   /** Entries before the sheets (e.g. ODS's uncompressed `mimetype` must come first). */
@@ -104,6 +107,13 @@ class SheetWriter {
     if (!this.#format.singleEntry) await this.#zip.endEntry();
   }
 
+  /** Closes a full sheet and starts the next with the column header repeated. */
+  async #nextSheet(): Promise<void> {
+    await this.#endSheet();
+    await this.#startSheet();
+    for (const header of this.#columnHeader) await this.#row(header, true);
+  }
+
   async #row(cells: readonly unknown[], header: boolean): Promise<void> {
     await this.#zip.write(this.#format.row(cells, header));
     this.#rowsInSheet++;
@@ -112,13 +122,20 @@ class SheetWriter {
   /** Rows of a page, each encoded as it is made; the compressor gets them a chunk at a time. */
   async page(rows: readonly (readonly unknown[])[]): Promise<void> {
     for (const cells of rows) {
-      if (this.#rowsInSheet >= this.#params.maxRowsPerSheet) {
-        await this.#endSheet();
-        await this.#startSheet();
-        for (const header of this.#columnHeader) await this.#row(header, true);
-      }
+      if (this.#rowsInSheet >= this.#params.maxRowsPerSheet) await this.#nextSheet();
       if (this.#zip.append(this.#format.row(cells, false))) await this.#zip.flush();
       this.#rowsInSheet++;
+    }
+  }
+
+  /** Rows from the database's whole text records, made into the format's XML bytes; sheets split as in {@link page}. */
+  async records(data: Buffer, rows: SheetRowsFromText): Promise<void> {
+    for (let at = 0; at < data.length; ) {
+      if (this.#rowsInSheet >= this.#params.maxRowsPerSheet) await this.#nextSheet();
+      const converted = rows.convert(data, at, this.#params.maxRowsPerSheet - this.#rowsInSheet);
+      await this.#zip.writeBytes(converted.xml, () => rows.reuse(converted.xml));
+      this.#rowsInSheet += converted.records;
+      at = converted.next;
     }
   }
 
@@ -144,7 +161,14 @@ function resumeSpreadsheetList(result: ListResult, out: Writable, params: Spread
   return {
     write: async () => {
       if (state === undefined) await sheets.begin(result);
-      for await (const page of result.pages) await sheets.page(page);
+      // Where the database writes the rows out itself, its bytes become cells without a value per cell.
+      const text = await result.databaseText?.();
+      if (text) {
+        const rows = new SheetRowsFromText(format.textCells, text.columns);
+        for await (const data of text.records) await sheets.records(data, rows);
+      } else {
+        for await (const page of result.pages) await sheets.page(page);
+      }
       await sheets.finish();
     },
     checkpoint: () => sheets.checkpoint(),

@@ -70,6 +70,15 @@ const xlsxFormat: SheetFormat = {
     for (const value of cells) xml += cellXml(value, style);
     return `${xml}</row>`;
   },
+  textCells: {
+    rowStart: '<row>',
+    rowEnd: '</row>',
+    empty: '<c/>',
+    integer: ['<c><v>', '</v></c>'],
+    text: ['<c t="inlineStr"><is><t>', '</t></is></c>'],
+    day: { parts: [`<c${dateStyle}><v>`, '</v></c>'], as: 'serial' },
+    cell: (value) => cellXml(value, ''),
+  },
   sheetStart: () => `${xml}<worksheet xmlns="${main}"><sheetData>`,
   sheetEnd: () => '</sheetData></worksheet>',
   leadingEntries: async () => {},

@@ -4,13 +4,13 @@ import { rowTyper } from '../elements/column-type.ts';
 import type { ListExportDefinition } from '../elements/export-definition.ts';
 import type { ListResult } from '../elements/export-result.ts';
 import { type FilteredQuery, selected } from './filtered-query.ts';
-import { copyCsvLines, defaultCopyChunkRows, isCopyCheckpoint } from './postgres-copy.ts';
+import { copyCsvLines, copyTextRecords, defaultCopyChunkRows, isCopyCheckpoint } from './postgres-copy.ts';
 import type { RunOptions } from './run-export.ts';
 
 /**
  * A list's rows, streamed page by page with keyset pagination on its row key, so memory stays flat
- * whatever the row count; where the database writes CSV itself (and the walk can resume from where
- * this one starts), also as CSV lines of its own.
+ * whatever the row count; where the database writes its rows out itself (and the walk can resume from
+ * where this one starts), also as its CSV lines or its text records.
  */
 export function listResult(query: FilteredQuery, definition: ListExportDefinition, options: RunOptions): ListResult {
   const { em, qb, columns, info } = query;
@@ -67,6 +67,7 @@ export function listResult(query: FilteredQuery, definition: ListExportDefinitio
     rows: rows(),
     pages: pages(),
     csvLines: copySource ? (format) => copyCsvLines(copySource, format) : undefined,
+    databaseText: copySource ? () => copyTextRecords(copySource) : undefined,
     total: () => walk.total(),
     rowsRead: () => read,
   };
