@@ -139,7 +139,7 @@ describeEachDialect('export tasks across machines: 2 servers, 2 BullMQ workers, 
 
     expect(await ended).toBe('succeeded');
     const task = await load();
-    // A crash is not a failure: one attempt; the checkpoint after the takeover cleared the crash count.
+    // A crash is not a failure: one attempt; success (past every checkpoint) clears the crash count.
     expect([...errors]).toEqual([]);
     expect({ status: task.status, attempts: task.attempts, crashes: task.crashes, processedCount: task.processedCount }).toEqual({
       status: 'succeeded',

@@ -30,7 +30,9 @@ export function sqlRunner(em: EntityManager, transaction: unknown = em.isInTrans
     await connection.ensureConnection();
     const client = (transaction ?? connection.getClient()) as Kysely<unknown>;
     const started = Date.now();
-    const { rows } = await client.executeQuery<Record<string, unknown>>(CompiledQuery.raw(dialect.bound(sql), [...params]));
+    // Without parameters the statement runs as written: a `?` in it is text (as MikroORM leaves it).
+    const statement = params.length > 0 ? CompiledQuery.raw(dialect.bound(sql), [...params]) : CompiledQuery.raw(sql);
+    const { rows } = await client.executeQuery<Record<string, unknown>>(statement);
     // Logged as MikroORM logs its own statements, so `debug: ['query']` still shows every one.
     if (logger.isEnabled('query')) logger.logQuery({ query: sql, params: [...params], took: Date.now() - started, results: rows.length, level: 'info' });
     return rows;

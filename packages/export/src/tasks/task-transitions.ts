@@ -117,6 +117,9 @@ export class TaskTransitions {
       totalCount: rows,
       totalIsEstimate: false,
       checkpoint: null,
+      // Crashes count since the last checkpoint, and the end is past every one (a resumed run may
+      // finish within one COPY chunk, before it saves another).
+      crashes: 0,
       leaseOwner: null,
       leaseExpiresAt: null,
       finishedAt: new Date(),
