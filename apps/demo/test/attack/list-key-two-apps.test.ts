@@ -18,9 +18,15 @@ it('two apps in one process, same users and keys, each serves its own database',
   const tokens = await Promise.all(apps.map((app) => app.login('alice')));
   for (const orderBy of ['lastName', '-birthdate', 'id']) {
     for (const route of ['people', 'orders', 'activities']) {
-      const pages = await Promise.all(apps.map((app, index) => app.request(tokens[index] ?? '', 'GET', `/api/${route}?limit=500&orderBy=${route === 'people' ? orderBy : 'id'}&count=true`)));
+      const pages = await Promise.all(
+        apps.map((app, index) => app.request(tokens[index] ?? '', 'GET', `/api/${route}?limit=500&orderBy=${route === 'people' ? orderBy : 'id'}&count=true`)),
+      );
       for (const [index, app] of apps.entries()) {
-        const table = { people: 'person p', orders: 'customer_order o join person p on p.id = o.person_id', activities: 'activity a join person p on p.id = a.person_id' }[route];
+        const table = {
+          people: 'person p',
+          orders: 'customer_order o join person p on p.id = o.person_id',
+          activities: 'activity a join person p on p.id = a.person_id',
+        }[route];
         const [row] = await app.orm.em.getConnection().execute<{ n: number }[]>(`select count(*) as n from ${table} where p.center_id in (1, 2)`);
         const page = pages[index];
         expect(page?.statusCode, `${app.dialect} ${route}: ${page?.body}`).toBe(200);

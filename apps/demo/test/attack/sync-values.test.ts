@@ -3,21 +3,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.ts';
 
 // Values the bound statements of history and sync must carry exactly, through the demo's API.
-const names = [
-  "O'Brien ? $1 \\ 😀",
-  "''; drop table person; --",
-  '\\\\?\\',
-  '$2 $1 ?? :x %s',
-  '👩‍👩‍👧 \u2028中文 é',
-  '"quoted" `back`',
-];
+const names = ["O'Brien ? $1 \\ 😀", "''; drop table person; --", '\\\\?\\', '$2 $1 ?? :x %s', '👩‍👩‍👧 \u2028中文 é', '"quoted" `back`'];
 
 type Row = Record<string, unknown>;
 // WatermelonDB carries ids and relation ids as strings, and id lists as JSON text (it has no array
 // columns); everything else must be identical.
 const isKey = (field: string) => field === 'id' || field.endsWith('_id') || field.endsWith('_ids');
 const keyText = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(keyText) : typeof value === 'string' && value.startsWith('[') ? keyText(JSON.parse(value)) : value === null ? null : String(value);
+  Array.isArray(value)
+    ? value.map(keyText)
+    : typeof value === 'string' && value.startsWith('[')
+      ? keyText(JSON.parse(value))
+      : value === null
+        ? null
+        : String(value);
 const canonical = (rows: Row[]) =>
   rows
     .map((row) =>
@@ -69,7 +68,7 @@ describeEachDialect('history and sync carry bound values exactly; WatermelonDB f
     for (const [index, id] of changed.entries()) {
       const want = index < names.length ? names[index] : names[0];
       expect(pulled.find((row) => Number(row.id) === id)?.first_name, `pull ${id}`).toBe(want);
-      const melonRow = [...watermelon.people.created, ...watermelon.people.updated].find((row: Row) => Number(row.id) === id);
+      const melonRow = [...(watermelon.people?.created ?? []), ...(watermelon.people?.updated ?? [])].find((row: Row) => Number(row.id) === id);
       expect(melonRow?.first_name, `watermelon ${id}`).toBe(want);
     }
     const feed = (await t.request(admin, 'GET', '/api/history?limit=50')).json();
