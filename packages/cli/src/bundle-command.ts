@@ -4,7 +4,7 @@ import type { Plugin } from 'esbuild';
 import { writeBundleManifest } from './bundle-freshness.ts';
 import { CliError } from './cli-error.ts';
 import type { Command } from './command.ts';
-import { findSluiceConfig } from './load-config.ts';
+import { findSluiceConfig } from './config-search.ts';
 
 /** The installed packages under `node_modules`, as `name` or `@scope/name` with their directories. */
 function installedPackages(modules: string): { name: string; path: string }[] {

@@ -1,39 +1,63 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { findSluiceConfig } from './config-search.ts';
 
 /** The bundle `sluice` looks for, relative to the working directory (`sluice bundle`'s default outdir). */
 export const defaultBundle = 'dist/sluice.mjs';
 
-/** Next to a bundle: the files it was built from, so a run can tell whether one changed since. */
+/** Next to a bundle: what it was built from, so a run can tell whether the sources would differ. */
 const manifestOf = (bundle: string) => bundle.replace(/\.mjs$/, '.inputs.json');
 
-/** npm rewrites it on every install: a changed dependency makes the bundle stale too. */
-const installRecord = 'node_modules/.package-lock.json';
-
-/**
- * Records what `bundle` was built from: the files esbuild read outside `node_modules` (your config,
- * entities, linked packages) and the install record, resolved from `cwd`.
- */
-export function writeBundleManifest(bundle: string, inputs: readonly string[], cwd: string): void {
-  const own = inputs.filter((input) => !input.includes('node_modules/') && !input.startsWith('<'));
-  const files = [...own.map((input) => resolve(cwd, input)), resolve(cwd, installRecord)].filter((file) => existsSync(file));
-  writeFileSync(manifestOf(bundle), `${JSON.stringify({ files })}\n`);
+/** What a bundle was built from: the config the search chose then, and each file read with its size and time. */
+interface BundleManifest {
+  config: string | null;
+  files: [path: string, size: number, mtimeMs: number][];
 }
 
-/** Why the bundle cannot stand in for the sources, or null when it can. */
-export function bundleStaleness(bundle: string): string | null {
+/** A file's size and modification time, or null when it is gone. */
+function fingerprint(file: string): [size: number, mtimeMs: number] | null {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat ? [stat.size, stat.mtimeMs] : null;
+}
+
+/**
+ * Records what `bundle` was built from, resolved from `cwd`: every file esbuild read (dependencies
+ * included) with its size and modification time, and the config the search finds now.
+ */
+export function writeBundleManifest(bundle: string, inputs: readonly string[], cwd: string): void {
+  const files = inputs
+    .filter((input) => !input.startsWith('<'))
+    .flatMap((input): BundleManifest['files'] => {
+      const path = resolve(cwd, input);
+      const found = fingerprint(path);
+      return found ? [[path, ...found]] : [];
+    });
+  const manifest: BundleManifest = { config: findSluiceConfig(undefined, cwd).path, files };
+  writeFileSync(manifestOf(bundle), `${JSON.stringify(manifest)}\n`);
+}
+
+/**
+ * Why the bundle in `cwd` cannot stand in for the sources, or null when it can: a file it was built
+ * from has another size or time (edited, replaced, reinstalled, gone), or the config search (package.json's
+ * `sluice.configPaths`, a config file added earlier in the order) now finds another config.
+ */
+export function bundleStaleness(bundle: string, cwd = process.cwd()): string | null {
   if (!existsSync(bundle)) return 'not built';
-  const manifest = manifestOf(bundle);
-  if (!existsSync(manifest)) return `${manifest} is missing (built by an older sluice bundle)`;
-  const built = statSync(bundle).mtimeMs;
-  const { files } = JSON.parse(readFileSync(manifest, 'utf8')) as { files: string[] };
-  const changed = files.find((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY) > built);
-  return changed ? `${changed} changed after it was built` : null;
+  const manifestFile = manifestOf(bundle);
+  if (!existsSync(manifestFile)) return `${manifestFile} is missing (built by an older sluice bundle)`;
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BundleManifest;
+  const config = findSluiceConfig(undefined, cwd).path;
+  if (config !== manifest.config) return `the config is now ${config ?? 'none'}, not ${manifest.config ?? 'none'}`;
+  const changed = manifest.files.find(([path, size, mtimeMs]) => {
+    const now = fingerprint(path);
+    return !now || now[0] !== size || now[1] !== mtimeMs;
+  });
+  return changed ? `${changed[0]} changed after it was built` : null;
 }
 
 /**
  * The bundle the `sluice` command runs instead of the sources, or null: `dist/sluice.mjs` under `cwd`
- * when no file it was built from changed since, unless the run asks for the sources (`--config`,
+ * while every file it was built from is as it was, unless the run asks for the sources (`--config`,
  * `sluice bundle` itself, the `sluice-source` condition) or `SLUICE_BUNDLE=off`. Bundled, an empty
  * export starts in about half the time: Node loads one file instead of ~550 modules.
  *
@@ -50,6 +74,6 @@ export function bundleToRun(cwd: string, args: readonly string[], env = process.
   )
     return null;
   if ([...execArgv, env.NODE_OPTIONS ?? ''].some((option) => option.includes('sluice-source'))) return null;
-  const bundle = join(cwd, defaultBundle);
-  return bundleStaleness(bundle) === null ? bundle : null;
+  const bundle = resolve(cwd, defaultBundle);
+  return bundleStaleness(bundle, cwd) === null ? bundle : null;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isSluiceError } from '@sluice/core';
@@ -6,7 +7,8 @@ import { bundleStaleness, defaultBundle } from './bundle-freshness.ts';
 import { CliError } from './cli-error.ts';
 import type { Command } from './command.ts';
 import { commands } from './commands.ts';
-import { findSluiceConfig, loadSluiceConfig } from './load-config.ts';
+import { findSluiceConfig } from './config-search.ts';
+import { loadSluiceConfig } from './load-config.ts';
 import type { ProgressOutput } from './progress-reporter.ts';
 import type { SluiceConfig } from './sluice-config.ts';
 
@@ -74,7 +76,7 @@ function debugReport(explicit?: string): string {
   return [
     `sluice ${packageJson.version}, node ${process.version}`,
     `config: ${path ?? 'none found'}`,
-    `bundle: ${defaultBundle}, ${bundleStaleness(defaultBundle) ?? 'fresh: the sluice command runs it'}`,
+    `bundle: ${defaultBundle}, ${bundleStaleness(resolve(defaultBundle)) ?? 'fresh: the sluice command runs it'}`,
     `running: ${fileURLToPath(import.meta.url)}`,
     'searched:',
     ...searched.map((file) => `  ${file}`),
