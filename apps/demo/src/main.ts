@@ -15,8 +15,9 @@ import { webUiBuilt, webUiDirectory } from './http/web-ui.ts';
 import { isDatabaseEmpty, seedPeople, seedReferenceData } from './seed/seed-database.ts';
 import { startDemoSync } from './sync/sync-server.ts';
 
-// The server runs export tasks in-process: keep their row garbage young (see tuneForStreaming).
-tuneForStreaming();
+// The server runs export tasks in-process and streams first syncs: keep their row garbage young and
+// the old generation near its live size (see tuneForStreaming).
+tuneForStreaming({ heapGrowingPercent: 30 });
 const config = loadConfig();
 const { orm, dialect } = await openDatabase(config.databaseUrl);
 const tasks = await startDemoExportTasks(orm.em, {

@@ -36,11 +36,16 @@ export function watermark(run: SqlRun, dialect: Dialect): Promise<number> {
 
 /** The clock row: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
 export async function readClock(run: SqlRun, dialect: Dialect): Promise<{ databaseId: string; secret: string; horizon: number; watermark: number }> {
-  const [row] = await run('select database_id, secret, horizon_version from sync_clock where id = ?', [clockRow]);
+  // Side by side (two pooled connections outside a transaction): the watermark's own statements keep
+  // their order, and a prune that moves the horizon meanwhile shows in the page's own horizon column.
+  const [[row], mark] = await Promise.all([
+    run('select database_id, secret, horizon_version from sync_clock where id = ?', [clockRow]),
+    watermark(run, dialect),
+  ]);
   return {
     databaseId: String(row?.database_id),
     secret: String(row?.secret),
     horizon: Number(row?.horizon_version ?? 0),
-    watermark: await watermark(run, dialect),
+    watermark: mark,
   };
 }
