@@ -72,7 +72,7 @@ export interface Dialect {
 
   /** Quotes an identifier. */
   quote(identifier: string): string;
-  /** A 64-bit integer expression read as text, so no driver turns it into a double. */
+  /** A 64-bit integer expression read as text (so no driver turns it into a double), comparable with a text column. */
   bigintText(expression: string): string;
   /** A bound 64-bit integer sent as text (`?`), compared as an integer, not as a double. */
   bigintParameter(placeholder: string): string;

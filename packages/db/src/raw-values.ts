@@ -46,6 +46,7 @@ export function rawNumber(value: unknown): number | null {
 
 /** A key as JSON: integers that fit a double exactly as numbers, anything else as text. */
 export function rawKey(value: unknown): string | number {
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e15) return value;
   const text = String(value);
   return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
 }

@@ -40,14 +40,15 @@ export async function pullMapping(context: PullContext, mapping: ResolvedMapping
   const wanted = subsetOf(context.subset, mapping);
   const reset = decoded !== null && (isStale(context, decoded) || !canShift(decoded, wanted));
   let page = await pullPage(context, mapping, decoded === null || reset ? startSnapshot(context, mapping) : shiftTo(decoded, wanted), limit);
-  if (page.stale) page = await pullPage(context, mapping, startSnapshot(context, mapping), limit);
+  const overtaken = page.stale === true;
+  if (overtaken) page = await pullPage(context, mapping, startSnapshot(context, mapping), limit);
   return {
     changes: page.changes,
     deletes: page.deletes,
     newItems: page.newItems ?? (await newItemsOf(context.run, mapping, page.changes)),
     checkpoint: context.codec.encode(page.next),
     hasMore: page.hasMore,
-    reset: reset || page.stale === true,
+    reset: reset || overtaken,
   };
 }
 
@@ -116,10 +117,15 @@ async function pullShift(
     const wide = await widened(context, mapping, checkpoint.wide, shift.from, checkpoint.subset);
     if (wide) next.wide = wide;
   } else if (done) delete next.shift;
-  if (!left) return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
+  if (!left) return { changes: page.rows.map((row) => row.row), deletes: [], newItems: page.newItems, next, hasMore: true };
   const deletes = page.rows.map((row) => row.row.id);
-  const uuids = await uuidsOf(context.run, mapping.name, deletes);
-  const newItems = deletes.flatMap((id) => (uuids.has(String(id)) ? [{ uuid: uuids.get(String(id)) as string, id }] : []));
+  const newItems =
+    page.newItems ??
+    (await newItemsOf(
+      context.run,
+      mapping,
+      page.rows.map((row) => row.row),
+    ));
   return { changes: [], deletes, newItems, next, hasMore: true };
 }
 
@@ -157,7 +163,7 @@ async function pullSnapshot(
     ? { phase: 'log', mapping: mapping.name, generation: checkpoint.generation, at: checkpoint.from, subset: checkpoint.subset }
     : { ...checkpoint, after: page.last };
   // After the last snapshot page the log since the snapshot began is still to come: hasMore stays true.
-  return { changes: page.rows.map((row) => row.row), deletes: [], next, hasMore: true };
+  return { changes: page.rows.map((row) => row.row), deletes: [], newItems: page.newItems, next, hasMore: true };
 }
 
 async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoint: Extract<Checkpoint, { phase: 'log' }>, limit: number): Promise<PulledPage> {

@@ -1,6 +1,6 @@
 import { chunks, type Dialect, placeholders, rawBoolean, rawDay, rawIsoInstant, rawKey, type SqlRun } from '@sluice/db';
 import { readPivot } from '@sluice/db/mikro-orm';
-import type { SyncRow } from './protocol-schema.ts';
+import type { MappingPull, SyncRow } from './protocol-schema.ts';
 import type { RowCondition } from './pull-subset.ts';
 import type { ResolvedEntityMapping, ResolvedField, ResolvedMapping, ResolvedMembershipMapping } from './resolved-mapping.ts';
 import { ownerOf, scopeJoins } from './scope-sql.ts';
@@ -88,21 +88,39 @@ export class RowReader {
     return found;
   }
 
-  /** The rows `condition` keeps after `after` in key order (a snapshot page). Keys are returned as text. */
-  async page(mapping: ResolvedMapping, condition: RowCondition, after: string | null, limit: number): Promise<{ rows: ScopedRow[]; last: string | null }> {
+  /**
+   * The rows `condition` keeps after `after` in key order (a snapshot page). Keys are returned as text.
+   * An entity page also answers the uuids clients created its rows with (`newItems`), read by the same
+   * statement: one round trip per page.
+   */
+  async page(
+    mapping: ResolvedMapping,
+    condition: RowCondition,
+    after: string | null,
+    limit: number,
+  ): Promise<{ rows: ScopedRow[]; last: string | null; newItems?: MappingPull['newItems'] }> {
     if (mapping.kind === 'membership') return this.#membershipPage(mapping, condition, after, limit);
     const pk = `t0.${this.#q(mapping.pk)}`;
     const keyed = after === null ? { sql: '1 = 1', params: [] } : { sql: `${pk} > ?`, params: [rawKey(after)] };
+    const key = mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? this.#dialect.bigintText(pk) : pk;
+    // The newest uuid of a row (a key SQLite reused after a delete may have had an older one).
+    const uuid = `(select i.uuid from sync_item i where i.mapping = ? and i.row_id = ${key} order by i.created_at desc limit 1) as sluice_uuid`;
     const records = await this.#selectEntities(mapping, {
       from: `${this.#q(mapping.table)} t0`,
-      columns: [],
+      columns: [uuid],
       joins: condition.joins.join(''),
       where: `${keyed.sql} and (${condition.sql})`,
-      params: [...keyed.params, ...condition.params],
+      params: [mapping.name, ...keyed.params, ...condition.params],
       tail: ` order by ${pk} limit ${Number(limit)}`,
     });
-    const rows = records.flatMap((record) => (record.row ? [record.row] : []));
-    return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null };
+    const rows: ScopedRow[] = [];
+    const newItems: MappingPull['newItems'] = [];
+    for (const { record, row } of records) {
+      if (!row) continue;
+      rows.push(row);
+      if (record.sluice_uuid !== null && record.sluice_uuid !== undefined) newItems.push({ uuid: String(record.sluice_uuid), id: row.row.id });
+    }
+    return { rows, last: rows.length > 0 ? String(rows.at(-1)?.row.id) : null, newItems };
   }
 
   /** Which of the entity rows `ids` `condition` keeps now. */
@@ -174,10 +192,11 @@ export class RowReader {
     const { joins, expression } = mapping.scope ? scopeJoins(this.#dialect, mapping.scope) : { joins: '', expression: 'null' };
     const select = [...source.columns, `t0.${this.#q(mapping.pk)} as sluice_id`, `${expression} as sluice_scope`, ...columns].join(', ');
     const raw = await this.#run(`select ${select} from ${source.from}${joins}${source.joins ?? ''} where ${source.where}${source.tail}`, source.params);
+    const read = mapping.fields.filter((field) => field.column).map((field) => ({ field, alias: `f_${field.name}` }));
     const records = raw.map((record) => {
       if (record.sluice_id === null || record.sluice_id === undefined) return { record, row: null };
       const row: SyncRow = { id: rawKey(record.sluice_id) };
-      for (const field of mapping.fields) if (field.column) row[field.name] = fieldValue(field, record[`f_${field.name}`]);
+      for (const { field, alias } of read) row[field.name] = fieldValue(field, record[alias]);
       const scope = record.sluice_scope === null || record.sluice_scope === undefined ? null : String(record.sluice_scope);
       return { record, row: { row, scope } as ScopedRow | null };
     });

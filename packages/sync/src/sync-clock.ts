@@ -34,6 +34,28 @@ export function watermark(run: SqlRun, dialect: Dialect): Promise<number> {
   return dialect.commitCounter.watermark(run, counter);
 }
 
+/**
+ * The pruned horizon as last read, kept for a few seconds so a pull reads only the watermark before
+ * its pages. It lets a pull answer a reset before reading anything; one that reads a horizon older
+ * than the database's reaches the same reset a page later, since every log page reads the horizon in
+ * its own statement (`pullLog`).
+ */
+export class HorizonCache {
+  #known: { horizon: number; at: number } | undefined;
+  readonly #maxAgeMs: number;
+
+  constructor(maxAgeMs = 5_000) {
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  async of(run: SqlRun): Promise<number> {
+    if (this.#known && Date.now() - this.#known.at < this.#maxAgeMs) return this.#known.horizon;
+    const [row] = await run('select horizon_version from sync_clock where id = ?', [clockRow]);
+    this.#known = { horizon: Number(row?.horizon_version ?? 0), at: Date.now() };
+    return this.#known.horizon;
+  }
+}
+
 /** The clock row: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
 export async function readClock(run: SqlRun, dialect: Dialect): Promise<{ databaseId: string; secret: string; horizon: number; watermark: number }> {
   // Side by side (two pooled connections outside a transaction): the watermark's own statements keep

@@ -10,7 +10,7 @@ import { applyPush, type PushContext } from './push.ts';
 import { type MappingSet, type ResolvedMapping, resolveMappings } from './resolved-mapping.ts';
 import { RowReader } from './row-reader.ts';
 import { ScopeGenerations } from './scope-generation.ts';
-import { ensureClock, readClock, watermark } from './sync-clock.ts';
+import { ensureClock, HorizonCache, readClock, watermark } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncMapping, SyncSubject } from './sync-mapping.ts';
 
@@ -46,6 +46,7 @@ export class SyncServer {
   readonly #options: SyncServerOptions;
   #state: { mappings: MappingSet; dialect: Dialect; codec: CheckpointCodec; databaseId: string; feed: ChangeFeed } | undefined;
   readonly #generations = new ScopeGenerations();
+  readonly #horizon = new HorizonCache();
 
   constructor(options: SyncServerOptions) {
     this.#options = options;
@@ -92,13 +93,13 @@ export class SyncServer {
     return checkSubset(subject, (name) => this.mapping(subject, name), request);
   }
 
-  /** What every pull of one request shares: generation, horizon and watermark, read once; and the subset it asks for. */
+  /** What every pull of one request shares: generation, horizon (see {@link HorizonCache}) and watermark; and the subset it asks for. */
   async pullContext(em: EntityManager, subject: SyncSubject, subset: CheckedSubset = { scopes: null, parameters: new Map() }): Promise<PullContext> {
     const { dialect, codec } = this.#ready;
     const run = sqlRunner(em);
-    const generation = await this.#generations.of(run, dialect, subject);
-    const clock = await readClock(run, dialect);
-    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon: clock.horizon, watermark: clock.watermark, dialect, subset };
+    // Side by side: the generation and the horizon are usually remembered, so the watermark is the one read.
+    const [generation, horizon, mark] = await Promise.all([this.#generations.of(run, dialect, subject), this.#horizon.of(run), watermark(run, dialect)]);
+    return { run, reader: new RowReader(run, dialect), codec, subject, generation, horizon, watermark: mark, dialect, subset };
   }
 
   /** The watermark now: every change below it is committed and readable (see the dialect's commit counter). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Checkpoint, HeldSubset, WideLog } from './checkpoint.ts';
-import type { MappingChanges, SubsetRequest, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
+import type { MappingChanges, MappingPull, SubsetRequest, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
 import { type PullContext, pullPage, shiftTo, startSnapshot, uuidsOf } from './pull.ts';
 import { fullSubset, type PullSubset, subsetOf } from './pull-subset.ts';
 import { applyPush } from './push.ts';
@@ -99,7 +99,8 @@ export class WatermelonSync {
     yield '{"changes":{';
     for (const [index, mapping] of mappings.entries()) {
       yield `${index > 0 ? ',' : ''}${JSON.stringify(mapping.name)}:{"created":[],"updated":[`;
-      const shape = (rows: SyncRow[]) => toWatermelonRows(context, mapping, this.#server, subject, withoutNewerFields(mapping, rows, plan.schemaVersion));
+      const shape = (rows: SyncRow[], own?: MappingPull['newItems']) =>
+        toWatermelonRows(context, mapping, this.#server, subject, withoutNewerFields(mapping, rows, plan.schemaVersion), own);
       let deleted: string[] = [];
       if (plan.full.has(mapping.name)) yield* snapshotRows(context, mapping, shape);
       else {
@@ -200,12 +201,16 @@ function withoutNewerFields(mapping: ResolvedMapping, rows: SyncRow[], schemaVer
 }
 
 /** The snapshot of a mapping, page by page, as JSON rows separated by commas. */
-async function* snapshotRows(context: PullContext, mapping: ResolvedMapping, shape: (rows: SyncRow[]) => Promise<Record<string, unknown>[]>) {
+async function* snapshotRows(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  shape: (rows: SyncRow[], own?: MappingPull['newItems']) => Promise<Record<string, unknown>[]>,
+) {
   let checkpoint = startSnapshot(context, mapping);
   let first = true;
   while (checkpoint.phase === 'snapshot') {
     const page = await pullPage(context, mapping, checkpoint, pageSize);
-    const rows = await shape(page.changes);
+    const rows = await shape(page.changes, page.newItems);
     for (let start = 0; start < rows.length; start += chunkRows) {
       yield `${first ? '' : ','}${rows
         .slice(start, start + chunkRows)
@@ -276,12 +281,22 @@ function widest(a: WideLog | undefined, b: WideLog | undefined): WideLog | undef
 }
 
 /** Server ids -> the ids the client knows (uuids of rows it created), for rows and their references. */
-async function toWatermelonRows(context: PullContext, mapping: ResolvedMapping, server: SyncServer, subject: SyncSubject, rows: SyncRow[]) {
-  const own = await uuidsOf(
-    context.run,
-    mapping.name,
-    rows.map((row) => row.id),
-  );
+async function toWatermelonRows(
+  context: PullContext,
+  mapping: ResolvedMapping,
+  server: SyncServer,
+  subject: SyncSubject,
+  rows: SyncRow[],
+  /** The rows' uuids when the page read them already. */
+  known?: MappingPull['newItems'],
+) {
+  const own = known
+    ? new Map(known.map((item) => [String(item.id), item.uuid]))
+    : await uuidsOf(
+        context.run,
+        mapping.name,
+        rows.map((row) => row.id),
+      );
   const references =
     mapping.kind === 'entity' ? mapping.fields.filter((field) => field.targetMapping && (field.kind === 'reference' || field.kind === 'collection')) : [];
   const translations = new Map<string, Map<string, string>>();

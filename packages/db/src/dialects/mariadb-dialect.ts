@@ -39,7 +39,9 @@ export const mariadbDialect: Dialect = {
   name: 'mariadb',
   embedded: false,
   quote: quoteBacktick,
-  bigintText: (expression) => `CAST(${expression} AS CHAR)`,
+  // CONCAT with a literal is coercible text: compared with a text column it takes the column's collation
+  // (and its index), where CAST(... AS CHAR) clashes with a column of another collation.
+  bigintText: (expression) => `CONCAT(${expression}, '')`,
   // Text compared with an integer column compares as a double, losing precision past 2^53.
   bigintParameter: (placeholder) => `CAST(${placeholder} AS SIGNED)`,
   integer: (expression) => `cast(${expression} as signed)`,
