@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pruneSyncLog, SyncServer, type SyncSubject } from '../src/index.ts';
+import { pullMapping } from '../src/pull.ts';
 import {
   applyPage,
   createFixture,
@@ -259,6 +260,20 @@ describeEachDialect('sync protocol', (dialect) => {
     // The client that follows the reset ends where the server is.
     await pullUntilDone(f, alice, client);
     expect(clientState(client)).toEqual(await serverState());
+  });
+
+  it('answers a reset when a prune overtakes a pull after it read the horizon', async () => {
+    const client = await synced();
+    const em = f.em();
+    const [id] = await ids('select id from sy_node where center_id = 1 order by id limit 1');
+    (await em.findOneOrFail(Node, id as number)).name = 'pruned mid-pull';
+    await em.flush();
+    // The pull's context (horizon included) is read first; the prune commits before its log page.
+    const context = await f.server.pullContext(f.em(), alice);
+    await pruneSyncLog(f.em(), new Date(Date.now() + 60_000));
+    const page = await pullMapping(context, f.server.mapping(alice, 'nodes'), client.checkpoints.nodes ?? null, 1_000);
+    expect(page.reset).toBe(true);
+    expect(page.changes.map((row) => row.id)).toContain(id);
   });
 
   it('refuses tampered checkpoints, those of another mapping and those of another database, before any query', async () => {
