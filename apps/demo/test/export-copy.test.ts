@@ -72,6 +72,27 @@ function registryWithKeyVariants() {
 
 const lists = ['list_people', 'list_activities', 'people_key_last', 'people_without_key'];
 
+/**
+ * What the list's formatter writes for `request`: from the database's `text` (`csvLines` or
+ * `databaseText`) when `copy`, else row by row. The database writes that text on dialects that can
+ * (checked); the header block shows one fixed instant, so both ways must match byte for byte.
+ */
+async function written(options: {
+  t: TestApp;
+  registry: ReturnType<typeof registryWithKeyVariants>;
+  request: object;
+  text: 'csvLines' | 'databaseText';
+  copy: boolean;
+}): Promise<ReturnType<typeof collect>> {
+  const prepared = options.registry.prepare(options.request, admin);
+  const result = (await runExport(prepared, options.t.orm.em.fork(), { now: new Date('2026-01-02T03:04:05Z') })) as ListResult;
+  expect(result[options.text] !== undefined).toBe(dialectNamed(options.t.dialect).copyCsv);
+  if (!options.copy) result[options.text] = undefined;
+  const collected = collect();
+  await prepared.formatter.definition.write(result, collected.out, prepared.formatter.params);
+  return collected;
+}
+
 /** A demo with 1,500 people, some of them named to exercise every escape. */
 async function startTrickyApp(dialect: Parameters<typeof startTestApp>[0]): Promise<TestApp> {
   const t = await startTestApp(dialect, { people: 1_500 });
@@ -90,15 +111,7 @@ describeEachDialect('CSV lists written by the database', (dialect) => {
   });
   afterAll(() => t.close());
 
-  async function csv(request: object, options: { copy: boolean }): Promise<string> {
-    const prepared = registry.prepare(request, admin);
-    const result = (await runExport(prepared, t.orm.em.fork())) as ListResult;
-    expect(result.csvLines !== undefined).toBe(dialectNamed(dialect).copyCsv);
-    if (!options.copy) result.csvLines = undefined;
-    const { out, text } = collect();
-    await prepared.formatter.definition.write(result, out, prepared.formatter.params);
-    return text();
-  }
+  const csv = async (request: object, options: { copy: boolean }) => (await written({ t, registry, request, text: 'csvLines', ...options })).text();
 
   it('writes byte for byte what the row-by-row writer writes', async () => {
     for (const exportAlias of lists) {
@@ -175,16 +188,7 @@ describeEachDialect('spreadsheet lists written from the database text', (dialect
     await rm(directory, { recursive: true, force: true });
   });
 
-  async function sheetFile(request: object, options: { copy: boolean }): Promise<Buffer> {
-    const prepared = registry.prepare(request, admin);
-    // The header block shows when the file was made: the same instant for both writers.
-    const result = (await runExport(prepared, t.orm.em.fork(), { now: new Date('2026-01-02T03:04:05Z') })) as ListResult;
-    expect(result.databaseText !== undefined).toBe(dialectNamed(dialect).copyCsv);
-    if (!options.copy) result.databaseText = undefined;
-    const { out, data } = collect();
-    await prepared.formatter.definition.write(result, out, prepared.formatter.params);
-    return data();
-  }
+  const sheetFile = async (request: object, options: { copy: boolean }) => (await written({ t, registry, request, text: 'databaseText', ...options })).data();
 
   it('writes byte for byte what the row-by-row writer writes, every escape, NULL, day, decimal and instant included', async () => {
     for (const exportAlias of lists) {
