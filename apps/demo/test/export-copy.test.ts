@@ -93,6 +93,28 @@ async function written(options: {
   return collected;
 }
 
+/**
+ * Runs `prepared` in chunks of 97 rows, writing it whole, and keeps every checkpoint: its cursor, the
+ * bytes and rows written by then, and the writer's state (as JSON, as a task stores it).
+ */
+async function checkpointedRun(t: TestApp, prepared: ReturnType<ReturnType<typeof registryWithKeyVariants>['prepare']>) {
+  const marks: { cursor: string; bytes: number; rows: number; state: unknown }[] = [];
+  let writer: ResumableListWriter | undefined;
+  const whole = collect();
+  const result = (await runExport(prepared, t.orm.em.fork(), {
+    copyChunkRows: 97,
+    pageSize: 97,
+    onCheckpoint: async ({ cursor, rows }) => {
+      const state = JSON.parse(JSON.stringify((await writer?.checkpoint()) ?? null));
+      marks.push({ cursor, bytes: whole.bytes(), rows, state });
+    },
+  })) as ListResult;
+  writer = prepared.formatter.definition.resumeList?.(result, whole.out, prepared.formatter.params);
+  await writer?.write();
+  expect(marks.length).toBeGreaterThan(10);
+  return { marks, whole, result };
+}
+
 /** A demo with 1,500 people, some of them named to exercise every escape. */
 async function startTrickyApp(dialect: Parameters<typeof startTestApp>[0]): Promise<TestApp> {
   const t = await startTestApp(dialect, { people: 1_500 });
@@ -129,22 +151,8 @@ describeEachDialect('CSV lists written by the database', (dialect) => {
   });
 
   it.each(lists)('checkpoints between chunks and resumes from any of them to the same file: %s', async (exportAlias) => {
-    const request = { export: exportAlias, formatter: { alias: 'csv_list' } };
-    const prepared = registry.prepare(request, admin);
-    const marks: { cursor: string; bytes: number; rows: number }[] = [];
-    let writer: ResumableListWriter | undefined;
-    const whole = collect();
-    const result = (await runExport(prepared, t.orm.em.fork(), {
-      copyChunkRows: 97,
-      pageSize: 97,
-      onCheckpoint: async ({ cursor, rows }) => {
-        await writer?.checkpoint();
-        marks.push({ cursor, bytes: whole.bytes(), rows });
-      },
-    })) as ListResult;
-    writer = prepared.formatter.definition.resumeList?.(result, whole.out, prepared.formatter.params);
-    await writer?.write();
-    expect(marks.length).toBeGreaterThan(10);
+    const prepared = registry.prepare({ export: exportAlias, formatter: { alias: 'csv_list' } }, admin);
+    const { marks, whole, result } = await checkpointedRun(t, prepared);
     expect(marks.at(-1)?.rows).toBe(result.rowsRead());
     for (const mark of [marks[0], marks[5], marks.at(-2)]) {
       const rest = collect();
@@ -209,20 +217,7 @@ describeEachDialect('spreadsheet lists written from the database text', (dialect
 
   it.each(['xlsx', 'ods'])('checkpoints between chunks and resumes from any of them to the same rows: %s', async (alias) => {
     const prepared = registry.prepare({ export: 'list_people', formatter: { alias, params: { maxRowsPerSheet: 700 } } }, admin);
-    const marks: { cursor: string; bytes: number; rows: number; state: unknown }[] = [];
-    let writer: ResumableListWriter | undefined;
-    const whole = collect();
-    const result = (await runExport(prepared, t.orm.em.fork(), {
-      copyChunkRows: 97,
-      pageSize: 97,
-      onCheckpoint: async ({ cursor, rows }) => {
-        const state = JSON.parse(JSON.stringify(await writer?.checkpoint()));
-        marks.push({ cursor, bytes: whole.bytes(), rows, state });
-      },
-    })) as ListResult;
-    writer = prepared.formatter.definition.resumeList?.(result, whole.out, prepared.formatter.params);
-    await writer?.write();
-    expect(marks.length).toBeGreaterThan(10);
+    const { marks, whole, result } = await checkpointedRun(t, prepared);
     const expected = sheets(whole.data());
     expect(expected.map((sheet) => sheet.length)).toEqual([700, 700, 103]);
     for (const mark of [marks[0], marks[7], marks.at(-2)]) {
