@@ -6,10 +6,10 @@
  * things then wait until the loop finally turns: other requests, and the finalizers of the statements
  * already run. Node runs N-API finalizers (better-sqlite3's `Statement` is an N-API object wrap, and
  * Kysely prepares every statement anew) from a `setImmediate`, so each statement's native memory
- * (`sqlite3_finalize`; 120-180 kB for a 1,000-placeholder `in` list or a 5,000-row page) stays
- * allocated until then. WatermelonDB's first sync of 100,000 people (~900 statements in one turn)
- * grew the demo server's RSS by 220 MB outside the V8 heap that way. A long loop of statements awaits
- * this between pages; over a network driver the loop turns anyway, and this costs a few microseconds.
+ * (`sqlite3_finalize`; 170 kB for an `in` list of 1,000 placeholders) stays allocated until then.
+ * WatermelonDB's first sync of 100,000 people (~900 statements in one turn) grew the demo server's RSS
+ * by 220 MB outside the V8 heap that way. A long loop of statements awaits this between pages; over a
+ * network driver the loop turns anyway, and this costs a few microseconds.
  *
  * @example
  * ```ts
