@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
+import { nextTurn } from '@sluice/db';
 import type { Checkpoint, HeldSubset, WideLog } from './checkpoint.ts';
 import type { MappingChanges, MappingPull, SubsetRequest, SyncRow, WatermelonPullResult, WatermelonPushTable } from './protocol-schema.ts';
 import { type PullContext, pullPage, shiftTo, startSnapshot, uuidsOf } from './pull.ts';
@@ -219,6 +220,9 @@ async function* snapshotRows(
       first = false;
     }
     checkpoint = page.next;
+    // Over SQLite the whole answer would otherwise be one turn of the event loop: no other request
+    // served, and every statement's native memory kept until the end (see nextTurn).
+    await nextTurn();
   }
 }
 
@@ -265,6 +269,7 @@ async function readAll(context: PullContext, mapping: ResolvedMapping, from: Par
     checkpoint = page.next;
     if (checkpoint.phase === 'log' && !page.hasMore)
       return { rows: [...rows.values()], deletes: [...deletes], at: checkpoint.at.version, wide: checkpoint.wide };
+    await nextTurn(); // as between snapshot pages
   }
 }
 
