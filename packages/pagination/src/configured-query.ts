@@ -1,3 +1,4 @@
+import { nextTurn } from '@sluice/db';
 import { type Cursor, CursorCodec, type KeyValue } from './cursor-codec.ts';
 import { keysetCondition, reverseKeys } from './keyset-condition.ts';
 import type { OrderingDefinition, OrderingRequest, SortKey, TiebreakerDefinition } from './ordering.ts';
@@ -168,6 +169,9 @@ export class ConfiguredQuery<Item, Output = Item> {
         await options.onCheckpoint?.(this.#codec.encode(keys, after as Cursor));
       }
       if (!full) return;
+      // Over a synchronous driver (better-sqlite3) a walk never waits for I/O: without a turn between
+      // pages it would hold the event loop (every other request) for its whole length.
+      await nextTurn();
       if (!options.prefetch) next = fetchAfter(cursor);
     }
   }
