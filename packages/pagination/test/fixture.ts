@@ -134,7 +134,7 @@ export const orderings: PaginationOptions['orderings'] = {
 export type AdapterName = 'mikro-orm' | 'kysely';
 
 /** The public surface of a configured query whose items are ids. */
-export type ItemIdQuery = Pick<ConfiguredQuery<never, number>, 'paginate' | 'iterate' | 'orderingNames' | 'total'>;
+export type ItemIdQuery = Pick<ConfiguredQuery<never, number>, 'paginate' | 'iterate' | 'iteratePages' | 'orderingNames' | 'total'>;
 
 /** A configured query over pg_item through one adapter; items are reduced to their ids. */
 export function itemQuery(fixture: Fixture, adapter: AdapterName, extra: Partial<PaginationOptions> = {}): ItemIdQuery {
