@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { ageInMs } from '@sluice/core';
-import { placeholders } from '@sluice/db';
+import { nextTurn, placeholders } from '@sluice/db';
 import { dialectOf, sqlRunner } from '@sluice/db/mikro-orm';
 import { ensureClock, readClock } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
@@ -33,6 +33,7 @@ export async function pruneSyncLog(em: EntityManager, olderThan: Date, batchSize
     if (ids.length === 0) break;
     await run(`delete from sync_change where id in (${placeholders(ids.length)})`, ids);
     pruned += ids.length;
+    await nextTurn(); // a server's other requests go on between batches (see nextTurn)
   }
   await run('delete from sync_batch where created_at < ?', [cutoff]);
   return { pruned, horizon };
