@@ -199,6 +199,12 @@ async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[]
     // Racing pushes of a row queue here, so the later one's check below sees the earlier one's change.
     await lockRows(run, context.dialect, mapping, [...changed, ...retried]);
     const from = since ?? { version: 0, id: 0 };
+    // A checkpoint behind the pruned log cannot show what changed since it: every row it touches is a
+    // conflict (the client gets the server's row and decides), never an overwrite of an unseen change.
+    if (since && since.version < (await horizon(run))) {
+      for (const id of new Set([...changed, ...retried])) conflicts.push({ mapping: mapping.name, id, row: null });
+      continue;
+    }
     for (const part of chunks([...new Set([...changed, ...retried])])) {
       const rows = await run(
         `select distinct row_id from sync_change where mapping = ? and version >= ? and (version > ? or id > ?) and row_id in (${placeholders(part.length)}) and (origin is null or origin <> ?)`,
@@ -214,6 +220,11 @@ async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[]
       current && inScope(context.subject, context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, current.scope) ? current.row : null;
   }
   return conflicts;
+}
+
+/** Positions below it were pruned from the log (read in the push's transaction, after its row locks). */
+async function horizon(run: SqlRun): Promise<number> {
+  return Number((await run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0);
 }
 
 /** An entry's changes without the rows that conflict (left out when conflicts are returned, not refused). */
