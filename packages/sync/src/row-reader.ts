@@ -17,7 +17,11 @@ export interface LogEntry {
   horizon: number;
 }
 
-const uuidJoin = ' left join sync_item i on i.mapping = c.mapping and i.row_id = c.row_id';
+/**
+ * The client uuid of a log entry's row: the newest, as a snapshot page names it (a key used again after
+ * a delete may have an older one). A lookup, not a join, so two uuids never make two log entries.
+ */
+const logUuid = '(select i.uuid from sync_item i where i.mapping = c.mapping and i.row_id = c.row_id order by i.created_at desc limit 1)';
 const horizonColumn = '(select horizon_version from sync_clock where id = 1) as sluice_h';
 
 function logFields(record: Record<string, unknown>, id: string, version: string, rowId: string, uuid: string) {
@@ -163,7 +167,7 @@ export class RowReader {
   async logPage(mapping: ResolvedMapping, where: string, params: unknown[], limit: number): Promise<LogEntry[]> {
     const tail = ` order by c.version, c.id limit ${Number(limit)}`;
     if (mapping.kind === 'membership') {
-      const log = await this.#run(`select c.id, c.version, c.row_id, i.uuid, ${horizonColumn} from sync_change c${uuidJoin} where ${where}${tail}`, params);
+      const log = await this.#run(`select c.id, c.version, c.row_id, ${logUuid} as uuid, ${horizonColumn} from sync_change c where ${where}${tail}`, params);
       const current = await this.byIds(
         mapping,
         log.map((entry) => String(entry.row_id)),
@@ -174,8 +178,7 @@ export class RowReader {
     const key = mapping.meta.properties[mapping.meta.primaryKeys[0] as never]?.runtimeType === 'number' ? this.#dialect.integer('c.row_id') : 'c.row_id';
     const records = await this.#selectEntities(mapping, {
       from: `sync_change c left join ${this.#q(mapping.table)} t0 on ${pk} = ${key}`,
-      columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', 'i.uuid as sluice_uuid', horizonColumn],
-      joins: uuidJoin,
+      columns: ['c.id as sluice_cid', 'c.version as sluice_v', 'c.row_id as sluice_row', `${logUuid} as sluice_uuid`, horizonColumn],
       where,
       params,
       tail,
