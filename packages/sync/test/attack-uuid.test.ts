@@ -131,4 +131,25 @@ describeEachDialect('sync attack: client uuids in snapshots', (dialect) => {
     await push('tablet-t', { nodes: { created: [{ uuid: 'retry-old', name: 'retried', center_id: 1 }] } }).catch(() => undefined);
     expect((await f.sql('select name from sy_node where id = ?', [id]))[0]?.name).toBe('someone else');
   });
+
+  it('names uuids in a snapshot whatever the collation of sync_item.row_id (MariaDB: CONCAT gives the connection’s)', async () => {
+    const answer = await push('tablet-c', { nodes: { created: [{ uuid: 'collated', name: 'collated', center_id: 2 }] } });
+    const id = String(answer.mappings.nodes?.newItems[0]?.id);
+    const collations =
+      dialect === 'mariadb'
+        ? ['character set latin1 collate latin1_swedish_ci', 'character set utf8mb4 collate utf8mb4_bin', 'character set utf8mb4 collate utf8mb4_unicode_ci']
+        : dialect === 'postgresql'
+          ? ['collate "C"']
+          : ['collate nocase'];
+    for (const collation of collations) {
+      // Both of the log's text keys, as a database whose default collation is not the connection's makes them.
+      for (const table of ['sync_item', 'sync_change']) {
+        if (dialect === 'mariadb') await f.sql(`alter table ${table} modify row_id varchar(100) ${collation} not null`);
+        else if (dialect === 'postgresql') await f.sql(`alter table ${table} alter column row_id type varchar(100) ${collation}`);
+      }
+      if (dialect === 'sqlite') continue; // SQLite compares text by its own rules; a column's collation needs a new table
+      const snapshot = await firstSyncNewItems(['nodes'], 1_000);
+      expect(snapshot.get('nodes')?.get('collated'), collation).toBe(id);
+    }
+  });
 });
