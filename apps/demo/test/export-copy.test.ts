@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { dialectNamed } from '@sluice/db';
 import { type ListResult, type ResumableListWriter, runExport } from '@sluice/export';
-import { describeEachDialect } from '@sluice/test-utils';
+import { countTurns, describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { demoExportRegistry } from '../src/exports/demo-exports.ts';
@@ -155,18 +155,11 @@ describeEachDialect('CSV lists written by the database', (dialect) => {
     const prepared = registry.prepare({ export: 'list_people', formatter: { alias: 'csv_list' } }, admin);
     const result = (await runExport(prepared, t.orm.em.fork(), { pageSize: 97 })) as ListResult;
     result.csvLines = undefined; // the rows' path, every dialect's
-    let turns = 0;
-    let writing = true;
-    const count = () => {
-      turns++;
-      if (writing) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     const { out, text } = collect();
     await prepared.formatter.definition.write(result, out, prepared.formatter.params);
-    writing = false;
+    expect(turns.stop()).toBeGreaterThanOrEqual(Math.floor(1_500 / 97));
     expect(text().split('\n').length).toBeGreaterThan(1_500);
-    expect(turns).toBeGreaterThanOrEqual(Math.floor(1_500 / 97));
   });
 
   it.each(lists)('checkpoints between chunks and resumes from any of them to the same file: %s', async (exportAlias) => {

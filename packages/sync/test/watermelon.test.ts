@@ -1,4 +1,4 @@
-import { describeEachDialect } from '@sluice/test-utils';
+import { countTurns, describeEachDialect } from '@sluice/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SyncMapping, SyncServer, type SyncSubject, WatermelonSync } from '../src/index.ts';
 import { createFixture, type Fixture, mappings, Node } from './fixture.ts';
@@ -65,16 +65,9 @@ describeEachDialect('WatermelonDB migration syncs', (dialect) => {
     // better-sqlite3 answers synchronously: without a turn a whole first sync over SQLite is one turn,
     // and Node frees no statement (an N-API finalizer runs from setImmediate) until it ends.
     const json = await watermelon.pullJson(f.em(), alice, { lastPulledAt: null, schemaVersion: 3, migration: null });
-    let turns = 0;
-    let reading = true;
-    const count = () => {
-      turns++;
-      if (reading) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     for await (const chunk of json) expect(typeof chunk).toBe('string');
-    reading = false;
     // One page per mapping here (tags, nodes, node_tags, notes): a turn after each at least.
-    expect(turns).toBeGreaterThanOrEqual(versioned.length);
+    expect(turns.stop()).toBeGreaterThanOrEqual(versioned.length);
   });
 });
