@@ -4,6 +4,7 @@ import type { MappingPull, SyncRow } from './protocol-schema.ts';
 import { type CheckedSubset, type PullSubset, type RowCondition, sameSubset, scopesOf, subsetCondition, subsetOf, without } from './pull-subset.ts';
 import type { ResolvedMapping } from './resolved-mapping.ts';
 import type { LogEntry, RowReader } from './row-reader.ts';
+import { readHorizon } from './sync-clock.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 
 /** What a pull of one mapping needs, computed once per request. */
@@ -178,7 +179,7 @@ async function pullLog(context: PullContext, mapping: ResolvedMapping, checkpoin
   );
   // A prune may have run since the horizon was read: what it deleted is missing from `log`. The page
   // read the horizon in its own statement; an empty page asks again.
-  const horizon = log[0]?.horizon ?? Number((await context.run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0);
+  const horizon = log[0]?.horizon ?? (await readHorizon(context.run));
   if (horizon > at.version) return { changes: [], deletes: [], newItems: [], next: checkpoint, hasMore: true, stale: true };
   const hasMore = log.length > limit;
   const page = log.slice(0, limit);

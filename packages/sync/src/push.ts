@@ -9,6 +9,7 @@ import type { FailedItem, MappingChanges, MappingPushResult, PushConflict, PushR
 import type { MappingSet, ResolvedEntityMapping, ResolvedField } from './resolved-mapping.ts';
 import { inScope, RowReader } from './row-reader.ts';
 import { entityScopes, lockRows, scopesThrough } from './scope-sql.ts';
+import { readHorizon } from './sync-clock.ts';
 import { SyncError } from './sync-error.ts';
 import type { SyncSubject } from './sync-mapping.ts';
 import { withSyncOrigin } from './sync-origin.ts';
@@ -189,6 +190,8 @@ function syncOrigin(subject: SyncSubject, clientId: string): string {
  */
 async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[], origin: string): Promise<PushConflict[]> {
   const conflicts: PushConflict[] = [];
+  // Read once, in the push's transaction, after the first mapping's row locks.
+  let horizon: number | undefined;
   for (const { mapping, changes, ids, known } of entries) {
     if (mapping.push?.conflict === 'client-wins') continue;
     const since = context.since(mapping.name);
@@ -201,7 +204,8 @@ async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[]
     const from = since ?? { version: 0, id: 0 };
     // A checkpoint behind the pruned log cannot show what changed since it: every row it touches is a
     // conflict (the client gets the server's row and decides), never an overwrite of an unseen change.
-    if (since && since.version < (await horizon(run))) {
+    if (since) horizon ??= await readHorizon(run);
+    if (since && since.version < (horizon ?? 0)) {
       for (const id of new Set([...changed, ...retried])) conflicts.push({ mapping: mapping.name, id, row: null });
       continue;
     }
@@ -220,11 +224,6 @@ async function findConflicts(context: PushContext, run: SqlRun, entries: Entry[]
       current && inScope(context.subject, context.mappings.byName.get(conflict.mapping) as ResolvedEntityMapping, current.scope) ? current.row : null;
   }
   return conflicts;
-}
-
-/** Positions below it were pruned from the log (read in the push's transaction, after its row locks). */
-async function horizon(run: SqlRun): Promise<number> {
-  return Number((await run('select horizon_version as h from sync_clock where id = 1'))[0]?.h ?? 0);
 }
 
 /** An entry's changes without the rows that conflict (left out when conflicts are returned, not refused). */

@@ -50,10 +50,14 @@ export class HorizonCache {
 
   async of(run: SqlRun): Promise<number> {
     if (this.#known && Date.now() - this.#known.at < this.#maxAgeMs) return this.#known.horizon;
-    const [row] = await run('select horizon_version from sync_clock where id = ?', [clockRow]);
-    this.#known = { horizon: Number(row?.horizon_version ?? 0), at: Date.now() };
+    this.#known = { horizon: await readHorizon(run), at: Date.now() };
     return this.#known.horizon;
   }
+}
+
+/** Positions below the horizon were pruned from the log (in a transaction: as it sees the clock row). */
+export async function readHorizon(run: SqlRun): Promise<number> {
+  return Number((await run('select horizon_version as h from sync_clock where id = ?', [clockRow]))[0]?.h ?? 0);
 }
 
 /** The clock row: this database's id, its checkpoint secret, the pruned horizon and the watermark. */
