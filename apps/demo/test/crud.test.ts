@@ -26,6 +26,9 @@ describeEachDialect('CRUD routes', (dialect) => {
     expect(new Date(person.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
     expect((await t.request(alice, 'GET', `/api/people/${person.id}`)).json()).toEqual(person);
+    // The read-only routes map rows, not entities: the same person, to the millisecond.
+    const listed = (await t.request(alice, 'GET', '/api/people?limit=500')).json().items;
+    expect(listed.find((item: { id: number }) => item.id === person.id)).toEqual(person);
 
     const patched = await t.request(alice, 'PATCH', `/api/people/${person.id}`, { nationality: null, gender: 'other' });
     expect(patched.statusCode).toBe(200);

@@ -21,8 +21,17 @@ export function rawInstant(value: unknown): Date | null {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 
-/** ISO 8601 text of a date-time value (the value as text when it is not one). */
+// A UTC date-time as PostgreSQL (`+00`) and MariaDB (no offset) write it, or already ISO: its ISO text
+// follows from the digits alone. Month, day and time ranges are checked; anything else takes the Date.
+const utcText = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[ T]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?(?:Z|\+00(?::?00)?)?$/;
+
+/**
+ * ISO 8601 text of a date-time value (the value as text when it is not one). Text in UTC is rewritten
+ * without a Date: per row of a page, the Date round trip took over a tenth of an HTTP list request's CPU.
+ */
 export function rawIsoInstant(value: unknown): string {
+  const match = typeof value === 'string' ? utcText.exec(value) : null;
+  if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
   return rawInstant(value)?.toISOString() ?? String(value);
 }
 

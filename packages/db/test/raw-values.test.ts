@@ -15,6 +15,17 @@ describe('raw values read alike from every driver', () => {
     ])
       expect(rawIsoInstant(value), String(value)).toBe(iso);
     expect(rawInstant('2025-01-01')?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    // The text fast path gives what the Date gives: fractions padded or cut to milliseconds, offsets of zero.
+    for (const text of [
+      '2025-01-01 10:00:00+00',
+      '2025-01-01 10:00:00.1+00:00',
+      '2025-01-01 10:00:00.123456',
+      '1999-12-31T23:59:59.9999Z',
+      '0999-02-28 00:00:00',
+    ])
+      expect(rawIsoInstant(text), text).toBe(new Date(`${text.replace(' ', 'T').replace(/\+00(:00)?$/, '')}${text.endsWith('Z') ? '' : 'Z'}`).toISOString());
+    for (const text of ['2025-13-01 10:00:00', '2025-01-01 24:00:00', '2025-01-01 10:00:60+00', '2025-01-01 10:00:00+01'])
+      expect(rawIsoInstant(text), text).toBe(rawInstant(text)?.toISOString() ?? text);
     expect(rawInstant('not a time')).toBeNull();
     expect(rawIsoInstant('not a time')).toBe('not a time');
   });

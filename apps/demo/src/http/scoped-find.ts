@@ -1,4 +1,4 @@
-import type { EntityData, EntityKey, EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityKey, EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { NotFoundError } from '@sluice/core';
 
@@ -23,9 +23,9 @@ export async function findInCenters<T extends object>(
 
 /**
  * The read-only twin of {@link findInCenters} for an entity whose own `centerProperty` holds its
- * center: one indexed statement (table and columns from the entity's metadata) mapped as the driver
- * maps entity rows, without a query builder or a managed entity, which took over a quarter of a read
- * route's CPU under load (bench/http-routes.bench.ts). Relations come back as their keys.
+ * center: one indexed statement (table and columns from the entity's metadata) answering the row as
+ * the database returns it, without a query builder, a managed entity or the driver's mapping, which
+ * took over a quarter of a read route's CPU under load (bench/http-routes.bench.ts).
  */
 export async function readInCenters<T extends object>(
   em: EntityManager,
@@ -34,14 +34,13 @@ export async function readInCenters<T extends object>(
   id: number,
   centerProperty: keyof T & string,
   centerIds: number[],
-): Promise<EntityData<T>> {
+): Promise<Record<string, unknown>> {
   if (centerIds.length === 0) throw NotFoundError.resource(resource, id);
   const meta = em.getMetadata().get<T>(entity);
   const [idColumn] = meta.getPrimaryProp().fieldNames;
   const [centerColumn] = meta.properties[centerProperty as EntityKey<T>].fieldNames;
   const sql = `select * from ${meta.tableName} where ${idColumn} = ? and ${centerColumn} in (${centerIds.map(() => '?').join(', ')})`;
-  const [row] = await em.getConnection().execute<EntityData<T>[]>(sql, [id, ...centerIds]);
-  const found = row ? em.getDriver().mapResult<T>(row, meta) : null;
-  if (!found) throw NotFoundError.resource(resource, id);
-  return found;
+  const [row] = await em.getConnection().execute<Record<string, unknown>[]>(sql, [id, ...centerIds]);
+  if (!row) throw NotFoundError.resource(resource, id);
+  return row;
 }
