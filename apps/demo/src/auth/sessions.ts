@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { AppSession, AppUser, Center } from '../db/entities/index.ts';
 import type { CurrentUser } from './current-user.ts';
 import { verifyPassword } from './password.ts';
 import type { SessionCache } from './session-cache.ts';
 
+// One-shot: no Hash object per authenticated request.
 function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token);
 }
 
 /** Checks credentials; `null` when the user is unknown or the password wrong. */
